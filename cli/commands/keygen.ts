@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { UsageError } from '../../core/errors/index.js';
+import { formatPublicKey, formatSecretKey, generateSecretKey } from '../../core/keys.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+
+export interface KeygenOptions {
+  name: string;
+  out: string;
+  force?: boolean;
+}
+
+/** Write a new ed25519 secret key in Nix's format (mode 0600) and print its public key. */
+export async function keygen(opts: KeygenOptions, io: CommandIO = processIO): Promise<number> {
+  if (existsSync(opts.out) && !opts.force) {
+    throw new UsageError(`${opts.out} already exists; pick another --out or pass --force to replace that key for good.`, { out: opts.out });
+  }
+  const key = generateSecretKey(opts.name);
+  await writeFileAtomic(opts.out, formatSecretKey(key) + '\n', 0o600);
+  io.out(formatPublicKey(key.publicKey));
+  io.err(`keygen: wrote secret key ${opts.name} to ${opts.out} (mode 0600); keep it offline and pin the public key above on your hosts.`);
+  return 0;
+}
+
+export function registerKeygen(program: Command, setExit: SetExit): void {
+  program
+    .command('keygen')
+    .description('create a release signing key (Nix key format) and print its public key')
+    .requiredOption('--name <name>', 'key name, e.g. ops-1 (shown in signatures)')
+    .requiredOption('--out <file>', 'where to write the secret key (mode 0600)')
+    .option('--force', 'overwrite an existing key file')
+    .action(async (opts: KeygenOptions) => setExit(await keygen(opts)));
+}

@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { registerKeygen } from './commands/keygen.js';
+
+/** Sets the exit status the entry point returns once the command's promise settles. */
+export type SetExit = (code: number) => void;
+
+/** Every `ogygia` subcommand, one file each under cli/commands/. Add new ones here. */
+export function registerCommands(program: Command, setExit: SetExit): void {
+  registerKeygen(program, setExit);
+}

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseToml } from 'smol-toml';
+import type { z } from 'zod';
+import { ConfigError } from './errors/index.js';
+
+/** The result of validating a configuration: a value, or every problem as `path.to.key: what is wrong`. */
+export interface ConfigResult<T> {
+  readonly value?: T;
+  readonly errors: readonly string[];
+}
+
+function keyPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+}
+
+/** Pure: check an already-parsed TOML/JSON value against a zod schema, collecting every problem. */
+export function validateConfig<S extends z.ZodType>(raw: unknown, schema: S): ConfigResult<z.output<S>> {
+  const r = schema.safeParse(raw);
+  if (r.success) return { value: r.data, errors: [] };
+  const errors = r.error.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => `${keyPath([...i.path, k])}: unknown key; check its spelling against the documentation`).join('\n');
+    }
+    return `${keyPath(i.path)}: ${i.message}`;
+  });
+  return { errors: errors.flatMap((e) => e.split('\n')) };
+}
+
+/** Pure: parse TOML text and validate it. */
+export function parseConfigText<S extends z.ZodType>(text: string, schema: S, file: string): ConfigResult<z.output<S>> {
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? 'not valid TOML';
+    return { errors: [`(file) ${file}: ${msg}`] };
+  }
+  return validateConfig(raw, schema);
+}
+
+/** Read, parse and validate a config file; throws ConfigError listing every problem. */
+export async function loadConfigFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT'
+        ? `Config file ${file} does not exist; create it or pass the right path with --config.`
+        : `Config file ${file} cannot be read (${code ?? (e as Error).message}); check its permissions.`,
+      { file, problems: [`(file): ${code ?? 'unreadable'}`] },
+    );
+  }
+  const r = parseConfigText(text, schema, file);
+  if (r.errors.length > 0 || r.value === undefined) {
+    throw new ConfigError(`Config file ${file} has ${r.errors.length} problem(s); fix each one listed below and start again.`, {
+      file,
+      problems: r.errors,
+    });
+  }
+  return r.value;
+}

@@ -1,0 +1,6 @@
+import { OgygiaError } from './OgygiaError.js';
+
+/** A channel file was deleted. */
+export class ChannelDeletedError extends OgygiaError {
+  readonly code = 'ChannelDeletedError';
+}

@@ -1,0 +1,28 @@
+import { hostname as osHostname } from 'node:os';
+import { execa } from 'execa';
+
+/**
+ * Host name detection in the order of the Ogygia README:
+ * $OGYGIA_HOSTNAME, `hostname -f`, $HOSTNAME, `hostname`, gethostname().
+ */
+export async function detectHostname(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const fromEnv = env.OGYGIA_HOSTNAME?.trim();
+  if (fromEnv) return fromEnv;
+  const fqdn = await run(['-f']);
+  if (fqdn) return fqdn;
+  const shellVar = env.HOSTNAME?.trim();
+  if (shellVar) return shellVar;
+  const short = await run([]);
+  if (short) return short;
+  return osHostname();
+}
+
+async function run(args: string[]): Promise<string | undefined> {
+  try {
+    const r = await execa('hostname', args, { timeout: 2000, reject: false, stdin: 'ignore' });
+    const out = r.exitCode === 0 ? String(r.stdout).trim() : '';
+    return out.length > 0 && !/\s/.test(out) ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { UsageError } from './errors/index.js';
+import type { ChannelDocument, Release } from './release.js';
+
+/** What an operator asks for when publishing; the previous release fills in the rest. */
+export interface PublishRequest {
+  readonly channel: string;
+  readonly targets: Readonly<Record<string, string>>; // host or "*" -> store path
+  readonly sourceRevision: string;
+  readonly substituters?: readonly string[];
+  readonly issuedAt: Date;
+  readonly expiresAt?: Date;
+}
+
+/** Pure: the next release of a channel given its current head (if any) and its digest. */
+export function nextRelease(current: { doc: ChannelDocument; digest: string } | undefined, req: PublishRequest): Release {
+  if (Object.keys(req.targets).length === 0) {
+    throw new UsageError('A release needs at least one target; pass --store-path PATH or --target HOST=PATH.', {});
+  }
+  if (req.expiresAt && req.expiresAt.getTime() <= req.issuedAt.getTime()) {
+    throw new UsageError('The expiry is not after the issue time; pass --expires with a later time such as 90d.', {});
+  }
+  const release: Release = {
+    type: 'ogygia-release',
+    spec: 1,
+    channel: req.channel,
+    revision: current ? current.doc.release.revision + 1 : 1,
+    previous: current ? current.digest : null,
+    issuedAt: isoSeconds(req.issuedAt),
+    source: { revision: req.sourceRevision },
+    targets: Object.fromEntries(Object.entries(req.targets).map(([h, p]) => [h, { storePath: p }])),
+  };
+  if (req.expiresAt) release.expiresAt = isoSeconds(req.expiresAt);
+  const subs = req.substituters ?? current?.doc.release.substituters;
+  if (subs && subs.length > 0) release.substituters = [...subs];
+  return release;
+}
+
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Parse `90d`, `12h`, `30m`, `2w` or an RFC 3339 time into an absolute time after `now`. */
+export function parseExpiry(text: string, now: Date): Date {
+  const m = /^(\d+)([smhdw])$/.exec(text.trim());
+  if (m) {
+    const mult = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+    return new Date(now.getTime() + Number(m[1]) * mult * 1000);
+  }
+  const t = Date.parse(text);
+  if (!Number.isNaN(t) && /^\d{4}-\d{2}-\d{2}T/.test(text)) return new Date(t);
+  throw new UsageError(`--expires ${JSON.stringify(text)} is neither a duration (90d, 12h, 2w) nor an RFC 3339 time; pass one of those.`, {
+    value: text,
+  });
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import {
+  ChannelMismatchError,
+  DuplicateSignatureError,
+  InvalidChannelNameError,
+  InvalidFieldError,
+  InvalidHostNameError,
+  MalformedJsonError,
+  OversizeError,
+  UnknownFieldError,
+} from './errors/index.js';
+import { assertStorePath } from './store-path.js';
+
+/** The signed release: what a channel serves. Spec 1 of DESIGN.md §3. */
+export interface Release {
+  type: 'ogygia-release';
+  spec: 1;
+  channel: string;
+  revision: number;
+  previous: string | null;
+  issuedAt: string;
+  expiresAt?: string;
+  source: { revision: string };
+  targets: Record<string, { storePath: string }>;
+  substituters?: string[];
+}
+
+export interface Signature {
+  key: string;
+  sig: string;
+}
+
+/** A channel file: `channels/<channel>.json`. */
+export interface ChannelDocument {
+  release: Release;
+  signatures: Signature[];
+}
+
+export const MAX_CHANNEL_FILE_BYTES = 64 * 1024;
+export const CHANNEL_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const GIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+const timestamp = z
+  .string()
+  .regex(RFC3339_UTC, 'must be an RFC 3339 UTC time like 2026-11-21T10:00:00Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date');
+
+const releaseSchema = z.strictObject({
+  type: z.literal('ogygia-release'),
+  spec: z.literal(1),
+  channel: z.string(),
+  revision: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  previous: z.union([z.string().regex(DIGEST, 'must be sha256:<64 lowercase hex> or null'), z.null()]),
+  issuedAt: timestamp,
+  expiresAt: timestamp.optional(),
+  source: z.strictObject({ revision: z.string().regex(GIT_SHA, 'must be a 40- or 64-character lowercase hex git commit id') }),
+  targets: z
+    .record(z.string(), z.strictObject({ storePath: z.string() }))
+    .refine((t) => Object.keys(t).length > 0, 'must name at least one host or "*"'),
+  substituters: z
+    .array(z.string().url('must be a URL such as https://cache.example.com').max(2048))
+    .max(16)
+    .optional(),
+});
+
+const documentSchema = z.strictObject({
+  release: releaseSchema,
+  signatures: z
+    .array(
+      z.strictObject({
+        key: z.string().min(1).max(128),
+        sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be base64 of a 64-byte ed25519 signature'),
+      }),
+    )
+    .max(64),
+});
+
+function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(document)' : path.map(String).join('.');
+}
+
+/** Parse and validate a channel file's bytes. Throws a specific OgygiaError per defect. */
+export function parseChannelDocument(
+  input: string | Uint8Array,
+  opts: { file?: string; fileChannel?: string } = {},
+): ChannelDocument {
+  const where = opts.file ?? 'channel file';
+  const bytes = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+  if (bytes > MAX_CHANNEL_FILE_BYTES) {
+    throw new OversizeError(
+      `${where} is ${bytes} bytes, over the ${MAX_CHANNEL_FILE_BYTES}-byte cap; keep one release per channel file and move bulky data elsewhere.`,
+      { file: where, bytes, limit: MAX_CHANNEL_FILE_BYTES },
+    );
+  }
+  const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new MalformedJsonError(`${where} is not valid JSON (${(e as Error).message}); fix the syntax or publish it again with \`ogygia publish\`.`, {
+      file: where,
+    });
+  }
+  const parsed = documentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+    if (unknown && unknown.code === 'unrecognized_keys') {
+      const at = issuePath(unknown.path);
+      throw new UnknownFieldError(
+        `${where}: unknown field ${unknown.keys.map((k) => JSON.stringify(k)).join(', ')} in ${at}; spec 1 allows no extra fields, remove it.`,
+        { file: where, path: at, fields: unknown.keys },
+      );
+    }
+    const problems = issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
+    throw new InvalidFieldError(`${where}: ${problems.join('; ')}.`, { file: where, problems });
+  }
+  const doc = parsed.data as ChannelDocument;
+  const r = doc.release;
+  if (!CHANNEL_NAME.test(r.channel)) {
+    throw new InvalidChannelNameError(
+      `${where}: channel ${JSON.stringify(r.channel)} is not a valid name; use lowercase letters, digits and ._- (at most 63, starting with a letter or digit).`,
+      { file: where, channel: r.channel },
+    );
+  }
+  if (opts.fileChannel !== undefined && opts.fileChannel !== r.channel) {
+    throw new ChannelMismatchError(
+      `${where} holds a release for channel ${JSON.stringify(r.channel)}; a channel file must be named after its channel (channels/${r.channel}.json).`,
+      { file: where, fileChannel: opts.fileChannel, releaseChannel: r.channel },
+    );
+  }
+  for (const [host, target] of Object.entries(r.targets)) {
+    if (host !== '*' && !HOST_NAME.test(host)) {
+      throw new InvalidHostNameError(`${where}: target ${JSON.stringify(host)} is not a host name or "*"; name hosts as they name themselves.`, {
+        file: where,
+        host,
+      });
+    }
+    assertStorePath(target.storePath, `${where}: targets.${host}.storePath`);
+  }
+  if (r.revision === 1 && r.previous !== null) {
+    throw new InvalidFieldError(`${where}: revision 1 must have previous = null, as it replaces nothing.`, { file: where });
+  }
+  if (r.revision > 1 && r.previous === null) {
+    throw new InvalidFieldError(`${where}: revision ${r.revision} must name the digest of revision ${r.revision - 1} in previous.`, {
+      file: where,
+    });
+  }
+  const seen = new Set<string>();
+  for (const s of doc.signatures) {
+    if (seen.has(s.key)) {
+      throw new DuplicateSignatureError(
+        `${where}: key ${s.key} signed twice; one key counts once, so ask a second key holder to approve instead.`,
+        { file: where, key: s.key },
+      );
+    }
+    seen.add(s.key);
+  }
+  return doc;
+}
+
+/** Parse a channel name given by a user (CLI flag, URL segment). */
+export function assertChannelName(name: string): string {
+  if (!CHANNEL_NAME.test(name)) {
+    throw new InvalidChannelNameError(
+      `Channel ${JSON.stringify(name)} is not a valid name; use lowercase letters, digits and ._- (at most 63, starting with a letter or digit).`,
+      { channel: name },
+    );
+  }
+  return name;
+}
+
+/** The store path a host gets from a release, or undefined when it is not targeted. */
+export function targetFor(release: Release, host: string): string | undefined {
+  return (Object.hasOwn(release.targets, host) ? release.targets[host] : release.targets['*'])?.storePath;
+}
+
+/** Serialise a channel document the way `ogygia publish` writes it: stable key order, 2-space indent, newline. */
+export function formatChannelDocument(doc: ChannelDocument): string {
+  const r = doc.release;
+  const release: Record<string, unknown> = {
+    type: r.type,
+    spec: r.spec,
+    channel: r.channel,
+    revision: r.revision,
+    previous: r.previous,
+    issuedAt: r.issuedAt,
+  };
+  if (r.expiresAt !== undefined) release.expiresAt = r.expiresAt;
+  release.source = { revision: r.source.revision };
+  const targets: Record<string, { storePath: string }> = {};
+  const hosts = Object.keys(r.targets).sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  for (const h of hosts) targets[h] = { storePath: r.targets[h]!.storePath };
+  release.targets = targets;
+  if (r.substituters !== undefined) release.substituters = [...r.substituters];
+  return JSON.stringify({ release, signatures: doc.signatures.map((s) => ({ key: s.key, sig: s.sig })) }, null, 2) + '\n';
+}

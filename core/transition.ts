@@ -1,0 +1,74 @@
+import { BrokenChainError, ExpiredReleaseError, ReplayError, RevisionGapError } from './errors/index.js';
+import type { Release } from './release.js';
+
+/** What a party last accepted for a channel: the commit-linked revision. */
+export interface AcceptedHead {
+  readonly revision: number;
+  readonly digest: string;
+  readonly commit?: string;
+}
+
+/**
+ * How a new release relates to the last accepted one:
+ * - `first`: nothing was accepted before;
+ * - `same`: the same release (an added approval signature is not a new release);
+ * - `next`: revision + 1 and `previous` chains to the accepted digest;
+ * - `skip`: a later revision whose chain cannot be checked from here (allowed only with `allowSkip`).
+ */
+export type TransitionKind = 'first' | 'same' | 'next' | 'skip';
+
+export function classifyTransition(
+  accepted: AcceptedHead | undefined,
+  release: Release,
+  digest: string,
+  opts: { allowSkip: boolean; requireFirstRevision?: boolean },
+): TransitionKind {
+  const where = `${release.channel}#${release.revision}`;
+  if (!accepted) {
+    if (opts.requireFirstRevision && release.revision !== 1) {
+      throw new RevisionGapError(`${where}: a new channel must start at revision 1; publish it with \`ogygia publish\` on an empty channel.`, {
+        channel: release.channel,
+        revision: release.revision,
+      });
+    }
+    return 'first';
+  }
+  if (release.revision < accepted.revision) {
+    throw new ReplayError(
+      `${where} is older than revision ${accepted.revision} already accepted; publish a new release (revision ${accepted.revision + 1}) instead of reusing an old one.`,
+      { channel: release.channel, revision: release.revision, accepted: accepted.revision, digest },
+    );
+  }
+  if (release.revision === accepted.revision) {
+    if (digest === accepted.digest) return 'same';
+    throw new ReplayError(
+      `${where} reuses revision ${accepted.revision} with different content; every change must be a new revision (${accepted.revision + 1}).`,
+      { channel: release.channel, revision: release.revision, digest, accepted: accepted.digest },
+    );
+  }
+  if (release.revision === accepted.revision + 1) {
+    if (release.previous !== accepted.digest) {
+      throw new BrokenChainError(
+        `${where} names previous ${release.previous} but revision ${accepted.revision} has digest ${accepted.digest}; publish again on top of the current release.`,
+        { channel: release.channel, revision: release.revision, previous: release.previous, expected: accepted.digest },
+      );
+    }
+    return 'next';
+  }
+  if (!opts.allowSkip) {
+    throw new RevisionGapError(
+      `${where} jumps from revision ${accepted.revision}; each new release must be exactly revision ${accepted.revision + 1}.`,
+      { channel: release.channel, revision: release.revision, accepted: accepted.revision },
+    );
+  }
+  return 'skip';
+}
+
+export function assertNotExpired(release: Release, now: Date): void {
+  if (release.expiresAt !== undefined && Date.parse(release.expiresAt) <= now.getTime()) {
+    throw new ExpiredReleaseError(
+      `${release.channel}#${release.revision} expired at ${release.expiresAt}; publish a fresh release (or renew it) before hosts will take it.`,
+      { channel: release.channel, revision: release.revision, expiresAt: release.expiresAt },
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  BadSignatureError,
+  DuplicateSignatureError,
+  NoTrustPolicyError,
+  ThresholdNotMetError,
+  UnknownKeyError,
+  type OgygiaError,
+} from './errors/index.js';
+import { formatPublicKey, keyId, type PublicKey } from './keys.js';
+import type { ChannelDocument } from './release.js';
+import { verifySignature } from './signing.js';
+
+/** Which keys may sign a channel and how many distinct ones must. */
+export interface TrustPolicy {
+  readonly keys: readonly PublicKey[];
+  readonly threshold: number;
+}
+
+/** A default policy plus per-channel overrides (either half may be left out). */
+export interface TrustConfig {
+  readonly default?: TrustPolicy;
+  readonly channels: Readonly<Record<string, Partial<TrustPolicy>>>;
+}
+
+export function policyFor(config: TrustConfig, channel: string): TrustPolicy {
+  const own = Object.hasOwn(config.channels, channel) ? config.channels[channel] : undefined;
+  const keys = own?.keys ?? config.default?.keys;
+  const threshold = own?.threshold ?? config.default?.threshold ?? (keys ? 1 : undefined);
+  if (!keys || keys.length === 0 || threshold === undefined) {
+    throw new NoTrustPolicyError(
+      `No trusted keys are configured for channel ${channel}; add its public keys under [trust] (or [channels.${channel}] in ogygia.toml).`,
+      { channel },
+    );
+  }
+  return { keys, threshold };
+}
+
+/** The outcome of checking every signature of a document against a policy. */
+export interface SignatureCheck {
+  /** Distinct public keys whose signature verified. */
+  readonly verified: readonly PublicKey[];
+  /** Signatures that did not count, each as its own error (unknown key, bad signature, same key twice). */
+  readonly problems: readonly OgygiaError[];
+}
+
+/** Pure: which distinct trusted keys signed this release. Counting is by public key, never by name or entry. */
+export function checkSignatures(doc: ChannelDocument, policy: TrustPolicy): SignatureCheck {
+  const verified = new Map<string, PublicKey>();
+  const problems: OgygiaError[] = [];
+  for (const sig of doc.signatures) {
+    const candidates = policy.keys.filter((k) => k.name === sig.key);
+    if (candidates.length === 0) {
+      problems.push(
+        new UnknownKeyError(
+          `Signature by ${sig.key} is not from a trusted key; pin that public key in the trust policy or drop the signature.`,
+          { key: sig.key, channel: doc.release.channel },
+        ),
+      );
+      continue;
+    }
+    const good = candidates.find((k) => verifySignature(doc.release, sig, k));
+    if (!good) {
+      problems.push(
+        new BadSignatureError(
+          `Signature by ${sig.key} does not verify: the release was changed after signing or signed with another key; sign it again.`,
+          { key: sig.key, channel: doc.release.channel },
+        ),
+      );
+      continue;
+    }
+    const id = keyId(good);
+    if (verified.has(id)) {
+      problems.push(
+        new DuplicateSignatureError(
+          `Signatures ${verified.get(id)!.name} and ${sig.key} come from the same public key and count once; ask another key holder to approve.`,
+          { key: sig.key, publicKey: formatPublicKey(good), channel: doc.release.channel },
+        ),
+      );
+      continue;
+    }
+    verified.set(id, good);
+  }
+  return { verified: [...verified.values()], problems };
+}
+
+/** Throws ThresholdNotMetError unless at least `threshold` distinct trusted keys signed. */
+export function assertThreshold(doc: ChannelDocument, policy: TrustPolicy): SignatureCheck {
+  const check = checkSignatures(doc, policy);
+  if (check.verified.length < policy.threshold) {
+    const r = doc.release;
+    throw new ThresholdNotMetError(
+      `Release ${r.channel}#${r.revision} has ${check.verified.length} valid signature(s) from distinct trusted keys and needs ${policy.threshold}; ` +
+        `approve it with \`ogygia approve\` using another trusted key.`,
+      {
+        channel: r.channel,
+        revision: r.revision,
+        valid: check.verified.map((k) => k.name),
+        threshold: policy.threshold,
+        problems: check.problems.map((p) => p.toJSON()),
+      },
+    );
+  }
+  return check;
+}

@@ -1,0 +1,17 @@
+// Reads vitest's JSON report and prints the closing line CI reads: "N passed, N failed".
+import { readFileSync } from 'node:fs';
+const file = process.argv[2];
+let passed = 0, failed = 0, skipped = 0;
+try {
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed = r.numPassedTests ?? 0;
+  failed = (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0) + (r.numFailedTestSuites ?? 0 ? 0 : 0);
+  skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // A test file that failed to load has no tests; count it as a failure.
+  for (const s of r.testResults ?? []) if (s.status === 'failed' && (s.assertionResults ?? []).length === 0) failed += 1;
+} catch (e) {
+  console.error(`count-results: cannot read ${file}: ${e.message}`);
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

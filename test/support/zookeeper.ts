@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+import { requireProgram, startProcess, type Started } from './processes.js';
+import { makeTempDir } from './tmp.js';
+
+export interface ZooKeeperServer {
+  readonly endpoint: string; // 127.0.0.1:PORT
+  readonly port: number;
+  readonly process: Started;
+  stop(): Promise<void>;
+}
+
+/** A real standalone ZooKeeper 3.8 (Debian `zookeeper`) on loopback, started without zkServer.sh. */
+export async function startZooKeeper(): Promise<ZooKeeperServer> {
+  const java = await requireProgram('java', 'default-jre-headless');
+  if (!existsSync('/usr/share/java/zookeeper.jar')) {
+    throw new Error('ZooKeeper is not installed; run: apt-get install -y zookeeper (bash .ci/run installs it)');
+  }
+  const dir = await makeTempDir('ogygia-zk-');
+  const port = await freePort();
+  const cfg = join(dir.path, 'zoo.cfg');
+  await writeFile(
+    cfg,
+    [`tickTime=2000`, `dataDir=${join(dir.path, 'data')}`, `clientPort=${port}`, `clientPortAddress=127.0.0.1`,
+      `admin.enableServer=false`, `4lw.commands.whitelist=ruok,stat`].join('\n') + '\n',
+  );
+  const cp = ['/etc/zookeeper/conf', '/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar',
+    '/usr/share/java/slf4j-api.jar', '/usr/share/java/slf4j-simple.jar', '/usr/share/java/log4j-1.2.jar',
+    '/usr/share/java/netty.jar', '/usr/share/java/commons-cli.jar'].filter((p) => existsSync(p)).join(':');
+  const proc = startProcess(java, ['-Xmx256m', '-cp', `${cp}:/usr/share/java/*`, 'org.apache.zookeeper.server.ZooKeeperServerMain', cfg], {
+    log: join(dir.path, 'zookeeper.log'),
+  });
+  await waitForPort(port, '127.0.0.1', 60_000);
+  return {
+    endpoint: `127.0.0.1:${port}`,
+    port,
+    process: proc,
+    async stop() {
+      await proc.stop();
+      await dir.cleanup();
+    },
+  };
+}
