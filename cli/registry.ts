@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAgent } from './commands/agent.js';
 import { registerKeygen } from './commands/keygen.js';
 
 /** Sets the exit status the entry point returns once the command's promise settles. */
@@ -7,4 +8,5 @@ export type SetExit = (code: number) => void;
 /** Every `ogygia` subcommand, one file each under cli/commands/. Add new ones here. */
 export function registerCommands(program: Command, setExit: SetExit): void {
   registerKeygen(program, setExit);
+  registerAgent(program, setExit);
 }

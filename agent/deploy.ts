@@ -1,0 +1,145 @@
+import { OgygiaError, RollbackError } from '../core/errors/index.js';
+import type { Logger } from '../core/log.js';
+import type { Executor } from './executor/types.js';
+import type { HealthCheck } from './health.js';
+import type { ReportState } from './report/schema.js';
+import type { AgentState, Deployment, StateStore, StepError } from './state.js';
+
+/**
+ * Applying one deployment, step by step, with the state written before and
+ * after every step (DESIGN.md §5): copy → profile → switch → health, and on
+ * any failure after the profile changed, back to the recorded previous store
+ * path and **its** switch-to-configuration.
+ */
+export interface DeployContext {
+  readonly store: StateStore;
+  readonly executor: Executor;
+  readonly health: HealthCheck;
+  readonly action: 'switch' | 'boot' | 'test';
+  readonly log: Logger;
+  report(state: AgentState, reportState: ReportState, error?: StepError, timings?: Record<string, number>): Promise<void>;
+}
+
+export type DeployOutcome = 'applied' | 'rolled-back' | 'failed';
+
+export interface DeployResult {
+  readonly state: AgentState;
+  readonly outcome: DeployOutcome;
+  readonly error?: OgygiaError;
+}
+
+export function stepError(e: unknown): StepError {
+  if (e instanceof OgygiaError) {
+    const tail = typeof e.data.outputTail === 'string' && e.data.outputTail.length > 0 ? e.data.outputTail : undefined;
+    return tail !== undefined ? { code: e.code, message: e.message, outputTail: tail } : { code: e.code, message: e.message };
+  }
+  return { code: 'InternalError', message: String((e as Error)?.message ?? e) };
+}
+
+/** Where an apply (re)starts: a fresh apply and a crash while copying start at `copy`. */
+export type StartAt = 'copy' | 'switch' | 'health';
+
+export async function applyDeployment(
+  ctx: DeployContext,
+  base: AgentState,
+  d: Deployment,
+  opts: { previousStorePath: string | null; substituters: readonly string[]; startAt: StartAt; resumed: boolean },
+): Promise<DeployResult> {
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  let state: AgentState = {
+    ...base,
+    revision: d.revision,
+    digest: d.digest,
+    commit: d.commit,
+    storePath: d.storePath,
+    sourceRevision: d.sourceRevision,
+    previousStorePath: opts.previousStorePath,
+    resumes: opts.resumed ? base.resumes + 1 : 0,
+    error: null,
+  };
+  const save = async (phase: AgentState['phase']): Promise<void> => {
+    state = await ctx.store.save({ ...state, phase });
+  };
+  const where = `revision ${d.revision} (${d.storePath})`;
+
+  if (opts.startAt === 'copy') {
+    await save('copying');
+    await ctx.report(state, 'applying');
+    ctx.log.info(`applying ${where}${opts.resumed ? ' (resumed after a restart)' : ''}`);
+    try {
+      timings.copy = await ctx.executor.copy(d.storePath, opts.substituters);
+    } catch (e) {
+      const err = stepError(e);
+      ctx.log.error(`nix copy failed for ${where}; nothing was changed: ${err.message}`);
+      state = await ctx.store.save({ ...state, phase: 'failed', error: err });
+      await ctx.report(state, 'failed', err, { ...timings, total: Date.now() - t0 });
+      return { state, outcome: 'failed', error: e instanceof OgygiaError ? e : undefined };
+    }
+  }
+  try {
+    if (opts.startAt !== 'health') {
+      await save('setting-profile');
+      timings.profile = await ctx.executor.setProfile(d.storePath);
+      await save('switching');
+      timings.switch = await ctx.executor.switchTo(d.storePath);
+    }
+    await save('health-checking');
+    if (ctx.action !== 'boot') timings.health = await ctx.health.run();
+  } catch (e) {
+    return rollback(ctx, state, e, timings, t0);
+  }
+  state = await ctx.store.save({ ...state, phase: 'applied', good: d, resumes: 0, error: null });
+  timings.total = Date.now() - t0;
+  ctx.log.info(`applied ${where}`);
+  await ctx.report(state, 'applied', undefined, timings);
+  return { state, outcome: 'applied' };
+}
+
+/**
+ * Set the profile back to the recorded previous store path and run its
+ * switch-to-configuration (never `nix-env --rollback`, which may pick another
+ * generation). The failed digest is quarantined before anything is touched.
+ */
+export async function rollback(
+  ctx: DeployContext,
+  base: AgentState,
+  cause: unknown,
+  timings: Record<string, number> = {},
+  t0 = Date.now(),
+): Promise<DeployResult> {
+  const err = base.error && base.phase === 'rolling-back' ? base.error : stepError(cause);
+  const quarantined = base.digest && !base.quarantined.includes(base.digest) ? [...base.quarantined, base.digest].slice(-64) : base.quarantined;
+  let state = await ctx.store.save({ ...base, phase: 'rolling-back', error: err, quarantined });
+  const prev = state.previousStorePath;
+  ctx.log.warn(`revision ${state.revision} failed (${err.code}: ${err.message}); rolling back to ${prev ?? 'nothing'}`);
+  if (prev === null) {
+    const e = new RollbackError(
+      `Revision ${state.revision} failed and this host had no previous system profile to go back to; fix the release and publish a new one.`,
+      { revision: state.revision },
+    );
+    state = await ctx.store.save({ ...state, phase: 'failed', error: { ...err, message: `${err.message} ${e.message}` } });
+    await ctx.report(state, 'failed', state.error ?? undefined, { ...timings, total: Date.now() - t0 });
+    return { state, outcome: 'failed', error: e };
+  }
+  const r0 = Date.now();
+  try {
+    await ctx.executor.setProfile(prev);
+    await ctx.executor.switchTo(prev);
+  } catch (e) {
+    const re = stepError(e);
+    const failed = new RollbackError(
+      `Rolling back to ${prev} failed too (${re.code}: ${re.message}); the host needs an operator: run its switch-to-configuration by hand.`,
+      { previousStorePath: prev, cause: re },
+    );
+    const se: StepError = re.outputTail !== undefined ? { code: failed.code, message: failed.message, outputTail: re.outputTail } : { code: failed.code, message: failed.message };
+    state = await ctx.store.save({ ...state, phase: 'failed', error: se });
+    ctx.log.error(failed.message);
+    await ctx.report(state, 'failed', se, { ...timings, rollback: Date.now() - r0, total: Date.now() - t0 });
+    return { state, outcome: 'failed', error: failed };
+  }
+  state = await ctx.store.save({ ...state, phase: 'rolled-back', resumes: 0 });
+  ctx.log.warn(`rolled back to ${prev}; revision ${state.revision} (${state.digest}) is quarantined until a newer release arrives`);
+  await ctx.report(state, 'rolled-back', err, { ...timings, rollback: Date.now() - r0, total: Date.now() - t0 });
+  return { state, outcome: 'rolled-back', error: cause instanceof OgygiaError ? cause : undefined };
+}

@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NixCopyError, ProfileError, StepTimeoutError, SwitchError } from '../../core/errors/index.js';
+import { underRoot } from '../../core/paths.js';
+import { isStorePath } from '../../core/store-path.js';
+import type { Logger } from '../../core/log.js';
+import { runProgram, type RunResult } from './process.js';
+import type { Executor } from './types.js';
+
+export interface NixExecutorOptions {
+  /** OGYGIA_ROOT: the profile and the switch's view of /run resolve under it. */
+  readonly root: string;
+  /** The profile as configured (absolute, resolved under `root`). */
+  readonly profile: string;
+  readonly action: 'switch' | 'boot' | 'test';
+  readonly copyTimeoutMs: number;
+  readonly stalledDownloadTimeoutSeconds: number;
+  readonly profileTimeoutMs: number;
+  readonly switchTimeoutMs: number;
+  readonly systemdRun: 'auto' | 'always' | 'never';
+  /** Where the detached switch writes its output (read back for the report's tail). */
+  readonly logDir: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log: Logger;
+}
+
+/** Whether systemd runs this machine (sd_booted(3): /run/systemd/system exists). */
+export function systemdRunning(): boolean {
+  return existsSync('/run/systemd/system');
+}
+
+function tailOf(r: RunResult): string {
+  return r.outputTail.slice(-2048);
+}
+
+/** The real executor: the only code in the agent that runs Nix. Store paths reach programs only as argv entries. */
+export function createNixExecutor(o: NixExecutorOptions): Executor {
+  const profile = underRoot(o.root, o.profile);
+  const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
+  if (o.root !== '/') env.OGYGIA_ROOT = o.root;
+
+  function timeout(step: string, storePath: string, r: RunResult, limitMs: number): StepTimeoutError {
+    return new StepTimeoutError(
+      `${step} of ${storePath} did not finish within ${Math.round(limitMs / 1000)} s and was stopped; check the network and the substituter, or raise the timeout in [nix].`,
+      { step, storePath, limitSeconds: limitMs / 1000, outputTail: tailOf(r) },
+    );
+  }
+
+  return {
+    async profileTarget() {
+      try {
+        const p = await realpath(profile);
+        const m = /^\/nix\/store\/[^/]+/.exec(p);
+        return m && isStorePath(m[0]) ? m[0] : null;
+      } catch {
+        return null;
+      }
+    },
+
+    async copy(storePath, substituters) {
+      let ms = 0;
+      if (substituters.length === 0) {
+        const r = await runProgram('nix-store', ['--check-validity', '--', storePath], { timeoutMs: 30_000, env });
+        ms += r.ms;
+        if (r.exitCode === 0) return ms;
+        throw new NixCopyError(
+          `${storePath} is not in the local store and neither the release nor [nix] substituters name a binary cache; add one to [nix] substituters.`,
+          { storePath, outputTail: tailOf(r) },
+        );
+      }
+      const failures: string[] = [];
+      let last: RunResult | undefined;
+      for (const sub of substituters) {
+        const args = [
+          'copy',
+          '--from', sub,
+          '--option', 'stalled-download-timeout', String(Math.ceil(o.stalledDownloadTimeoutSeconds)),
+          '--option', 'connect-timeout', '15',
+          '--',
+          storePath,
+        ];
+        o.log.info(`copying ${storePath} from ${sub}`);
+        const r = await runProgram('nix', args, { timeoutMs: o.copyTimeoutMs, env });
+        ms += r.ms;
+        last = r;
+        if (r.timedOut) throw timeout('nix copy', storePath, r, o.copyTimeoutMs);
+        if (r.exitCode === 0) return ms;
+        failures.push(`${sub}: ${r.outputTail.split('\n').filter((l) => l.startsWith('error')).pop() ?? `exit ${r.exitCode}`}`);
+      }
+      throw new NixCopyError(
+        `nix copy could not fetch ${storePath} (${failures.join('; ')}); check that the closure is in the cache and signed by a key in trusted-public-keys.`,
+        { storePath, substituters: [...substituters], outputTail: last ? tailOf(last) : '' },
+      );
+    },
+
+    async setProfile(storePath) {
+      const r = await runProgram('nix-env', ['-p', profile, '--set', storePath], { timeoutMs: o.profileTimeoutMs, env });
+      if (r.timedOut) throw timeout('nix-env --set', storePath, r, o.profileTimeoutMs);
+      if (r.exitCode !== 0) {
+        throw new ProfileError(`nix-env could not point ${profile} at ${storePath} (exit ${r.exitCode}); check the Nix store and the disk.`, {
+          storePath,
+          profile,
+          outputTail: tailOf(r),
+        });
+      }
+      return r.ms;
+    },
+
+    async switchTo(storePath) {
+      const program = join(storePath, 'bin', 'switch-to-configuration');
+      const useSystemd = o.systemdRun === 'always' || (o.systemdRun === 'auto' && o.root === '/' && systemdRunning());
+      let r: RunResult;
+      if (useSystemd) {
+        // A transient unit outlives this agent if the switch restarts ogygia-agent.service itself.
+        const logFile = join(o.logDir, 'switch.log');
+        const args = [
+          `--unit=ogygia-switch-${Date.now()}`,
+          '--wait', '--collect', '--quiet', '--no-ask-password', '--service-type=exec',
+          `--property=StandardOutput=append:${logFile}`,
+          `--property=StandardError=append:${logFile}`,
+          '--setenv=LOCALE_ARCHIVE', '--setenv=NIXOS_INSTALL_BOOTLOADER',
+          '--',
+          program,
+          o.action,
+        ];
+        r = await runProgram('systemd-run', args, { timeoutMs: o.switchTimeoutMs, env });
+        try {
+          const { readFile } = await import('node:fs/promises');
+          r = { ...r, outputTail: (await readFile(logFile, 'utf8')).slice(-4096) };
+        } catch {
+          /* no output */
+        }
+      } else {
+        // Own process group (detached): a stop of the agent's group does not take the switch with it.
+        r = await runProgram(program, [o.action], { timeoutMs: o.switchTimeoutMs, env });
+      }
+      if (r.timedOut) throw timeout(`switch-to-configuration ${o.action}`, storePath, r, o.switchTimeoutMs);
+      if (r.exitCode !== 0) {
+        throw new SwitchError(
+          `switch-to-configuration ${o.action} of ${storePath} exited with ${r.exitCode ?? 'a signal'}; read the output tail in the report and fix the configuration.`,
+          { storePath, action: o.action, exitCode: r.exitCode, outputTail: tailOf(r) },
+        );
+      }
+      return r.ms;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { HealthCheckError, StepTimeoutError } from '../core/errors/index.js';
+import { runProgram } from './executor/process.js';
+
+/** Runs the operator's health command after a switch; `undefined` command means "no check". */
+export interface HealthCheck {
+  readonly command: string | undefined;
+  run(): Promise<number>;
+}
+
+/** The default when the config names none: systemd's own verdict, where systemd runs the machine. */
+export function defaultHealthCommand(systemd: boolean): string | undefined {
+  return systemd ? 'systemctl is-system-running --wait' : undefined;
+}
+
+/** The command runs with `/bin/sh -c` (it is operator configuration, not data); OGYGIA_ROOT is passed on. */
+export function createHealthCheck(command: string | undefined, opts: { timeoutMs: number; root: string; env?: NodeJS.ProcessEnv }): HealthCheck {
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), OGYGIA_ROOT: opts.root };
+  return {
+    command,
+    async run() {
+      if (command === undefined) return 0;
+      const r = await runProgram('/bin/sh', ['-c', command], { timeoutMs: opts.timeoutMs, env, killGraceMs: 2000 });
+      if (r.timedOut) {
+        throw new StepTimeoutError(
+          `The health command did not finish within ${Math.round(opts.timeoutMs / 1000)} s; the new system is treated as unhealthy and rolled back, fix it or raise [health] timeout_seconds.`,
+          { step: 'health', command, outputTail: r.outputTail.slice(-2048) },
+        );
+      }
+      if (r.exitCode !== 0) {
+        throw new HealthCheckError(
+          `The health command exited with ${r.exitCode ?? 'a signal'}; the new system is rolled back, read the output tail and fix the release.`,
+          { command, exitCode: r.exitCode, outputTail: r.outputTail.slice(-2048) },
+        );
+      }
+      return r.ms;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { systemRoot } from '../core/paths.js';
+import { detectHostname } from '../core/hostname.js';
+import { createLogger, type Logger } from '../core/log.js';
+import type { FleetStore, FleetStoreConfig } from '../core/fleet/types.js';
+import { policyFor } from '../core/trust.js';
+import { reportBaseUrl, type AgentConfig } from './config.js';
+import { createNixExecutor, systemdRunning } from './executor/nix.js';
+import { createHealthCheck, defaultHealthCommand } from './health.js';
+import { Manager, type PollResult } from './manager.js';
+import { createFleetPublisher, type FleetPublisher } from './report/fleet.js';
+import { createHttpReporter, nullReporter, type Reporter } from './report/http.js';
+import { createGitSource } from './sources/git.js';
+import { createHttpSource } from './sources/http.js';
+import type { Source } from './sources/types.js';
+import { createStateStore } from './state.js';
+
+export const AGENT_VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/** Opens the configured fleet store (etcd or ZooKeeper); supplied by the CLI so the agent does not import a backend it does not use. */
+export type FleetStoreOpener = (kind: 'etcd' | 'zookeeper', config: FleetStoreConfig) => Promise<FleetStore>;
+
+export interface AgentOptions {
+  readonly once: boolean;
+  readonly dryRun: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: Logger;
+  readonly openFleetStore?: FleetStoreOpener;
+  /** Stops the loop (SIGTERM); the current step finishes first, a long-poll is cut short. */
+  readonly signal?: AbortSignal;
+}
+
+/** The only wiring: real source, executor, health check, state store and reporters around the Manager. */
+export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise<PollResult> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? createLogger('agent');
+  const root = systemRoot(env);
+  const f = config.file;
+  const host = config.host ?? (await detectHostname(env));
+  const stateDir = f.state_dir;
+  const source: Source =
+    config.source.kind === 'reconciler'
+      ? createHttpSource(config.source.url, config.channel)
+      : config.source.kind === 'git-remote'
+        ? createGitSource({ kind: 'git-remote', url: config.source.url, mirrorDir: join(stateDir, 'channels.git') }, config.channel, f.branch)
+        : createGitSource({ kind: 'git-local', path: config.source.path }, config.channel, f.branch);
+  const executor = createNixExecutor({
+    root,
+    profile: f.nix.profile,
+    action: f.nix.action,
+    copyTimeoutMs: f.nix.copy_timeout_seconds * 1000,
+    stalledDownloadTimeoutSeconds: f.nix.stalled_download_timeout_seconds,
+    profileTimeoutMs: f.nix.profile_timeout_seconds * 1000,
+    switchTimeoutMs: f.nix.switch_timeout_seconds * 1000,
+    systemdRun: f.nix.systemd_run,
+    logDir: stateDir,
+    env,
+    log,
+  });
+  const healthCommand = f.health.command ?? defaultHealthCommand(root === '/' && systemdRunning());
+  const health = createHealthCheck(healthCommand, { timeoutMs: f.health.timeout_seconds * 1000, root, env });
+  const base = reportBaseUrl(config);
+  const reporter: Reporter = base
+    ? createHttpReporter({ baseUrl: base, host, timeoutMs: f.report.timeout_seconds * 1000, log, ...(f.report.token_file ? { tokenFile: f.report.token_file } : {}) })
+    : nullReporter;
+  let fleet: FleetPublisher | undefined;
+  const fleetSection = f.etcd ? { kind: 'etcd' as const, s: f.etcd } : f.zookeeper && f.zookeeper.enable ? { kind: 'zookeeper' as const, s: f.zookeeper } : undefined;
+  if (fleetSection && !opts.dryRun) {
+    if (!opts.openFleetStore) {
+      log.warn(`[${fleetSection.kind}] is configured but this build has no ${fleetSection.kind} fleet store; host state is only reported to the reconciler`);
+    } else {
+      try {
+        const store = await opts.openFleetStore(fleetSection.kind, {
+          endpoints: fleetSection.s.endpoints,
+          namespace: fleetSection.s.namespace,
+          timeoutSeconds: fleetSection.s.timeout_seconds,
+        });
+        fleet = createFleetPublisher(store, host, log);
+      } catch (e) {
+        log.warn(`cannot open ${fleetSection.kind} (${(e as Error).message}); continuing without it`);
+      }
+    }
+  }
+  const manager = new Manager({
+    host,
+    channel: config.channel,
+    policy: policyFor(config.trust, config.channel),
+    root,
+    action: f.nix.action,
+    substituters: f.nix.substituters,
+    source,
+    executor,
+    health,
+    store: createStateStore(stateDir),
+    publish: (r) => {
+      if (opts.dryRun) return;
+      reporter.submit(r);
+      fleet?.submit(r);
+    },
+    log,
+    agentVersion: AGENT_VERSION,
+    dryRun: opts.dryRun,
+  });
+  log.info(`starting for host ${host}, channel ${config.channel}, source ${f.source}${opts.dryRun ? ' (dry run)' : ''}`);
+  let last: PollResult = { outcome: 'unchanged' };
+  try {
+    const recovered = await manager.start();
+    if (recovered) last = recovered;
+    if (opts.once) {
+      const r = await manager.pollOnce(0);
+      // A recovery outcome is what happened when the poll itself had nothing new to say.
+      last = recovered && (r.outcome === 'unchanged' || r.outcome === 'up-to-date' || r.outcome === 'quarantined') ? recovered : r;
+      return last;
+    }
+    const waitSeconds = config.source.kind === 'reconciler' ? f.wait_seconds : 0;
+    let errorStreak = 0;
+    while (!opts.signal?.aborted) {
+      const t0 = Date.now();
+      const r = await manager.pollOnce(waitSeconds, opts.signal);
+      last = r;
+      if (opts.signal?.aborted) break;
+      let pause: number;
+      if (r.outcome === 'source-unavailable' || r.outcome === 'failed') {
+        // Back off 2, 4, ... 64 s, never longer than the poll interval.
+        pause = Math.min(f.poll_interval_seconds * 1000, 1000 * 2 ** Math.min(++errorStreak, 6));
+      } else {
+        errorStreak = 0;
+        // A reconciler long-poll already waited for a change; only guard against a server that answers at once.
+        pause = waitSeconds > 0 ? (Date.now() - t0 < 1000 ? 1000 : 0) : f.poll_interval_seconds * 1000;
+      }
+      await sleep(pause, opts.signal);
+    }
+    log.info('stopping');
+    return last;
+  } finally {
+    await reporter.flush(opts.once ? 5000 : 2000);
+    reporter.close();
+    if (fleet) {
+      await fleet.flush(opts.once ? 5000 : 2000);
+      await fleet.close();
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

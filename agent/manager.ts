@@ -1,0 +1,207 @@
+import { InterruptedApplyError, OgygiaError } from '../core/errors/index.js';
+import { readLocalRevisions } from '../core/local-revisions.js';
+import type { Logger } from '../core/log.js';
+import type { TrustPolicy } from '../core/trust.js';
+import { applyDeployment, rollback, type DeployContext } from './deploy.js';
+import type { Executor } from './executor/types.js';
+import type { HealthCheck } from './health.js';
+import { planRecovery, planRelease } from './plan.js';
+import type { AgentReport, ReportState } from './report/schema.js';
+import type { Source } from './sources/types.js';
+import { replayFloor, targetOf, type AgentState, type ReplayFloor, type StateStore, type StepError } from './state.js';
+import { verifyHead } from './verify.js';
+
+/** What one poll (or the start-up recovery) did; `--once` turns it into an exit status. */
+export type PollOutcome =
+  | 'unchanged' // the source reported no change
+  | 'up-to-date' // the head is what this host runs
+  | 'quarantined' // the head was rolled back here before; waiting for a newer release
+  | 'applied'
+  | 'would-apply' // --dry-run: verified and planned, nothing touched
+  | 'refused' // verification refused the head
+  | 'rolled-back'
+  | 'failed' // an apply failed without a rollback (e.g. nix copy), or a rollback failed
+  | 'source-unavailable';
+
+export interface PollResult {
+  readonly outcome: PollOutcome;
+  readonly error?: OgygiaError;
+  readonly revision?: number;
+}
+
+/** Everything the manager needs, passed in (main.ts wires the real ones; tests their own). */
+export interface ManagerDeps {
+  readonly host: string;
+  readonly channel: string;
+  readonly policy: TrustPolicy;
+  readonly root: string;
+  readonly action: 'switch' | 'boot' | 'test';
+  readonly substituters: readonly string[];
+  readonly source: Source;
+  readonly executor: Executor;
+  readonly health: HealthCheck;
+  readonly store: StateStore;
+  readonly publish: (report: AgentReport) => void;
+  readonly log: Logger;
+  readonly agentVersion: string;
+  readonly dryRun: boolean;
+  readonly now?: () => Date;
+}
+
+/**
+ * The agent's pipeline on top of its stages: source → verify → plan → deploy,
+ * with the state store owning what is durable. One instance per agent process.
+ */
+export class Manager {
+  private state: AgentState | undefined;
+  private floorFile: ReplayFloor | undefined;
+  private readonly now: () => Date;
+  private readonly ctx: DeployContext;
+
+  constructor(private readonly d: ManagerDeps) {
+    this.now = d.now ?? (() => new Date());
+    this.ctx = {
+      store: d.store,
+      executor: d.executor,
+      health: d.health,
+      action: d.action,
+      log: d.log,
+      report: (s, rs, err, timings) => this.report(s, rs, err, timings),
+    };
+  }
+
+  /** Load the state and finish or undo whatever a crash interrupted. */
+  async start(): Promise<PollResult | undefined> {
+    const loaded = await this.d.store.load(this.d.channel);
+    this.state = loaded.state;
+    this.floorFile = loaded.floor;
+    if (loaded.corrupt) {
+      this.d.log.error(loaded.corrupt.message);
+      await this.report(this.state, 'failed', { code: loaded.corrupt.code, message: loaded.corrupt.message });
+    }
+    if (this.d.dryRun) return undefined;
+    const rec = planRecovery(this.state);
+    const t = targetOf(this.state);
+    if (rec.kind === 'none' || !t) {
+      await this.report(this.state, this.idleState());
+      return undefined;
+    }
+    this.d.log.warn(`recovering from a stop during ${this.state.phase} of revision ${t.revision}: ${rec.kind}`);
+    const r =
+      rec.kind === 'rollback'
+        ? await rollback(
+            this.ctx,
+            this.state,
+            new InterruptedApplyError(
+              `The apply of revision ${t.revision} was interrupted ${this.state.resumes + 1} time(s) during ${this.state.phase}; it is rolled back and quarantined, publish a fixed release.`,
+              { revision: t.revision, phase: this.state.phase, reason: rec.reason },
+            ),
+          )
+        : await applyDeployment(this.ctx, this.state, t, {
+            previousStorePath: this.state.previousStorePath,
+            substituters: this.d.substituters,
+            startAt: rec.kind === 'resume-copy' ? 'copy' : rec.kind === 'resume-switch' ? 'switch' : 'health',
+            resumed: true,
+          });
+    this.state = r.state;
+    return { outcome: r.outcome, revision: t.revision, ...(r.error ? { error: r.error } : {}) };
+  }
+
+  get current(): AgentState {
+    if (!this.state) throw new Error('Manager.start() was not called');
+    return this.state;
+  }
+
+  /** One poll: fetch the head, verify it in DESIGN.md §5 order, plan, and apply when there is something to do. */
+  async pollOnce(waitSeconds: number, signal?: AbortSignal): Promise<PollResult> {
+    const state = this.current;
+    let fetched;
+    try {
+      fetched = await this.d.source.fetch(signal ? { waitSeconds, signal } : { waitSeconds });
+    } catch (e) {
+      if (!(e instanceof OgygiaError)) throw e;
+      if (signal?.aborted) return { outcome: 'unchanged' };
+      this.d.log.warn(e.message);
+      return { outcome: 'source-unavailable', error: e };
+    }
+    if (fetched.kind === 'unchanged') return { outcome: 'unchanged' };
+    const head = fetched.head;
+    const floor = replayFloor(state, this.floorFile, this.d.channel);
+    let descendsFromFloor: boolean | undefined;
+    if (this.d.source.descends && floor?.commit !== undefined && floor.commit !== head.commit) {
+      descendsFromFloor = await this.d.source.descends(head.commit, floor.commit);
+    }
+    let verified;
+    try {
+      verified = verifyHead(head, {
+        channel: this.d.channel,
+        host: this.d.host,
+        policy: this.d.policy,
+        now: this.now(),
+        ...(floor ? { floor } : {}),
+        ...(descendsFromFloor !== undefined ? { descendsFromFloor } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof OgygiaError)) throw e;
+      this.d.log.error(`refused the head of ${this.d.channel} at commit ${head.commit.slice(0, 12)}: ${e.message} [${e.code}]`);
+      await this.report(state, 'refused', { code: e.code, message: e.message });
+      return { outcome: 'refused', error: e };
+    }
+    const action = planRelease(state, verified);
+    const rev = verified.release.revision;
+    if (action.kind === 'nothing') {
+      this.d.log.debug(`revision ${rev} of ${this.d.channel}: ${action.reason}`);
+      await this.report(state, this.idleState());
+      return { outcome: action.reason, revision: rev };
+    }
+    if (this.d.dryRun) {
+      this.d.log.info(`dry run: would apply revision ${rev} (${action.deployment.storePath}) of ${this.d.channel}`);
+      return { outcome: 'would-apply', revision: rev };
+    }
+    // Accept: raise the floor first, so no crash from here on can let an older release in again.
+    await this.d.store.raiseFloor({ channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit });
+    this.floorFile = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
+    const previousStorePath = await this.d.executor.profileTarget();
+    const r = await applyDeployment(this.ctx, { ...state, channel: this.d.channel }, action.deployment, {
+      previousStorePath: previousStorePath === action.deployment.storePath && state.good ? state.good.storePath : previousStorePath,
+      substituters: verified.release.substituters ?? this.d.substituters,
+      startAt: 'copy',
+      resumed: false,
+    });
+    this.state = r.state;
+    if (r.outcome === 'failed') this.d.source.reset();
+    return { outcome: r.outcome, revision: rev, ...(r.error ? { error: r.error } : {}) };
+  }
+
+  private idleState(): ReportState {
+    const p = this.current.phase;
+    return p === 'applied' ? 'applied' : p === 'rolled-back' ? 'rolled-back' : p === 'failed' ? 'failed' : 'idle';
+  }
+
+  private async report(s: AgentState, reportState: ReportState, error?: StepError, timings?: Record<string, number>): Promise<void> {
+    let revs = { current: 'unknown', booted: 'unknown', nextboot: 'unknown' };
+    try {
+      revs = { ...(await readLocalRevisions(this.d.root)) };
+    } catch {
+      /* keep unknown */
+    }
+    const report: AgentReport = {
+      host: this.d.host,
+      channel: this.d.channel,
+      state: reportState,
+      revision: s.revision,
+      digest: s.digest,
+      commit: s.commit,
+      ...revs,
+      ...(error ? { error: { code: error.code, message: error.message.slice(0, 2048), ...(error.outputTail ? { outputTail: error.outputTail.slice(-4096) } : {}) } } : {}),
+      ...(timings ? { timings } : {}),
+      agentVersion: this.d.agentVersion,
+      reportedAt: this.now().toISOString(),
+    };
+    try {
+      this.d.publish(report);
+    } catch (e) {
+      this.d.log.warn(`could not queue a report: ${(e as Error).message}`);
+    }
+  }
+}

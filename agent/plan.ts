@@ -1,0 +1,41 @@
+import type { VerifiedRelease } from './verify.js';
+import { IN_FLIGHT, type AgentState, type Deployment } from './state.js';
+
+/**
+ * Pure decisions: state + verified release → next action, and state → what to
+ * do after a restart. Literal cases in plan.test.ts.
+ */
+export type PlannedAction =
+  | { readonly kind: 'nothing'; readonly reason: 'up-to-date' | 'quarantined' }
+  | { readonly kind: 'apply'; readonly deployment: Deployment };
+
+export function deploymentOf(v: VerifiedRelease): Deployment {
+  return { revision: v.release.revision, digest: v.digest, commit: v.commit, storePath: v.storePath, sourceRevision: v.release.source.revision };
+}
+
+export function planRelease(state: AgentState, v: VerifiedRelease): PlannedAction {
+  if (state.quarantined.includes(v.digest)) return { kind: 'nothing', reason: 'quarantined' };
+  if (state.digest === v.digest && state.phase === 'applied') return { kind: 'nothing', reason: 'up-to-date' };
+  return { kind: 'apply', deployment: deploymentOf(v) };
+}
+
+/** After this many resumes of one in-flight apply, the agent rolls back instead (a switch that kills the agent would loop). */
+export const MAX_RESUMES = 2;
+
+export type RecoveryAction =
+  | { readonly kind: 'none' }
+  /** Nothing changed yet (crash while copying): run the apply again from the copy. */
+  | { readonly kind: 'resume-copy' }
+  /** The profile may have changed: set it and switch again (both idempotent), then health-check. */
+  | { readonly kind: 'resume-switch' }
+  /** The switch finished: run the health check again. */
+  | { readonly kind: 'recheck-health' }
+  | { readonly kind: 'rollback'; readonly reason: 'crash-loop' | 'interrupted-rollback' };
+
+export function planRecovery(state: AgentState): RecoveryAction {
+  if (!IN_FLIGHT.has(state.phase)) return { kind: 'none' };
+  if (state.phase === 'rolling-back') return { kind: 'rollback', reason: 'interrupted-rollback' };
+  if (state.phase === 'copying') return { kind: 'resume-copy' };
+  if (state.resumes >= MAX_RESUMES) return { kind: 'rollback', reason: 'crash-loop' };
+  return state.phase === 'health-checking' ? { kind: 'recheck-health' } : { kind: 'resume-switch' };
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+import { CHANNELS_DIR, descendsFrom, readFileAt, resolveCommit, type Repo } from '../../core/channels-repo.js';
+import { SourceUnavailableError } from '../../core/errors/index.js';
+import type { FetchResult, Source } from './types.js';
+
+const REMOTE = 'origin';
+
+/**
+ * A git source: either a mirror of a remote (`git+https://...`, fetched with
+ * isomorphic-git into `<state_dir>/channels.git`) or a local repository path
+ * read in place. Old objects stay in the mirror after a force-push, so the
+ * descent check can still see the commit that was applied.
+ */
+export function createGitSource(
+  spec: { kind: 'git-remote'; url: string; mirrorDir: string } | { kind: 'git-local'; path: string },
+  channel: string,
+  branch: string,
+): Source {
+  let lastCommit: string | undefined;
+  let repo: Repo | undefined;
+
+  async function openRepo(): Promise<{ repo: Repo; ref: string }> {
+    if (spec.kind === 'git-local') {
+      const r: Repo = fs.existsSync(join(spec.path, '.git')) ? { dir: spec.path } : { gitdir: spec.path };
+      return { repo: r, ref: `refs/heads/${branch}` };
+    }
+    const r: Repo = { gitdir: spec.mirrorDir };
+    if (!fs.existsSync(join(spec.mirrorDir, 'HEAD'))) {
+      await mkdir(spec.mirrorDir, { recursive: true });
+      await git.init({ fs, gitdir: spec.mirrorDir, bare: true, defaultBranch: branch });
+      await git.addRemote({ fs, gitdir: spec.mirrorDir, remote: REMOTE, url: spec.url });
+    }
+    await git.fetch({ fs, http, gitdir: spec.mirrorDir, remote: REMOTE, ref: branch, singleBranch: true, tags: false, prune: false });
+    return { repo: r, ref: `refs/remotes/${REMOTE}/${branch}` };
+  }
+
+  return {
+    kind: 'git',
+    reset() {
+      lastCommit = undefined;
+    },
+    async fetch(): Promise<FetchResult> {
+      let commit: string;
+      let bytes: Uint8Array | undefined;
+      const where = spec.kind === 'git-local' ? spec.path : spec.url;
+      try {
+        const o = await openRepo();
+        repo = o.repo;
+        commit = await resolveCommit(o.repo, o.ref);
+        if (commit === lastCommit) return { kind: 'unchanged' };
+        bytes = await readFileAt(o.repo, commit, `${CHANNELS_DIR}/${channel}.json`);
+      } catch (e) {
+        throw new SourceUnavailableError(
+          `Cannot read branch ${branch} of ${where} (${(e as Error).message}); check the git source URL or path and the branch name.`,
+          { source: where, branch, cause: (e as Error).message },
+        );
+      }
+      if (bytes === undefined) {
+        throw new SourceUnavailableError(`${where} has no ${CHANNELS_DIR}/${channel}.json on ${branch}; publish the channel or fix channel in the config.`, {
+          source: where,
+          branch,
+          channel,
+        });
+      }
+      lastCommit = commit;
+      return { kind: 'head', head: { bytes, commit } };
+    },
+    async descends(commit: string, ancestor: string): Promise<boolean> {
+      if (!repo) return false;
+      try {
+        return await descendsFrom(repo, commit, ancestor);
+      } catch {
+        // The ancestor is not in the repository at all: it cannot be an ancestor.
+        return false;
+      }
+    },
+  };
+}

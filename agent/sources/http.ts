@@ -1,0 +1,79 @@
+import { SourceUnavailableError } from '../../core/errors/index.js';
+import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
+import type { FetchResult, Source } from './types.js';
+
+/** The reconciler's answer wraps the channel file; allow room for it beyond the file's own cap. */
+const MAX_RESPONSE_BYTES = 4 * MAX_CHANNEL_FILE_BYTES;
+
+/**
+ * `GET <url>/v1/channels/<channel>` (DESIGN.md §4) with `If-None-Match` and
+ * `?wait=` long-poll. The reconciler is not trusted: only the document bytes
+ * and the commit are used; the digest is recomputed by verification.
+ */
+export function createHttpSource(baseUrl: string, channel: string, opts: { timeoutSeconds?: number } = {}): Source {
+  let etag: string | undefined;
+  const extraTimeoutMs = (opts.timeoutSeconds ?? 30) * 1000;
+  return {
+    kind: 'reconciler',
+    reset() {
+      etag = undefined;
+    },
+    async fetch({ waitSeconds, signal }): Promise<FetchResult> {
+      const url = new URL(`${baseUrl}/v1/channels/${encodeURIComponent(channel)}`);
+      if (etag !== undefined && waitSeconds > 0) url.searchParams.set('wait', String(Math.min(300, Math.floor(waitSeconds))));
+      const timeout = AbortSignal.timeout((etag !== undefined ? waitSeconds * 1000 : 0) + extraTimeoutMs);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (etag !== undefined) headers['if-none-match'] = etag;
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        if (res.status === 304) return { kind: 'unchanged' };
+        const len = Number(res.headers.get('content-length') ?? '0');
+        if (len > MAX_RESPONSE_BYTES) throw new Error(`response of ${len} bytes is over ${MAX_RESPONSE_BYTES}`);
+        text = await readCapped(res, MAX_RESPONSE_BYTES);
+      } catch (e) {
+        throw new SourceUnavailableError(
+          `Cannot fetch channel ${channel} from ${baseUrl} (${(e as Error).message}); check that the reconciler runs and the URL in source is right.`,
+          { url: url.toString(), cause: (e as Error).message },
+        );
+      }
+      if (res.status !== 200) {
+        throw new SourceUnavailableError(
+          `The reconciler at ${baseUrl} answered ${res.status} for channel ${channel}; check that the channel exists and the reconciler is healthy.`,
+          { url: url.toString(), status: res.status, body: text.slice(0, 500) },
+        );
+      }
+      let body: { document?: unknown; commit?: unknown; digest?: unknown };
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        throw new SourceUnavailableError(`The reconciler at ${baseUrl} sent a body that is not JSON; check that source points at an Ogygia reconciler.`, {
+          url: url.toString(),
+        });
+      }
+      if (typeof body.commit !== 'string' || body.document === undefined || body.document === null) {
+        throw new SourceUnavailableError(
+          `The reconciler at ${baseUrl} sent no document and commit for channel ${channel}; check that source points at an Ogygia reconciler.`,
+          { url: url.toString() },
+        );
+      }
+      const doc = typeof body.document === 'string' ? body.document : JSON.stringify(body.document);
+      const tag = res.headers.get('etag');
+      etag = tag ?? (typeof body.digest === 'string' ? `"${body.digest}"` : undefined);
+      return { kind: 'head', head: { bytes: new Uint8Array(Buffer.from(doc, 'utf8')), commit: body.commit } };
+    },
+  };
+}
+
+async function readCapped(res: Response, cap: number): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > cap) throw new Error(`response is over ${cap} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

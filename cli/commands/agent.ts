@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { parseAgentConfig, loadAgentConfig } from '../../agent/config.js';
+import { runAgent, type FleetStoreOpener } from '../../agent/main.js';
+import type { PollOutcome } from '../../agent/manager.js';
+import { ConfigError, UsageError } from '../../core/errors/index.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+
+/**
+ * Exit status of `ogygia agent --once` (docs/agent.md): what the one poll did.
+ * 0 nothing to do, 10 applied, 11 would apply (--dry-run), 20 refused,
+ * 30 rolled back, 31 failed (nothing applied, or the rollback failed), 40 source unavailable.
+ */
+export const ONCE_EXIT: Readonly<Record<PollOutcome, number>> = {
+  unchanged: 0,
+  'up-to-date': 0,
+  quarantined: 0,
+  applied: 10,
+  'would-apply': 11,
+  refused: 20,
+  'rolled-back': 30,
+  failed: 31,
+  'source-unavailable': 40,
+};
+
+export interface AgentCommandOptions {
+  config?: string;
+  checkConfig?: string;
+  once?: boolean;
+  dryRun?: boolean;
+}
+
+/** Opens the fleet store named by [etcd] or [zookeeper]; core/fleet provides the implementations. */
+const openFleetStore: FleetStoreOpener | undefined = undefined;
+
+export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO): Promise<number> {
+  if (opts.checkConfig !== undefined) {
+    const { readFile } = await import('node:fs/promises');
+    let text: string;
+    try {
+      text = await readFile(opts.checkConfig, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`Config file ${opts.checkConfig} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path.`, {
+        file: opts.checkConfig,
+        problems: [],
+      });
+    }
+    const r = parseAgentConfig(text, opts.checkConfig);
+    if (r.errors.length > 0) {
+      throw new ConfigError(`Config file ${opts.checkConfig} has ${r.errors.length} problem(s); fix each one listed below.`, {
+        file: opts.checkConfig,
+        problems: r.errors,
+      });
+    }
+    io.out(`${opts.checkConfig}: ok`);
+    return 0;
+  }
+  if (opts.config === undefined) throw new UsageError('Pass --config FILE (the agent.toml to run with) or --check-config FILE.', {});
+  const config = await loadAgentConfig(opts.config);
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    const r = await runAgent(config, {
+      once: opts.once === true,
+      dryRun: opts.dryRun === true,
+      signal: ac.signal,
+      ...(openFleetStore ? { openFleetStore } : {}),
+    });
+    if (opts.once) {
+      io.out(JSON.stringify({ outcome: r.outcome, revision: r.revision ?? null, error: r.error ? { code: r.error.code, message: r.error.message } : null }));
+      return ONCE_EXIT[r.outcome];
+    }
+    return 0;
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
+}
+
+export function registerAgent(program: Command, setExit: SetExit): void {
+  program
+    .command('agent')
+    .description('run the host agent: pull the channel head, verify it, apply it with Nix, health-check, roll back, report')
+    .option('--config <file>', 'agent.toml')
+    .option('--check-config <file>', 'validate an agent.toml and exit')
+    .option('--once', 'poll once and exit with a status saying what happened (see docs/agent.md)')
+    .option('--dry-run', 'verify and plan without touching the system')
+    .action(async (opts: AgentCommandOptions) => setExit(await agent(opts)));
+}
