@@ -1,0 +1,74 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeStorePath } from '../test/support/releases.js';
+import { makeTempDir } from '../test/support/tmp.js';
+import { createStateStore, emptyState, FLOOR_FILE, replayFloor, STATE_FILE, type AgentState } from './state.js';
+
+const D = (c: string): string => 'sha256:' + c.repeat(64);
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+async function tmp(): Promise<string> {
+  const t = await makeTempDir('ogygia-state-');
+  cleanups.push(t.cleanup);
+  return t.path;
+}
+const applied = (rev: number, digest: string): AgentState => ({
+  ...emptyState('prod'),
+  phase: 'applied',
+  revision: rev,
+  digest,
+  commit: 'c'.repeat(40),
+  storePath: fakeStorePath('s', rev),
+  sourceRevision: 'b'.repeat(40),
+});
+
+describe('state store', () => {
+  it('starts empty and round-trips a state', async () => {
+    const dir = await tmp();
+    const s = createStateStore(dir);
+    expect((await s.load('prod')).state.phase).toBe('idle');
+    await s.save(applied(3, D('3')));
+    const again = await createStateStore(dir).load('prod');
+    expect(again.state).toMatchObject({ phase: 'applied', revision: 3 });
+    expect(again.corrupt).toBeUndefined();
+  });
+
+  it('treats a corrupt state as nothing applied but keeps the floor', async () => {
+    const dir = await tmp();
+    const s = createStateStore(dir);
+    await s.load('prod');
+    await s.save(applied(7, D('7')));
+    await s.raiseFloor({ channel: 'prod', revision: 7, digest: D('7'), commit: 'c'.repeat(40) });
+    await writeFile(join(dir, STATE_FILE), '{"spec":1,"phase":"appl');
+    const l = await createStateStore(dir).load('prod');
+    expect(l.corrupt?.code).toBe('StateCorruptError');
+    expect(l.state.phase).toBe('idle');
+    expect(replayFloor(l.state, l.floor, 'prod')).toMatchObject({ revision: 7, digest: D('7') });
+  });
+
+  it('never lowers the floor', async () => {
+    const dir = await tmp();
+    const s = createStateStore(dir);
+    await s.load('prod');
+    await s.raiseFloor({ channel: 'prod', revision: 9, digest: D('9') });
+    await s.raiseFloor({ channel: 'prod', revision: 4, digest: D('4') });
+    expect(JSON.parse(await readFile(join(dir, FLOOR_FILE), 'utf8')).revision).toBe(9);
+  });
+
+  it('takes the higher of the state and the floor file, for the same channel only', () => {
+    expect(replayFloor(applied(5, D('5')), { channel: 'prod', revision: 3, digest: D('3') }, 'prod')?.revision).toBe(5);
+    expect(replayFloor(applied(2, D('2')), { channel: 'prod', revision: 3, digest: D('3') }, 'prod')?.revision).toBe(3);
+    expect(replayFloor(applied(2, D('2')), { channel: 'staging', revision: 3, digest: D('3') }, 'prod')?.revision).toBe(2);
+    expect(replayFloor(emptyState('prod'), undefined, 'prod')).toBeUndefined();
+  });
+
+  it('rejects a state that does not fit the schema as corrupt', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, STATE_FILE), JSON.stringify({ ...applied(1, D('1')), phase: 'dancing' }));
+    const l = await createStateStore(dir).load('prod');
+    expect(l.corrupt?.code).toBe('StateCorruptError');
+  });
+});
