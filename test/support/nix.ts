@@ -23,7 +23,15 @@ export async function requireNix(): Promise<void> {
  */
 export async function buildSystemClosure(
   workDir: string,
-  opts: { name: string; revision: string; failSwitch?: boolean; healthy?: boolean; salt?: string },
+  opts: {
+    name: string;
+    revision: string;
+    failSwitch?: boolean;
+    healthy?: boolean;
+    salt?: string;
+    /** The switch waits while `$OGYGIA_ROOT/<holdFile>` exists (lets a test stop the agent mid-switch). */
+    holdFile?: string;
+  },
 ): Promise<string> {
   await requireNix();
   await mkdir(workDir, { recursive: true });
@@ -37,6 +45,7 @@ export async function buildSystemClosure(
     '#!/bin/sh',
     'root="${OGYGIA_ROOT:-/}"',
     'self="$(cd "$(dirname "$0")/.." && pwd)"',
+    ...(opts.holdFile ? [`while [ -e "$root/${opts.holdFile}" ]; do sleep 0.05; done`] : []),
     'echo "$1 $self" >> "$root/switch.log"',
     opts.failSwitch ? 'exit 1' : 'mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system" && exit 0',
     'SW',
@@ -45,8 +54,45 @@ export async function buildSystemClosure(
   await writeFile(
     file,
     `derivation { name = ${JSON.stringify(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
-      `args = [ "-c" ${JSON.stringify(script)} ]; PATH = "/usr/bin:/bin"; }\n`,
+      `args = [ "-c" ${nixString(script)} ]; PATH = "/usr/bin:/bin"; }\n`,
   );
   const r = await execa('nix-build', [file, '--no-out-link'], { env: nixEnv() });
   return String(r.stdout).trim().split('\n').pop()!;
+}
+
+/** A Nix signing key pair made by `nix key generate-secret` (TEST-ONLY: name it so). */
+export async function nixKeyPair(dir: string, name: string): Promise<{ secretFile: string; publicKey: string }> {
+  await mkdir(dir, { recursive: true });
+  const secret = String((await execa('nix', ['key', 'generate-secret', '--key-name', name], { env: nixEnv() })).stdout).trim();
+  const secretFile = join(dir, `${name}.secret`);
+  await writeFile(secretFile, secret + '\n', { mode: 0o600 });
+  const pub = String((await execa('nix', ['key', 'convert-secret-to-public'], { input: secret, env: nixEnv() })).stdout).trim();
+  return { secretFile, publicKey: pub };
+}
+
+/** Sign store paths in the local store with a Nix secret key file. */
+export async function signStorePaths(paths: readonly string[], secretFile: string): Promise<void> {
+  await execa('nix', ['store', 'sign', '--key-file', secretFile, ...paths], { env: nixEnv() });
+}
+
+/** Copy store paths (with whatever signatures they carry) into a file:// binary cache directory. */
+export async function copyToFileCache(paths: readonly string[], cacheDir: string): Promise<string> {
+  const url = `file://${cacheDir}`;
+  await execa('nix', ['copy', '--to', url, ...paths], { env: nixEnv() });
+  return url;
+}
+
+/** Remove store paths from the local store, so a later `nix copy --from` must really fetch them. */
+export async function deleteStorePaths(paths: readonly string[]): Promise<void> {
+  await execa('nix-store', ['--delete', ...paths], { env: nixEnv() });
+}
+
+export async function isValidStorePath(path: string): Promise<boolean> {
+  const r = await execa('nix-store', ['--check-validity', path], { env: nixEnv(), reject: false });
+  return r.exitCode === 0;
+}
+
+/** A Nix string literal: JSON escaping plus `\${` so shell parameter expansions are not antiquotations. */
+export function nixString(s: string): string {
+  return JSON.stringify(s).replace(/\$\{/g, '\\${');
 }

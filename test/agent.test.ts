@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
+
+// The agent end to end with real Nix (as root), real git and signed releases:
+// happy path, health-failure rollback + quarantine, replay refusal.
+let world: World;
+let A: string, B: string, C: string, D: string;
+
+beforeAll(async () => {
+  world = await makeWorld();
+  [A, B, C, D] = await publishClosures(world, [{ name: 'a' }, { name: 'b' }, { name: 'c', healthy: false }, { name: 'd' }]);
+});
+afterAll(async () => {
+  await world?.cleanup();
+});
+
+describe('agent with real Nix', () => {
+  it('applies A then B, rolls back an unhealthy C and quarantines it, applies D, refuses a replay of B', async () => {
+    const h = await makeHost(world, 'web01');
+    const r1 = world.chain.next({ targets: { '*': A } });
+    await world.commit(r1.text, 'r1');
+    let run = await h.runOnce();
+    expect(run.out?.outcome, run.stderr).toBe('applied');
+    expect(run.exitCode).toBe(10);
+    expect(await h.profileTarget()).toBe(A);
+    expect(await h.currentSystem()).toBe(A);
+    expect(await h.switchLog()).toEqual([`switch ${A}`]);
+
+    const r2 = world.chain.next({ targets: { '*': B } });
+    await world.commit(r2.text, 'r2');
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(10);
+    expect(await h.profileTarget()).toBe(B);
+    expect(await h.currentSystem()).toBe(B);
+
+    // Nothing new: exit 0 and no switch.
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.out?.outcome).toBe('up-to-date');
+
+    const r3 = world.chain.next({ targets: { '*': C } });
+    await world.commit(r3.text, 'r3 unhealthy');
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(30);
+    expect(run.out?.error?.code).toBe('HealthCheckError');
+    expect(await h.profileTarget()).toBe(B);
+    expect(await h.currentSystem()).toBe(B);
+    expect((await h.switchLog()).slice(-2)).toEqual([`switch ${C}`, `switch ${B}`]);
+    const s3 = await h.state();
+    expect(s3).toMatchObject({ phase: 'rolled-back', revision: 3, previousStorePath: B });
+    expect(s3.quarantined).toContain(r3.digest);
+
+    // C is not retried.
+    const before = (await h.switchLog()).length;
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.out?.outcome).toBe('quarantined');
+    expect((await h.switchLog()).length).toBe(before);
+
+    const r4 = world.chain.next({ targets: { '*': D } });
+    await world.commit(r4.text, 'r4');
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(10);
+    expect(await h.profileTarget()).toBe(D);
+    expect(await h.state()).toMatchObject({ phase: 'applied', revision: 4 });
+
+    // Replay: the old signed B file committed again on top.
+    await world.commit(r2.text, 'replay r2');
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(20);
+    expect(run.out?.error?.code).toBe('ReplayError');
+    expect(await h.profileTarget()).toBe(D);
+    expect(await h.currentSystem()).toBe(D);
+  });
+});

@@ -1,0 +1,179 @@
+import { mkdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { formatPublicKey, type SecretKey } from '../../core/keys.js';
+import { buildSystemClosure, copyToFileCache, deleteStorePaths, nixEnv, nixKeyPair, signStorePaths } from './nix.js';
+import { startProcess, type Started } from './processes.js';
+import { ReleaseChain, testKey } from './releases.js';
+import { makeTempDir } from './tmp.js';
+
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+/**
+ * A small world for agent tests, all real: a channels git repository (git
+ * CLI), a file:// binary cache of system closures built and signed with Nix
+ * (TEST-ONLY keys), and hosts that each get their own OGYGIA_ROOT and
+ * state_dir and run `ogygia agent` from the sources.
+ */
+export interface World {
+  readonly dir: string;
+  readonly repo: string;
+  readonly cacheUrl: string;
+  readonly cachePublicKey: string;
+  readonly releaseKey: SecretKey;
+  readonly chain: ReleaseChain;
+  commit(text: string, message?: string, channel?: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function makeWorld(): Promise<World> {
+  const tmp = await makeTempDir('ogygia-agent-world-');
+  const repo = join(tmp.path, 'channels');
+  await mkdir(join(repo, 'channels'), { recursive: true });
+  await execa('git', ['init', '-q', '-b', 'main', repo]);
+  const cache = await nixKeyPair(join(tmp.path, 'keys'), 'test-only-cache-1');
+  const cacheDir = join(tmp.path, 'cache');
+  const releaseKey = testKey('test-only-ops-1');
+  return {
+    dir: tmp.path,
+    repo,
+    cacheUrl: `file://${cacheDir}`,
+    cachePublicKey: cache.publicKey,
+    releaseKey,
+    chain: new ReleaseChain('prod', [releaseKey]),
+    async commit(text, message = 'release', channel = 'prod') {
+      await writeFile(join(repo, 'channels', `${channel}.json`), text);
+      await execa('git', ['-C', repo, 'add', '-A']);
+      await execa('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@test.invalid', 'commit', '-q', '--allow-empty', '-m', message]);
+      return String((await execa('git', ['-C', repo, 'rev-parse', 'HEAD'])).stdout).trim();
+    },
+    cleanup: tmp.cleanup,
+  };
+}
+
+/** Build closures, sign them with the world's cache key (or `signWith`, or not at all), put them in the cache, and drop them from the local store. */
+export async function publishClosures(
+  world: World,
+  specs: ReadonlyArray<{ name: string; healthy?: boolean; failSwitch?: boolean; holdFile?: string; sign?: 'cache' | 'none' | 'wrong' }>,
+): Promise<string[]> {
+  const salt = `${process.pid}-${Date.now()}-${Math.random()}`;
+  const paths: string[] = [];
+  for (const s of specs) {
+    const p = await buildSystemClosure(join(world.dir, 'build'), {
+      name: `nixos-system-${s.name}`,
+      revision: `rev-${s.name}-0123456789`,
+      salt,
+      ...(s.healthy === false ? { healthy: false } : {}),
+      ...(s.failSwitch ? { failSwitch: true } : {}),
+      ...(s.holdFile ? { holdFile: s.holdFile } : {}),
+    });
+    const sign = s.sign ?? 'cache';
+    if (sign === 'cache') await signStorePaths([p], join(world.dir, 'keys', 'test-only-cache-1.secret'));
+    if (sign === 'wrong') {
+      const wrong = await nixKeyPair(join(world.dir, 'keys'), 'test-only-wrong-1');
+      await signStorePaths([p], wrong.secretFile);
+    }
+    await copyToFileCache([p], world.cacheUrl.slice('file://'.length));
+    paths.push(p);
+  }
+  await deleteStorePaths(paths);
+  return paths;
+}
+
+export interface Host {
+  readonly name: string;
+  readonly root: string;
+  readonly stateDir: string;
+  readonly configFile: string;
+  writeConfig(extra?: { source?: string; toml?: string; trust?: string; channel?: string }): Promise<void>;
+  env(): NodeJS.ProcessEnv;
+  runOnce(args?: string[]): Promise<{ exitCode: number; out: { outcome: string; revision: number | null; error: { code: string } | null } | undefined; stderr: string }>;
+  start(log: string): Started;
+  state(): Promise<Record<string, unknown> & { phase: string; revision: number | null; quarantined: string[] }>;
+  profileTarget(): Promise<string | null>;
+  currentSystem(): Promise<string | null>;
+  switchLog(): Promise<string[]>;
+}
+
+export async function makeHost(world: World, name: string): Promise<Host> {
+  const root = join(world.dir, `host-${name}-${Math.random().toString(36).slice(2, 8)}`);
+  const stateDir = join(root, 'var/lib/ogygia-agent');
+  await mkdir(stateDir, { recursive: true });
+  await mkdir(join(root, 'nix/var/nix/profiles'), { recursive: true });
+  const configFile = join(root, 'agent.toml');
+  const host: Host = {
+    name,
+    root,
+    stateDir,
+    configFile,
+    async writeConfig(extra = {}) {
+      const toml = [
+        `host = "${name}"`,
+        `channel = "${extra.channel ?? 'prod'}"`,
+        `source = "${extra.source ?? world.repo}"`,
+        `state_dir = "${stateDir}"`,
+        'poll_interval_seconds = 1',
+        extra.trust ?? `[trust]\nkeys = ["${formatPublicKey(world.releaseKey.publicKey)}"]\nthreshold = 1`,
+        '[nix]',
+        `substituters = ["${world.cacheUrl}"]`,
+        'copy_timeout_seconds = 60',
+        '[health]',
+        `command = 'while [ -e "$OGYGIA_ROOT/hold-health" ]; do sleep 0.05; done; test "$(cat "$OGYGIA_ROOT/run/current-system/health")" = healthy'`,
+        'timeout_seconds = 30',
+        extra.toml ?? '',
+      ].join('\n');
+      await writeFile(configFile, toml + '\n');
+    },
+    env() {
+      return { ...nixEnv({ OGYGIA_ROOT: root, OGYGIA_HOSTNAME: name, OGYGIA_LOG: 'info' }, [world.cachePublicKey]) };
+    },
+    async runOnce(args = []) {
+      const r = await execa('node', ['--import', 'tsx', join(REPO_ROOT, 'test/support/run-cli.ts'), 'agent', '--config', configFile, '--once', ...args], {
+        env: host.env(),
+        reject: false,
+        cwd: REPO_ROOT,
+        timeout: 110_000,
+      });
+      let out;
+      try {
+        out = JSON.parse(String(r.stdout).trim().split('\n').pop() ?? '');
+      } catch {
+        out = undefined;
+      }
+      return { exitCode: r.exitCode ?? -1, out, stderr: String(r.stderr) };
+    },
+    start(log) {
+      return startProcess('node', ['--import', 'tsx', join(REPO_ROOT, 'test/support/run-cli.ts'), 'agent', '--config', configFile], {
+        env: host.env(),
+        cwd: REPO_ROOT,
+        log,
+      });
+    },
+    async state() {
+      return JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8'));
+    },
+    async profileTarget() {
+      try {
+        return await realpath(join(root, 'nix/var/nix/profiles/system'));
+      } catch {
+        return null;
+      }
+    },
+    async currentSystem() {
+      try {
+        return await readlink(join(root, 'run/current-system'));
+      } catch {
+        return null;
+      }
+    },
+    async switchLog() {
+      try {
+        return (await readFile(join(root, 'switch.log'), 'utf8')).trim().split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    },
+  };
+  await host.writeConfig();
+  return host;
+}
