@@ -76,7 +76,7 @@ export class Manager {
     this.state = loaded.state;
     this.floorFile = loaded.floor;
     if (loaded.corrupt) {
-      this.d.log.error(loaded.corrupt.message);
+      this.d.log.error(`${loaded.corrupt.message} [${loaded.corrupt.code}]`);
       await this.report(this.state, 'failed', { code: loaded.corrupt.code, message: loaded.corrupt.message });
     }
     if (this.d.dryRun) return undefined;

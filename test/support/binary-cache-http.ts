@@ -1,0 +1,58 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+
+/**
+ * Serves a file:// binary cache directory over HTTP on loopback. While
+ * `hold()` is on, every request waits (a stalled download) until `release()`.
+ */
+export interface HttpBinaryCache {
+  readonly url: string;
+  readonly requests: string[];
+  hold(): void;
+  release(): void;
+  stop(): Promise<void>;
+}
+
+export async function serveBinaryCache(dir: string): Promise<HttpBinaryCache> {
+  let gate: Promise<void> | undefined;
+  let open: (() => void) | undefined;
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      requests.push(path);
+      if (gate) await gate;
+      const file = normalize(join(dir, path));
+      if (!file.startsWith(dir)) return void res.writeHead(403).end();
+      try {
+        const st = await stat(file);
+        if (!st.isFile()) throw new Error('not a file');
+        res.writeHead(200, { 'content-length': st.size });
+        createReadStream(file).pipe(res);
+      } catch {
+        res.writeHead(404).end();
+      }
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    hold() {
+      gate ??= new Promise<void>((r) => (open = r));
+    },
+    release() {
+      open?.();
+      gate = undefined;
+    },
+    stop: () =>
+      new Promise<void>((r) => {
+        open?.();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
