@@ -85,7 +85,7 @@ export interface Host {
   readonly root: string;
   readonly stateDir: string;
   readonly configFile: string;
-  writeConfig(extra?: { source?: string; toml?: string; trust?: string; channel?: string }): Promise<void>;
+  writeConfig(extra?: { source?: string; top?: string; toml?: string; trust?: string; channel?: string }): Promise<void>;
   env(): NodeJS.ProcessEnv;
   runOnce(args?: string[]): Promise<{ exitCode: number; out: { outcome: string; revision: number | null; error: { code: string } | null } | undefined; stderr: string }>;
   start(log: string): Started;
@@ -113,6 +113,7 @@ export async function makeHost(world: World, name: string): Promise<Host> {
         `source = "${extra.source ?? world.repo}"`,
         `state_dir = "${stateDir}"`,
         'poll_interval_seconds = 1',
+        extra.top ?? '',
         extra.trust ?? `[trust]\nkeys = ["${formatPublicKey(world.releaseKey.publicKey)}"]\nthreshold = 1`,
         '[nix]',
         `substituters = ["${world.cacheUrl}"]`,
