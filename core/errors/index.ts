@@ -28,3 +28,4 @@ export { ChannelNotFoundError } from './ChannelNotFoundError.js';
 export { RevisionNotFoundError } from './RevisionNotFoundError.js';
 export { CacheMissError } from './CacheMissError.js';
 export { FleetStoreUnavailableError } from './FleetStoreUnavailableError.js';
+export { NoFleetStoreError } from './NoFleetStoreError.js';
