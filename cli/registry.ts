@@ -3,7 +3,9 @@ import { registerApprove } from './commands/approve.js';
 import { registerHistory } from './commands/history.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerPublish } from './commands/publish.js';
+import { registerReport } from './commands/report.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerStatus } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
 
 /** Sets the exit status the entry point returns once the command's promise settles. */
@@ -17,4 +19,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerVerify(program, setExit);
   registerHistory(program, setExit);
   registerRollback(program, setExit);
+  registerStatus(program, setExit);
+  registerReport(program, setExit);
 }
