@@ -27,3 +27,5 @@ export { GitError } from './GitError.js';
 export { ChannelNotFoundError } from './ChannelNotFoundError.js';
 export { RevisionNotFoundError } from './RevisionNotFoundError.js';
 export { CacheMissError } from './CacheMissError.js';
+export { FleetStoreUnavailableError } from './FleetStoreUnavailableError.js';
+export { NoFleetStoreError } from './NoFleetStoreError.js';

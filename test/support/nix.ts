@@ -44,9 +44,14 @@ export async function buildSystemClosure(
   ].join('\n');
   await writeFile(
     file,
-    `derivation { name = ${JSON.stringify(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
-      `args = [ "-c" ${JSON.stringify(script)} ]; PATH = "/usr/bin:/bin"; }\n`,
+    `derivation { name = ${nixString(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
+      `args = [ "-c" ${nixString(script)} ]; PATH = "/usr/bin:/bin"; }\n`,
   );
   const r = await execa('nix-build', [file, '--no-out-link'], { env: nixEnv() });
   return String(r.stdout).trim().split('\n').pop()!;
+}
+
+/** A Nix string literal: escapes backslash, quote, newline and `${` (antiquotation). */
+export function nixString(s: string): string {
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n') + '"';
 }
