@@ -27,3 +27,7 @@ export { GitError } from './GitError.js';
 export { ChannelNotFoundError } from './ChannelNotFoundError.js';
 export { RevisionNotFoundError } from './RevisionNotFoundError.js';
 export { CacheMissError } from './CacheMissError.js';
+export { WebhookSignatureError } from './WebhookSignatureError.js';
+export { UnauthorizedError } from './UnauthorizedError.js';
+export { InvalidReportError } from './InvalidReportError.js';
+export { NotFoundError } from './NotFoundError.js';
