@@ -31,3 +31,4 @@ export { WebhookSignatureError } from './WebhookSignatureError.js';
 export { UnauthorizedError } from './UnauthorizedError.js';
 export { InvalidReportError } from './InvalidReportError.js';
 export { NotFoundError } from './NotFoundError.js';
+export { ReadOnlyError } from './ReadOnlyError.js';
