@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isOgygiaError } from '../core/errors/index.js';
 import { ConfigError } from '../core/errors/index.js';
@@ -42,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
+// Only when run as `node dist/cli/main.js`: bin/ogygia imports this module and calls main() itself.
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
