@@ -7,6 +7,7 @@ import { registerReport } from './commands/report.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
+import { registerReconciler } from './commands/reconciler.js';
 
 /** Sets the exit status the entry point returns once the command's promise settles. */
 export type SetExit = (code: number) => void;
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerRollback(program, setExit);
   registerStatus(program, setExit);
   registerReport(program, setExit);
+  registerReconciler(program, setExit);
 }

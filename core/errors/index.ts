@@ -29,3 +29,8 @@ export { RevisionNotFoundError } from './RevisionNotFoundError.js';
 export { CacheMissError } from './CacheMissError.js';
 export { FleetStoreUnavailableError } from './FleetStoreUnavailableError.js';
 export { NoFleetStoreError } from './NoFleetStoreError.js';
+export { WebhookSignatureError } from './WebhookSignatureError.js';
+export { UnauthorizedError } from './UnauthorizedError.js';
+export { InvalidReportError } from './InvalidReportError.js';
+export { NotFoundError } from './NotFoundError.js';
+export { ReadOnlyError } from './ReadOnlyError.js';
