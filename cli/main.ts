@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isOgygiaError } from '../core/errors/index.js';
 import { ConfigError } from '../core/errors/index.js';
@@ -40,15 +39,4 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 70;
   }
-}
-
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      process.stderr.write(`ogygia: internal error: ${String(e)}\n`);
-      process.exit(70);
-    },
-  );
 }

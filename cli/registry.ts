@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
+import { registerApprove } from './commands/approve.js';
+import { registerHistory } from './commands/history.js';
 import { registerAgent } from './commands/agent.js';
 import { registerKeygen } from './commands/keygen.js';
+import { registerPublish } from './commands/publish.js';
+import { registerReport } from './commands/report.js';
+import { registerRollback } from './commands/rollback.js';
+import { registerStatus } from './commands/status.js';
+import { registerVerify } from './commands/verify.js';
+import { registerReconciler } from './commands/reconciler.js';
 
 /** Sets the exit status the entry point returns once the command's promise settles. */
 export type SetExit = (code: number) => void;
@@ -8,5 +16,13 @@ export type SetExit = (code: number) => void;
 /** Every `ogygia` subcommand, one file each under cli/commands/. Add new ones here. */
 export function registerCommands(program: Command, setExit: SetExit): void {
   registerKeygen(program, setExit);
+  registerPublish(program, setExit);
+  registerApprove(program, setExit);
+  registerVerify(program, setExit);
+  registerHistory(program, setExit);
+  registerRollback(program, setExit);
+  registerStatus(program, setExit);
+  registerReport(program, setExit);
+  registerReconciler(program, setExit);
   registerAgent(program, setExit);
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { execa } from 'execa';
 import git from 'isomorphic-git';
 import { GitError } from './errors/index.js';
 
@@ -39,7 +40,17 @@ function repoArgs(repo: Repo): { fs: typeof fs; dir?: string; gitdir?: string } 
 export async function resolveCommit(repo: Repo, ref: string): Promise<string> {
   try {
     if (/^[0-9a-f]{40}$/.test(ref)) return ref;
-    return await git.resolveRef({ ...repoArgs(repo), ref });
+    try {
+      return await git.resolveRef({ ...repoArgs(repo), ref });
+    } catch (e) {
+      // Revision syntax isomorphic-git lacks (HEAD~1, main^2, abbreviated ids): ask git itself, argv only.
+      if (ref.startsWith('-')) throw e;
+      const where = repo.gitdir ? ['--git-dir', repo.gitdir] : ['-C', repo.dir ?? '.'];
+      const r = await execa('git', [...where, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { reject: false, stdin: 'ignore' });
+      const oid = String(r.stdout).trim();
+      if (r.exitCode === 0 && /^[0-9a-f]{40}$/.test(oid)) return oid;
+      throw e;
+    }
   } catch (e) {
     throw new GitError(`Cannot resolve ${ref} in ${repo.dir ?? repo.gitdir}: ${(e as Error).message}; check the branch or commit name.`, {
       ref,

@@ -53,7 +53,7 @@ export async function buildSystemClosure(
   ].join('\n');
   await writeFile(
     file,
-    `derivation { name = ${JSON.stringify(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
+    `derivation { name = ${nixString(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
       `args = [ "-c" ${nixString(script)} ]; PATH = "/usr/bin:/bin"; }\n`,
   );
   const r = await execa('nix-build', [file, '--no-out-link'], { env: nixEnv() });
@@ -92,7 +92,7 @@ export async function isValidStorePath(path: string): Promise<boolean> {
   return r.exitCode === 0;
 }
 
-/** A Nix string literal: JSON escaping plus `\${` so shell parameter expansions are not antiquotations. */
+/** A Nix string literal: escapes backslash, quote, newline and `${` (antiquotation). */
 export function nixString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, '\\${');
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n') + '"';
 }

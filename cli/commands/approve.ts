@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { commitFiles, pushBranch, requireWorkingChannel, writeWorkingChannel } from '../../core/channels-worktree.js';
+import { DuplicateSignatureError } from '../../core/errors/index.js';
+import { readSecretKeyFile } from '../../core/key-file.js';
+import { assertChannelName } from '../../core/release.js';
+import { signRelease, verifySignature } from '../../core/signing.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+
+export interface ApproveOptions {
+  repo: string;
+  channel: string;
+  key: string;
+  commit: boolean;
+  push?: boolean;
+  remote: string;
+}
+
+/** Add one signature to the channel's current release on this branch; the release itself is unchanged. */
+export async function approve(opts: ApproveOptions, io: CommandIO = processIO): Promise<number> {
+  const channel = assertChannelName(opts.channel);
+  const { doc, digest } = await requireWorkingChannel(opts.repo, channel);
+  const key = await readSecretKeyFile(opts.key);
+  for (const s of doc.signatures) {
+    if (s.key === key.name || verifySignature(doc.release, s, key.publicKey)) {
+      throw new DuplicateSignatureError(
+        `Release ${channel}#${doc.release.revision} is already signed by this key (as ${s.key}); one key counts once, so ask another key holder to approve.`,
+        { channel, key: key.name, existing: s.key },
+      );
+    }
+  }
+  const signed = { release: doc.release, signatures: [...doc.signatures, signRelease(doc.release, key)] };
+  const file = await writeWorkingChannel(opts.repo, signed);
+  let commit: string | undefined;
+  if (opts.commit) commit = await commitFiles(opts.repo, [file], `${channel}: approve release ${doc.release.revision} (${key.name})`);
+  io.out(
+    `approve: ${channel} revision ${doc.release.revision} ${digest} now signed by ${signed.signatures.map((s) => s.key).join(', ')}` +
+      (commit ? `, committed ${commit.slice(0, 12)}` : ''),
+  );
+  if (opts.push) io.out(`approve: pushed ${await pushBranch(opts.repo, opts.remote)} to ${opts.remote}`);
+  return 0;
+}
+
+export function registerApprove(program: Command, setExit: SetExit): void {
+  program
+    .command('approve')
+    .description('add your signature to the current release of a channel (on the pull-request branch)')
+    .option('--repo <dir>', 'channels repository work tree', '.')
+    .requiredOption('--channel <name>', 'channel to approve')
+    .requiredOption('--key <file>', 'your secret signing key')
+    .option('--no-commit', 'only write the file; do not commit')
+    .option('--push', 'push the branch after committing (git CLI)')
+    .option('--remote <name>', 'remote for --push', 'origin')
+    .action(async (opts: ApproveOptions) => setExit(await approve(opts)));
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { channelHistory } from '../../core/channels-repo.js';
+import { ChannelNotFoundError } from '../../core/errors/index.js';
+import { foldHistory, type HistoryEntry } from '../../core/release-history.js';
+import { assertChannelName } from '../../core/release.js';
+import { type CommandIO, processIO } from '../io.js';
+import { formatTable } from '../table.js';
+import type { SetExit } from '../registry.js';
+
+export interface HistoryOptions {
+  repo: string;
+  channel: string;
+  ref: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export async function loadHistory(repo: string, ref: string, channel: string, limit?: number): Promise<HistoryEntry[]> {
+  const versions = await channelHistory({ dir: repo }, ref, channel);
+  const entries = foldHistory(channel, versions);
+  if (entries.length === 0) {
+    throw new ChannelNotFoundError(`Channel ${channel} has no releases in ${repo} at ${ref}; check the channel name or publish its first release.`, {
+      channel,
+      repo,
+      ref,
+    });
+  }
+  return limit === undefined ? entries : entries.slice(0, limit);
+}
+
+/** Print the releases of a channel from git history, newest first. */
+export async function history(opts: HistoryOptions, io: CommandIO = processIO): Promise<number> {
+  const channel = assertChannelName(opts.channel);
+  const limit = opts.limit === undefined ? undefined : Math.max(1, parseInt(opts.limit, 10) || 1);
+  const entries = await loadHistory(opts.repo, opts.ref, channel, limit);
+  if (opts.json) {
+    io.out(JSON.stringify({ channel, releases: entries }, null, 2));
+    return 0;
+  }
+  const rows = entries.map((e) => [
+    e.revision === undefined ? '?' : String(e.revision),
+    e.release?.issuedAt ?? e.committedAt.replace(/\.\d{3}Z$/, 'Z'),
+    e.commit.slice(0, 12),
+    e.digest ? e.digest.slice(0, 19) : `invalid: ${e.error?.code}`,
+    e.signers.join(',') || '-',
+    e.release ? Object.entries(e.release.targets).map(([h, t]) => `${h}=${t.storePath}`).join(' ') : (e.error?.message ?? ''),
+  ]);
+  for (const line of formatTable(['REV', 'ISSUED', 'COMMIT', 'DIGEST', 'SIGNERS', 'TARGETS'], rows)) io.out(line);
+  return 0;
+}
+
+export function registerHistory(program: Command, setExit: SetExit): void {
+  program
+    .command('history')
+    .description('list the releases of a channel from git history, newest first')
+    .option('--repo <dir>', 'channels repository', '.')
+    .requiredOption('--channel <name>', 'channel')
+    .option('--ref <ref>', 'branch or commit to read', 'HEAD')
+    .option('--limit <n>', 'show at most n releases')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: HistoryOptions) => setExit(await history(opts)));
+}

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { commitFiles, ensureRepo, pushBranch, readWorkingChannel, writeWorkingChannel } from '../../core/channels-worktree.js';
+import { readSecretKeyFile } from '../../core/key-file.js';
+import { nextRelease, parseExpiry, type PublishRequest } from '../../core/publish.js';
+import { assertChannelName, type ChannelDocument, type Release } from '../../core/release.js';
+import { releaseDigest, signRelease } from '../../core/signing.js';
+import { type CommandIO, processIO } from '../io.js';
+import { collect, parseSourceRevision, parseSubstituter, parseTargets } from '../options.js';
+import type { SetExit } from '../registry.js';
+
+export interface PublishOptions {
+  repo: string;
+  channel: string;
+  key: string;
+  storePath?: string;
+  target?: string[];
+  sourceRevision: string;
+  substituter?: string[];
+  expires?: string;
+  commit: boolean; // --no-commit sets false
+  push?: boolean;
+  remote: string;
+  message?: string;
+}
+
+/** Write a signed release to the work tree, commit it and optionally push. Shared by publish and rollback. */
+export async function writeRelease(
+  opts: { repo: string; commit: boolean; push?: boolean; remote: string },
+  release: Release,
+  keyFile: string,
+  message: string,
+  io: CommandIO,
+): Promise<{ digest: string; commit?: string }> {
+  const key = await readSecretKeyFile(keyFile);
+  const doc: ChannelDocument = { release, signatures: [signRelease(release, key)] };
+  const file = await writeWorkingChannel(opts.repo, doc);
+  const digest = releaseDigest(release);
+  let commit: string | undefined;
+  if (opts.commit) commit = await commitFiles(opts.repo, [file], message);
+  io.out(
+    `publish: ${release.channel} revision ${release.revision} ${digest} signed by ${key.name}` +
+      (commit ? `, committed ${commit.slice(0, 12)}` : ', written (not committed)'),
+  );
+  if (opts.push) {
+    if (!commit) io.err('publish: --push without a commit pushes nothing new; commit first.');
+    const branch = await pushBranch(opts.repo, opts.remote);
+    io.out(`publish: pushed ${branch} to ${opts.remote}`);
+  }
+  const out: { digest: string; commit?: string } = { digest };
+  if (commit) out.commit = commit;
+  return out;
+}
+
+export function describeTargets(release: Release): string {
+  return Object.keys(release.targets).join(', ');
+}
+
+export async function publish(opts: PublishOptions, io: CommandIO = processIO): Promise<number> {
+  const channel = assertChannelName(opts.channel);
+  const targets = parseTargets(opts.storePath, opts.target);
+  const now = new Date();
+  const req: PublishRequest = {
+    channel,
+    targets,
+    sourceRevision: parseSourceRevision(opts.sourceRevision),
+    issuedAt: now,
+    ...(opts.substituter?.length ? { substituters: opts.substituter.map(parseSubstituter) } : {}),
+    ...(opts.expires ? { expiresAt: parseExpiry(opts.expires, now) } : {}),
+  };
+  if (await ensureRepo(opts.repo)) io.err(`publish: initialised a git repository in ${opts.repo} (branch main)`);
+  const current = await readWorkingChannel(opts.repo, channel);
+  const release = nextRelease(current, req);
+  await writeRelease(opts, release, opts.key, opts.message ?? `${channel}: release ${release.revision} (${describeTargets(release)})`, io);
+  return 0;
+}
+
+export function registerPublish(program: Command, setExit: SetExit): void {
+  program
+    .command('publish')
+    .description('sign the next release of a channel and commit channels/<channel>.json')
+    .option('--repo <dir>', 'channels repository work tree (initialised when empty)', '.')
+    .requiredOption('--channel <name>', 'channel, e.g. prod')
+    .requiredOption('--key <file>', 'secret signing key (ogygia keygen or nix key generate-secret)')
+    .option('--store-path <path>', 'system closure for every host (the "*" target)')
+    .option('--target <host=path>', 'system closure for one host (repeatable; "*" for the default)', collect)
+    .requiredOption('--source-revision <sha>', 'git commit of the NixOS configuration it was built from')
+    .option('--substituter <url>', 'binary cache hosts fetch from (repeatable; default: the previous release\'s)', collect)
+    .option('--expires <when>', 'expiry: a duration (90d, 12h, 2w) or an RFC 3339 time')
+    .option('--no-commit', 'only write the file; do not commit')
+    .option('--push', 'push the branch after committing (git CLI)')
+    .option('--remote <name>', 'remote for --push', 'origin')
+    .option('--message <text>', 'commit message')
+    .action(async (opts: PublishOptions) => setExit(await publish(opts)));
+}

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors/index.js';
+import { loadReconcilerConfig } from '../../reconciler/config.js';
+import { startReconciler } from '../../reconciler/main.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+
+export interface ReconcilerOptions {
+  config?: string;
+  checkConfig?: string;
+}
+
+/** `ogygia reconciler --config FILE` runs until SIGTERM/SIGINT; `--check-config FILE` validates and exits. */
+export async function reconciler(opts: ReconcilerOptions, io: CommandIO = processIO): Promise<number> {
+  if (opts.checkConfig !== undefined) {
+    const cfg = await loadReconcilerConfig(opts.checkConfig);
+    io.out(`reconciler: ${opts.checkConfig} is valid (source ${cfg.file.source}, branch ${cfg.file.branch}, listen ${cfg.file.listen})`);
+    return 0;
+  }
+  if (opts.config === undefined) throw new UsageError('Pass --config FILE (or --check-config FILE to only validate it).', {});
+  const cfg = await loadReconcilerConfig(opts.config);
+  const running = await startReconciler(cfg);
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals): void => {
+      io.err(`reconciler: ${sig} received, stopping`);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  await running.stop();
+  return 0;
+}
+
+export function registerReconciler(program: Command, setExit: SetExit): void {
+  program
+    .command('reconciler')
+    .description('mirror the channels repository and serve channel heads, reports and the fleet dashboard')
+    .option('--config <file>', 'reconciler.toml to run with')
+    .option('--check-config <file>', 'validate reconciler.toml and exit')
+    .action(async (opts: ReconcilerOptions) => setExit(await reconciler(opts)));
+}

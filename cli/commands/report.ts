@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { NoFleetStoreError } from '../../core/errors/index.js';
+import { openFleetStore } from '../../core/fleet/open-store.js';
+import { detectHostname } from '../../core/hostname.js';
+import { readLocalRevisions } from '../../core/local-revisions.js';
+import { systemRoot } from '../../core/paths.js';
+import { loadStatusConfig, statusConfigPath } from '../../core/status-config.js';
+import { chooseReportStore } from '../../core/status/fleet-source.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+
+/**
+ * Publish this host's ⚡ current, 🥾 booted and 🔜 next-boot revisions to the
+ * configured etcd (preferred) or ZooKeeper under `<namespace>/<host>/`: the
+ * publisher for hosts that do not run the agent.
+ */
+export async function report(io: CommandIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const root = systemRoot(env);
+  const file = statusConfigPath(env, root);
+  const config = await loadStatusConfig(file);
+  const target = config ? chooseReportStore(config) : undefined;
+  if (!target) {
+    throw new NoFleetStoreError(
+      config
+        ? `${file} configures neither [ogygia.etcd] nor an enabled [ogygia.zookeeper]; add one so report has a store to publish to.`
+        : `Ogygia config ${file} not found; set OGYGIA_CONFIG or enable ogygia.etcd or ogygia.zookeeper in the NixOS module.`,
+      { file },
+    );
+  }
+  const [host, revisions] = await Promise.all([detectHostname(env), readLocalRevisions(root)]);
+  const store = openFleetStore(target.kind, target.store);
+  try {
+    await store.publish(host, revisions);
+  } finally {
+    await store.close();
+  }
+  io.err(
+    `report: published ${host} (current ${revisions.current}, booted ${revisions.booted}, next boot ${revisions.nextboot}) to ${target.kind === 'etcd' ? 'etcd' : 'ZooKeeper'} ${target.store.namespace}`,
+  );
+  return 0;
+}
+
+export function registerReport(program: Command, setExit: SetExit): void {
+  program
+    .command('report')
+    .description("publish this host's current, booted and next-boot revisions to the configured etcd or ZooKeeper")
+    .action(async () => setExit(await report()));
+}

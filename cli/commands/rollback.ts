@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { ensureRepo, requireWorkingChannel } from '../../core/channels-worktree.js';
+import { RevisionNotFoundError } from '../../core/errors/index.js';
+import { nextRelease, parseExpiry } from '../../core/publish.js';
+import { assertChannelName } from '../../core/release.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+import { loadHistory } from './history.js';
+import { writeRelease } from './publish.js';
+
+export interface RollbackOptions {
+  repo: string;
+  channel: string;
+  to: string;
+  key: string;
+  expires?: string;
+  commit: boolean;
+  push?: boolean;
+  remote: string;
+}
+
+/** A rollback is a new release (next revision) whose targets are those of an older one. */
+export async function rollback(opts: RollbackOptions, io: CommandIO = processIO): Promise<number> {
+  const channel = assertChannelName(opts.channel);
+  const to = Number(opts.to);
+  await ensureRepo(opts.repo);
+  const current = await requireWorkingChannel(opts.repo, channel);
+  const old = (await loadHistory(opts.repo, 'HEAD', channel)).find((e) => e.revision === to && e.release);
+  if (!old?.release || to >= current.doc.release.revision) {
+    throw new RevisionNotFoundError(
+      `Channel ${channel} has no earlier revision ${opts.to} in its history; run \`ogygia history --channel ${channel}\` and pick one below ${current.doc.release.revision}.`,
+      { channel, to: opts.to, current: current.doc.release.revision },
+    );
+  }
+  const now = new Date();
+  const release = nextRelease(current, {
+    channel,
+    targets: Object.fromEntries(Object.entries(old.release.targets).map(([h, t]) => [h, t.storePath])),
+    sourceRevision: old.release.source.revision,
+    issuedAt: now,
+    ...(old.release.substituters ? { substituters: old.release.substituters } : {}),
+    ...(opts.expires ? { expiresAt: parseExpiry(opts.expires, now) } : {}),
+  });
+  await writeRelease(opts, release, opts.key, `${channel}: release ${release.revision} rolls back to revision ${to}`, io);
+  return 0;
+}
+
+export function registerRollback(program: Command, setExit: SetExit): void {
+  program
+    .command('rollback')
+    .description('publish a new release whose targets are those of an older revision')
+    .option('--repo <dir>', 'channels repository work tree', '.')
+    .requiredOption('--channel <name>', 'channel')
+    .requiredOption('--to <revision>', 'the earlier revision whose targets to restore')
+    .requiredOption('--key <file>', 'secret signing key')
+    .option('--expires <when>', 'expiry: a duration (90d, 12h) or an RFC 3339 time')
+    .option('--no-commit', 'only write the file; do not commit')
+    .option('--push', 'push the branch after committing (git CLI)')
+    .option('--remote <name>', 'remote for --push', 'origin')
+    .action(async (opts: RollbackOptions) => setExit(await rollback(opts)));
+}

@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { checkClosureCached } from '../../core/cache-check.js';
+import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
+import { NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/errors/index.js';
+import type { ChannelImpact } from '../../core/impact.js';
+import { checkRepository, type RepoCheck } from '../../core/repo-check.js';
+import { parseRepoPolicy } from '../../core/repo-policy.js';
+import { parseChannelDocument } from '../../core/release.js';
+import type { TrustConfig } from '../../core/trust.js';
+import { type CommandIO, processIO } from '../io.js';
+import { collect } from '../options.js';
+import type { SetExit } from '../registry.js';
+
+export interface VerifyOptions {
+  repo: string;
+  base?: string;
+  head: string;
+  trust?: string;
+  json?: boolean;
+  checkCache?: boolean;
+  substituter?: string[];
+}
+
+function toBytes(s: ChannelsSnapshot): { commit: string; files: Map<string, Uint8Array> } {
+  return { commit: s.commit, files: new Map([...s.files].map(([k, v]) => [k, v.bytes])) };
+}
+
+/** The trust policy: --trust FILE, else ogygia.toml at the base (a pull request cannot loosen its own policy), else at HEAD. */
+async function loadPolicy(opts: VerifyOptions, headCommit: string, baseCommit?: string): Promise<{ policy: TrustConfig; from: string }> {
+  if (opts.trust) return { policy: parseRepoPolicy(await readFile(opts.trust, 'utf8'), opts.trust), from: opts.trust };
+  const ref = baseCommit ?? headCommit;
+  const bytes = await readFileAt({ dir: opts.repo }, ref, 'ogygia.toml');
+  if (!bytes) {
+    throw new NoTrustPolicyError(
+      `No trust policy: ${opts.repo} has no ogygia.toml at ${baseCommit ? `base ${opts.base}` : opts.head}; commit one ([channels.<name>] keys = [...], threshold = N) or pass --trust FILE.`,
+      { repo: opts.repo },
+    );
+  }
+  const from = `ogygia.toml at ${baseCommit ? opts.base : opts.head}`;
+  return { policy: parseRepoPolicy(Buffer.from(bytes).toString('utf8'), from), from };
+}
+
+function impactLines(impact: readonly ChannelImpact[]): string[] {
+  const out: string[] = [];
+  for (const c of impact) {
+    const changed = c.hosts.filter((h) => h.change !== 'unchanged').length;
+    out.push(`  ${c.channel}: revision ${c.fromRevision ?? '(new channel)'} → ${c.toRevision}, ${changed} target(s) change, ${c.hosts.length - changed} unchanged`);
+    const w = Math.max(...c.hosts.map((h) => h.host.length));
+    for (const h of c.hosts) {
+      const label = h.host.padEnd(w);
+      const what =
+        h.change === 'unchanged' ? `unchanged  ${h.after}` : h.change === 'added' ? `new        ${h.after}` : h.change === 'removed' ? `removed    ${h.before} (no longer targeted)` : `new path   ${h.before} → ${h.after}`;
+      out.push(`    ${label}  ${what}${h.host === '*' ? '  (every host without its own target)' : ''}`);
+    }
+  }
+  return out;
+}
+
+function problemLine(p: OgygiaError): string {
+  return `${p.code}: ${p.message}`;
+}
+
+/** Check every channel at HEAD (and every transition from --base); print the impact. Exit 0 only when all holds. */
+export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Promise<number> {
+  const repo = { dir: opts.repo };
+  const headCommit = await resolveCommit(repo, opts.head);
+  const baseCommit = opts.base ? await resolveCommit(repo, opts.base) : undefined;
+  const { policy, from } = await loadPolicy(opts, headCommit, baseCommit);
+  const head = await readChannelsAt(repo, headCommit);
+  const base = baseCommit ? await readChannelsAt(repo, baseCommit) : undefined;
+  const result: RepoCheck = checkRepository({
+    head: toBytes(head),
+    ...(base ? { base: toBytes(base), headDescendsFromBase: await descendsFrom(repo, headCommit, base.commit) } : {}),
+    policy,
+    now: new Date(),
+  });
+  const cacheProblems: OgygiaError[] = [];
+  const cacheChecked: string[] = [];
+  if (opts.checkCache) {
+    const changed = base ? new Set(result.impact.map((i) => i.channel)) : new Set(head.files.keys());
+    for (const name of changed) {
+      const file = head.files.get(name);
+      if (!file) continue;
+      try {
+        const doc = parseChannelDocument(file.bytes, { fileChannel: name });
+        const paths = [...new Set(Object.values(doc.release.targets).map((t) => t.storePath))];
+        const subs = opts.substituter?.length ? opts.substituter : (doc.release.substituters ?? []);
+        const n = await checkClosureCached(paths, subs);
+        cacheChecked.push(`${name}: ${n} path(s) present`);
+      } catch (e) {
+        if (!isOgygiaError(e)) throw e;
+        if (e.code === 'CacheMissError') cacheProblems.push(e);
+      }
+    }
+  }
+  const ok = result.ok && cacheProblems.length === 0;
+  if (opts.json) {
+    io.out(JSON.stringify({ ...result, ok, policy: from, cache: { checked: cacheChecked, problems: cacheProblems } }, null, 2));
+    return ok ? 0 : 1;
+  }
+  io.out(`verify: HEAD ${result.head.slice(0, 12)}${result.base ? ` against base ${result.base.slice(0, 12)}` : ''}; trust policy from ${from}`);
+  for (const c of result.channels) {
+    if (c.problems.length === 0) {
+      io.out(`  ok    ${c.channel} revision ${c.revision} ${c.digest?.slice(0, 19)}… signed by ${c.signers.join(', ')}`);
+    } else {
+      io.out(`  FAIL  ${c.channel}${c.revision !== undefined ? ` revision ${c.revision}` : ''}`);
+      for (const p of c.problems) io.out(`        ${problemLine(p)}`);
+    }
+  }
+  for (const p of result.problems) io.out(`  FAIL  ${problemLine(p)}`);
+  for (const line of cacheChecked) io.out(`  cache ${line}`);
+  for (const p of cacheProblems) io.out(`  FAIL  ${problemLine(p)}`);
+  if (base) {
+    io.out(result.impact.length ? 'impact:' : 'impact: no channel changes');
+    for (const line of impactLines(result.impact)) io.out(line);
+  }
+  const count = result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length;
+  io.out(ok ? 'verify: all checks passed' : `verify: ${count} problem(s); nothing here may be merged until each is fixed`);
+  return ok ? 0 : 1;
+}
+
+export function registerVerify(program: Command, setExit: SetExit): void {
+  program
+    .command('verify')
+    .description('check every channel at HEAD (and every transition from --base); print the impact per host')
+    .option('--repo <dir>', 'channels repository', '.')
+    .option('--base <ref>', 'the branch a pull request targets, e.g. main: check revision +1, previous, no deletes or rewinds')
+    .option('--head <ref>', 'the commit to check', 'HEAD')
+    .option('--trust <file>', 'trust policy TOML (default: ogygia.toml at --base, else at HEAD)')
+    .option('--check-cache', "also check each new store path's closure is in its substituters")
+    .option('--substituter <url>', 'substituter for --check-cache (repeatable; default: the release\'s)', collect)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: VerifyOptions) => setExit(await verify(opts)));
+}

@@ -1,0 +1,15 @@
+import { main } from './main.js';
+
+/**
+ * The process entry point: runs `ogygia` with the process arguments and exits
+ * with its status. `bin/ogygia` and `bin/ogygia-irisd` import this file; the
+ * latter sets OGYGIA_ARGV0_COMMAND=irisd to prepend its subcommand.
+ */
+const prefix = process.env.OGYGIA_ARGV0_COMMAND ? [process.env.OGYGIA_ARGV0_COMMAND] : [];
+main([...prefix, ...process.argv.slice(2)]).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`ogygia: internal error: ${String(e)}\n`);
+    process.exit(70);
+  },
+);

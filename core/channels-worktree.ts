@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import git from 'isomorphic-git';
+import { writeFileAtomic } from './atomic-write.js';
+import { CHANNELS_DIR } from './channels-repo.js';
+import { ChannelNotFoundError, GitError } from './errors/index.js';
+import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from './release.js';
+import { releaseDigest } from './signing.js';
+
+/**
+ * The operator's side of the channels repository: a work tree where
+ * `ogygia publish`, `approve` and `rollback` edit channel files and commit
+ * them with isomorphic-git. Pushing uses the git CLI, so ssh remotes and
+ * credential helpers work as they do for `git push`.
+ */
+
+/** Make `dir` a git repository on branch `main` unless it already is one. Returns true when it initialised. */
+export async function ensureRepo(dir: string): Promise<boolean> {
+  await mkdir(dir, { recursive: true });
+  if (fs.existsSync(join(dir, '.git'))) return false;
+  await git.init({ fs, dir, defaultBranch: 'main' });
+  return true;
+}
+
+export function channelFilePath(channel: string): string {
+  return `${CHANNELS_DIR}/${channel}.json`;
+}
+
+/** The channel file in the work tree, parsed, with its digest; undefined when the channel has no file yet. */
+export async function readWorkingChannel(dir: string, channel: string): Promise<{ doc: ChannelDocument; digest: string } | undefined> {
+  const file = channelFilePath(channel);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(dir, file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const doc = parseChannelDocument(bytes, { file, fileChannel: channel });
+  return { doc, digest: releaseDigest(doc.release) };
+}
+
+export async function requireWorkingChannel(dir: string, channel: string): Promise<{ doc: ChannelDocument; digest: string }> {
+  const cur = await readWorkingChannel(dir, channel);
+  if (!cur) {
+    throw new ChannelNotFoundError(`Channel ${channel} has no ${channelFilePath(channel)} in ${dir}; publish its first release with \`ogygia publish\`.`, {
+      channel,
+      repo: dir,
+    });
+  }
+  return cur;
+}
+
+/** Write the channel file atomically, re-parsing what we wrote so a bad document never lands. */
+export async function writeWorkingChannel(dir: string, doc: ChannelDocument): Promise<string> {
+  const file = channelFilePath(doc.release.channel);
+  const text = formatChannelDocument(doc);
+  parseChannelDocument(text, { file, fileChannel: doc.release.channel });
+  await mkdir(join(dir, CHANNELS_DIR), { recursive: true });
+  await writeFileAtomic(join(dir, file), text);
+  return file;
+}
+
+async function author(dir: string): Promise<{ name: string; email: string }> {
+  const name =
+    process.env.GIT_AUTHOR_NAME ?? ((await git.getConfig({ fs, dir, path: 'user.name' })) as string | undefined) ?? 'Ogygia publisher';
+  const email =
+    process.env.GIT_AUTHOR_EMAIL ?? ((await git.getConfig({ fs, dir, path: 'user.email' })) as string | undefined) ?? 'ogygia@localhost';
+  return { name, email };
+}
+
+/** Stage the given files and commit them on the current branch; returns the new commit id. */
+export async function commitFiles(dir: string, files: string[], message: string): Promise<string> {
+  try {
+    for (const f of files) await git.add({ fs, dir, filepath: f });
+    const who = await author(dir);
+    return await git.commit({ fs, dir, message, author: who, committer: who });
+  } catch (e) {
+    throw new GitError(`Committing ${files.join(', ')} in ${dir} failed: ${(e as Error).message}; check the repository with \`git status\`.`, {
+      repo: dir,
+      files,
+    });
+  }
+}
+
+export async function currentBranch(dir: string): Promise<string> {
+  const b = await git.currentBranch({ fs, dir, fullname: false });
+  if (!b) throw new GitError(`${dir} is on a detached HEAD; check out a branch before publishing.`, { repo: dir });
+  return b;
+}
+
+/** `git push <remote> <branch>` with the git CLI (argv only). */
+export async function pushBranch(dir: string, remote: string): Promise<string> {
+  const branch = await currentBranch(dir);
+  const r = await execa('git', ['-C', dir, 'push', '--', remote, `refs/heads/${branch}:refs/heads/${branch}`], { reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) {
+    throw new GitError(`git push to ${remote} failed: ${String(r.stderr).trim().split('\n').pop()}; fix the remote or push by hand with \`git push\`.`, {
+      remote,
+      branch,
+    });
+  }
+  return branch;
+}

@@ -1,0 +1,50 @@
+import { Etcd3 } from 'etcd3';
+import { withDeadline } from './deadline.js';
+import { assertHostName, entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
+import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './types.js';
+import { storeUnavailable } from './unavailable.js';
+
+/**
+ * The fleet store in etcd v3 (etcd3 client over gRPC). Every call is bounded
+ * by `timeoutSeconds`: a store that is down or unreachable fails with
+ * FleetStoreUnavailableError within that time instead of hanging in the
+ * client's retries.
+ */
+export function openEtcdStore(config: FleetStoreConfig): FleetStore {
+  const ms = Math.max(1, Math.round(config.timeoutSeconds * 1000));
+  const client = new Etcd3({
+    hosts: [...config.endpoints],
+    dialTimeout: ms,
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ms }),
+    // A fleet of 10,000 hosts with agent detail is several MiB in one range reply.
+    grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
+  });
+  const namespace = normalizeNamespace(config.namespace);
+  const bounded = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(work, ms, () => storeUnavailable('etcd', config, 'timed out')).catch((e: unknown) => {
+      throw e instanceof Error && e.name === 'FleetStoreUnavailableError' ? e : storeUnavailable('etcd', config, e);
+    });
+
+  return {
+    kind: 'etcd',
+    async list(): Promise<FleetEntry[]> {
+      const kv = await bounded(client.getAll().prefix(namespace + '/').strings());
+      const triples: Array<[string, string, string]> = [];
+      for (const [key, value] of Object.entries(kv)) {
+        const hk = splitHostKey(namespace, key);
+        if (hk) triples.push([hk[0], hk[1], value]);
+      }
+      return entriesFromValues(triples);
+    },
+    async publish(host: string, revisions: HostRevisions, agent?: Record<string, unknown>): Promise<void> {
+      assertHostName(host);
+      const values = publishValues(revisions, agent);
+      // One transaction: a reader never sees half of a host's update.
+      const txn = client.if(hostKey(namespace, host, 'current'), 'Version', '>', -1);
+      await bounded(txn.then(...values.map(([k, v]) => client.put(hostKey(namespace, host, k)).value(v))).commit());
+    },
+    async close(): Promise<void> {
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
+
+describe('fleet keys', () => {
+  it('normalizes namespaces', () => {
+    expect(normalizeNamespace('/nixos/versions/')).toBe('/nixos/versions');
+    expect(normalizeNamespace('/nixos/versions')).toBe('/nixos/versions');
+    expect(normalizeNamespace('nixos')).toBe('/nixos');
+    expect(normalizeNamespace('/')).toBe('');
+  });
+  it('builds and splits host keys', () => {
+    expect(hostKey('/nixos/versions/', 'web01', 'nextboot')).toBe('/nixos/versions/web01/nextboot');
+    expect(splitHostKey('/nixos/versions', '/nixos/versions/web01/current')).toEqual(['web01', 'current']);
+    expect(splitHostKey('/nixos/versions', '/nixos/versionsX/web01/current')).toBeUndefined();
+    expect(splitHostKey('/nixos/versions', '/nixos/versions/web01')).toBeUndefined();
+    expect(splitHostKey('/nixos/versions', '/nixos/versions/web01/a/b')).toBeUndefined();
+    expect(splitHostKey('/', '/web01/current')).toEqual(['web01', 'current']);
+  });
+  it('writes the agent detail only when given', () => {
+    expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' })).toEqual([['current', 'a'], ['booted', 'b'], ['nextboot', 'c']]);
+    expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' }, { x: 1 })[3]).toEqual(['agent', '{"x":1}']);
+  });
+  it('folds values into sorted entries, ignoring unknown keys and bad agent JSON', () => {
+    expect(
+      entriesFromValues([
+        ['b', 'current', '1'],
+        ['a', 'booted', '2'],
+        ['a', 'agent', '[1]'],
+        ['b', 'agent', '{"state":"in-sync"}'],
+        ['b', 'weird', 'x'],
+        ['c', 'current', undefined],
+      ]),
+    ).toEqual([{ host: 'a', booted: '2' }, { host: 'b', current: '1', agent: { state: 'in-sync' } }, { host: 'c' }]);
+  });
+  it('round-trips any host key', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,20}$/), fc.constantFrom('current', 'booted', 'nextboot', 'agent' as const), (host, key) => {
+        expect(splitHostKey('/ns', hostKey('/ns/', host, key))).toEqual([host, key]);
+      }),
+    );
+  });
+});

@@ -1,0 +1,93 @@
+import { isOgygiaError } from '../errors/index.js';
+import { openFleetStore } from '../fleet/open-store.js';
+import { readReconcilerHosts } from '../fleet/reconciler-source.js';
+import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from '../fleet/types.js';
+import { detectHostname } from '../hostname.js';
+import { readLocalRevisions } from '../local-revisions.js';
+import { systemRoot } from '../paths.js';
+import { type StatusConfig, loadStatusConfig, statusConfigPath } from '../status-config.js';
+import { chooseFleetSource } from './fleet-source.js';
+import { CONFIG_NOT_FOUND, fleetHeading, fleetReadFailed, noStoreConfigured } from './messages.js';
+import { type StatusRow, buildRows } from './rows.js';
+
+/** Everything `ogygia status` shows, before it is printed as a table or JSON. */
+export interface StatusReport {
+  readonly configFile: string;
+  readonly source: 'etcd' | 'zookeeper' | 'reconciler' | 'local';
+  /** Namespace (etcd, ZooKeeper) or URL (reconciler) the fleet came from. */
+  readonly location?: string;
+  /** `etcd fleet state (... via ...):` */
+  readonly heading?: string;
+  /** Why only local data is shown (config not found, no store, a read that failed). */
+  readonly notice?: string;
+  /** The store error behind a fallback, for --json and logs. */
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly rows: readonly StatusRow[];
+}
+
+/** The I/O `collectStatus` uses; tests and the benchmark pass their own. */
+export interface StatusDeps {
+  readonly env: NodeJS.ProcessEnv;
+  loadConfig(file: string): Promise<StatusConfig | undefined>;
+  detectHostname(env: NodeJS.ProcessEnv): Promise<string>;
+  readLocalRevisions(root: string): Promise<HostRevisions>;
+  openStore(kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): FleetStore;
+  readReconciler(url: string, timeoutSeconds: number): Promise<FleetEntry[]>;
+}
+
+export const defaultStatusDeps: StatusDeps = {
+  env: process.env,
+  loadConfig: loadStatusConfig,
+  detectHostname,
+  readLocalRevisions,
+  openStore: openFleetStore,
+  readReconciler: readReconcilerHosts,
+};
+
+async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetEntry[]> {
+  const store = deps.openStore(kind, config);
+  try {
+    return await store.list();
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Gather the status view: config (a bad file throws ConfigError), this host's
+ * name and revisions, and the fleet from etcd, else ZooKeeper, else the
+ * reconciler. A store that cannot be read falls back to local data with the
+ * README's message; it never throws.
+ */
+export async function collectStatus(deps: StatusDeps = defaultStatusDeps): Promise<StatusReport> {
+  const root = systemRoot(deps.env);
+  const configFile = statusConfigPath(deps.env, root);
+  const config = await deps.loadConfig(configFile);
+  const [localHost, localRevisions] = await Promise.all([deps.detectHostname(deps.env), deps.readLocalRevisions(root)]);
+  const domain = config?.ogygia.domain;
+  const local = { localHost, localRevisions, ...(domain !== undefined ? { domain } : {}) };
+
+  if (!config) return { configFile, source: 'local', notice: CONFIG_NOT_FOUND, rows: buildRows(local) };
+  const source = chooseFleetSource(config);
+  if (source.kind === 'none') return { configFile, source: 'local', notice: noStoreConfigured(configFile), rows: buildRows(local) };
+
+  const heading = fleetHeading(source, configFile);
+  const location = source.kind === 'reconciler' ? source.url : source.store.namespace;
+  try {
+    const fleet =
+      source.kind === 'reconciler' ? await deps.readReconciler(source.url, source.timeoutSeconds) : await listStore(deps, source.kind, source.store);
+    return { configFile, source: source.kind, location, heading, rows: buildRows({ ...local, fleet }) };
+  } catch (e) {
+    const message = isOgygiaError(e) ? e.message : (e as Error).message;
+    const code = isOgygiaError(e) ? e.code : 'Error';
+    return {
+      configFile,
+      source: source.kind,
+      location,
+      heading,
+      notice: fleetReadFailed(source, configFile, message),
+      error: { code, message },
+      rows: buildRows({ ...local, fleet: [] }),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Pure: `web01.example.com` with domain `example.com` shows as `web01`.
+ * Case-insensitive; dots around the domain are ignored; a name that is
+ * only the domain (or does not end with `.<domain>`) is left as it is.
+ */
+export function trimDomain(host: string, domain: string | undefined): string {
+  const h = host.trim();
+  const d = domain?.trim().replace(/^\.+|\.+$/g, '');
+  if (!d) return h;
+  const suffix = `.${d}`.toLowerCase();
+  if (h.length <= suffix.length || !h.toLowerCase().endsWith(suffix)) return h;
+  return h.slice(0, h.length - suffix.length).replace(/\.+$/, '');
+}

@@ -1,0 +1,67 @@
+import type { FleetEntry, HostRevisions } from '../fleet/types.js';
+import { shortRevision } from '../local-revisions.js';
+import { type AgentDetail, agentDetail } from './agent-detail.js';
+import { trimDomain } from './domain.js';
+import { sameHost } from './same-host.js';
+
+/** One line of the status table, already in display form. */
+export interface StatusRow extends AgentDetail {
+  /** The name as detected (local) or published (fleet). */
+  readonly host: string;
+  /** The name with the configured domain trimmed. */
+  readonly name: string;
+  /** What the Host column shows: `name`, or `* NAME (local)` for this host in fleet mode. */
+  readonly label: string;
+  readonly local: boolean;
+  readonly current: string;
+  readonly booted: string;
+  readonly nextboot: string;
+}
+
+export interface RowsInput {
+  readonly localHost: string;
+  readonly localRevisions: HostRevisions;
+  /** undefined: local-only mode (no marker); an array (maybe empty): fleet mode. */
+  readonly fleet?: readonly FleetEntry[];
+  readonly domain?: string;
+}
+
+/**
+ * Pure: the table's rows. This host comes first with what its own filesystem
+ * says (whatever the store holds for it); the others follow sorted by their
+ * shown name, each revision cut to 12 characters, `unknown` when missing.
+ */
+export function buildRows(input: RowsInput): StatusRow[] {
+  const fleetMode = input.fleet !== undefined;
+  const fleet = input.fleet ?? [];
+  const mine = fleet.find((e) => sameHost(e.host, input.localHost));
+  const shownLocal = trimDomain(input.localHost, input.domain);
+  const local: StatusRow = {
+    host: input.localHost,
+    name: shownLocal,
+    label: fleetMode ? `* ${shownLocal} (local)` : shownLocal,
+    local: true,
+    current: shortRevision(input.localRevisions.current),
+    booted: shortRevision(input.localRevisions.booted),
+    nextboot: shortRevision(input.localRevisions.nextboot),
+    ...agentDetail(mine?.agent),
+  };
+  const others: StatusRow[] = fleet
+    .filter((e) => !sameHost(e.host, input.localHost))
+    .map((e) => ({
+      host: e.host,
+      name: trimDomain(e.host, input.domain),
+      label: trimDomain(e.host, input.domain),
+      local: false,
+      current: shortRevision(e.current),
+      booted: shortRevision(e.booted),
+      nextboot: shortRevision(e.nextboot),
+      ...agentDetail(e.agent),
+    }))
+    .sort((a, b) => compare(a.label.toLowerCase(), b.label.toLowerCase()) || compare(a.host, b.host));
+  return [local, ...others];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

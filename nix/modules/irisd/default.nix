@@ -1,0 +1,8 @@
+# `ogygia.irisd`: a peer-to-peer Nix binary cache.
+{
+  imports = [
+    ../ogygia
+    ./options.nix
+    ./config.nix
+  ];
+}

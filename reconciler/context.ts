@@ -1,0 +1,38 @@
+import type { Logger } from '../core/log.js';
+import type { ServedState } from './heads.js';
+import type { ReconcilerMetrics } from './metrics.js';
+import type { ReportStore } from './reports/store.js';
+import type { Syncer } from './syncer.js';
+import type { Waiters } from './waiters.js';
+
+/** One version of a channel in history, for GET /v1/channels/:channel/history. */
+export interface HistoryEntry {
+  readonly revision?: number;
+  readonly digest?: string;
+  readonly commit: string;
+  readonly committedAt: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** Everything the HTTP routes use, passed in by main.ts (tests pass their own). */
+export interface ServerContext {
+  readonly served: () => ServedState;
+  readonly lastSync: () => Syncer['last'];
+  readonly history: (channel: string, limit: number) => Promise<HistoryEntry[]>;
+  readonly waiters: Waiters;
+  readonly reports: ReportStore;
+  /** Bearer tokens accepted for reports; none = reports need no token. */
+  readonly reportTokens: readonly string[];
+  readonly webhookSecret?: string;
+  readonly triggerSync: (reason: string) => void;
+  readonly metrics: ReconcilerMetrics;
+  readonly staleAfterMs: number;
+  readonly maxWaiters: number;
+  readonly git: string;
+  /** GIT_PROJECT_ROOT for `git http-backend`: holds channels.git. */
+  readonly mirrorRoot: string;
+  readonly source: string;
+  readonly branch: string;
+  readonly log: Logger;
+  readonly now: () => Date;
+}

@@ -1,0 +1,154 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { splitListen } from '../core/config-schema.js';
+import { ConfigError } from '../core/errors/index.js';
+import { createLogger, type Logger } from '../core/log.js';
+import type { ReconcilerConfig } from './config.js';
+import type { ServerContext } from './context.js';
+import { countByState, hostsView } from './hosts-view.js';
+import { createMetrics } from './metrics.js';
+import { loadCredentials } from './mirror/credentials.js';
+import { readHistory } from './mirror/history.js';
+import { fetchLocal } from './mirror/local.js';
+import { fetchRemote } from './mirror/remote.js';
+import { ensureMirror, mirrorGitdir, mirrorRoot } from './mirror/repo.js';
+import { watchLocalRefs } from './mirror/watch.js';
+import { openEtcdStore } from './reports/etcd-store.js';
+import { openMemoryStore } from './reports/memory-store.js';
+import type { ReportStore } from './reports/store.js';
+import { buildServer } from './server.js';
+import { loadServedState, saveServedState } from './served-store.js';
+import { createSyncer, type Syncer } from './syncer.js';
+import { createWaiters } from './waiters.js';
+
+/** A running reconciler: the one place where mirror, head selection, server and stores are wired. */
+export interface RunningReconciler {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly syncer: Syncer;
+  stop(): Promise<void>;
+}
+
+async function readSecret(file: string, what: string): Promise<string> {
+  try {
+    const s = (await readFile(file, 'utf8')).trim();
+    if (s.length === 0) throw new Error('empty');
+    return s;
+  } catch (e) {
+    throw new ConfigError(`The ${what} file ${file} cannot be read or is empty (${(e as Error).message}); create it with the secret on one line.`, {
+      file,
+      problems: [`${what}: ${file} is unreadable or empty`],
+    });
+  }
+}
+
+export async function startReconciler(config: ReconcilerConfig, opts: { log?: Logger; listen?: string } = {}): Promise<RunningReconciler> {
+  const cfg = config.file;
+  const log = opts.log ?? createLogger('reconciler');
+  await mkdir(cfg.state_dir, { recursive: true, mode: 0o750 });
+  const gitdir = mirrorGitdir(cfg.state_dir);
+  await ensureMirror(gitdir, cfg.branch);
+
+  const webhookSecret = cfg.webhook ? await readSecret(cfg.webhook.secret_file, 'webhook.secret_file') : undefined;
+  const reportTokens = await Promise.all(cfg.reports.token_files.map((f) => readSecret(f, 'reports.token_files')));
+  const auth = cfg.credentials_file ? await loadCredentials(cfg.credentials_file) : undefined;
+
+  const reports: ReportStore = cfg.etcd
+    ? openEtcdStore({ endpoints: cfg.etcd.endpoints, namespace: cfg.etcd.namespace, timeoutSeconds: cfg.etcd.timeout_seconds })
+    : await openMemoryStore(cfg.state_dir, log);
+  const waiters = createWaiters();
+  const staleAfterMs = cfg.reports.stale_after_seconds * 1000;
+  let syncer: Syncer | undefined;
+  const metrics = createMetrics({
+    openLongPolls: () => waiters.count,
+    hostsByState: async () => countByState(hostsView(await reports.list().catch(() => []), syncer?.state ?? { heads: {}, refusals: {} }, new Date(), staleAfterMs)),
+  });
+
+  const fetch =
+    config.sourceKind === 'remote'
+      ? () => fetchRemote({ gitdir, url: cfg.source, branch: cfg.branch, ...(auth ? { auth } : {}) })
+      : () => fetchLocal({ gitdir, source: cfg.source, branch: cfg.branch, git: cfg.git });
+
+  const initial = await loadServedState(cfg.state_dir, cfg.branch);
+  syncer = createSyncer(
+    {
+      fetch,
+      gitdir,
+      branch: cfg.branch,
+      trust: config.trust,
+      persist: (s) => saveServedState(cfg.state_dir, cfg.branch, s),
+      announce: (sel) => {
+        for (const c of sel.changed) waiters.release(c);
+      },
+      metrics,
+      log,
+    },
+    initial,
+  );
+  metrics.observeState(initial);
+  const s = syncer;
+  const triggerSync = (reason: string): void => void s.sync(reason);
+
+  const ctx: ServerContext = {
+    served: () => s.state,
+    lastSync: () => s.last,
+    history: (channel, limit) => readHistory(gitdir, s.state.branchCommit, channel, limit),
+    waiters,
+    reports,
+    reportTokens,
+    ...(webhookSecret !== undefined ? { webhookSecret } : {}),
+    triggerSync,
+    metrics,
+    staleAfterMs,
+    maxWaiters: cfg.long_poll.max_waiters,
+    git: cfg.git,
+    mirrorRoot: mirrorRoot(cfg.state_dir),
+    source: cfg.source,
+    branch: cfg.branch,
+    log,
+    now: () => new Date(),
+  };
+  const app = await buildServer(ctx);
+
+  // First sync before listening, so a restart answers with its persisted heads or newer ones, never with nothing new.
+  await s.sync('start');
+
+  const { host, port } = splitListen(opts.listen ?? cfg.listen);
+  await app.listen({ host, port });
+  const addr = app.server.address() as AddressInfo;
+  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  log.info(`serving on ${url}, following ${cfg.branch} of ${cfg.source}`, { heads: Object.keys(s.state.heads).length, reports: reports.kind });
+
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = (): void => {
+    const base = cfg.poll_interval_seconds * 1000;
+    const jitter = (cfg.poll_jitter_seconds ?? Math.min(cfg.poll_interval_seconds * 0.1, 10)) * 1000;
+    timer = setTimeout(() => {
+      void s.sync('interval').finally(() => {
+        if (!stopped) schedule();
+      });
+    }, base + Math.random() * jitter);
+  };
+  schedule();
+  const watcher = config.sourceKind === 'local' ? watchLocalRefs(cfg.source, () => triggerSync('watch')) : undefined;
+  await watcher?.ready;
+  if (watcher) triggerSync('watch-ready'); // a push between the first sync and the watch
+
+  return {
+    url,
+    app,
+    syncer: s,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await watcher?.close();
+      waiters.closeAll();
+      await app.close();
+      await s.idle(); // let a running sync finish its persist before exiting
+      await reports.close();
+      log.info('stopped');
+    },
+  };
+}

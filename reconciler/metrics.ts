@@ -1,0 +1,83 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ServedState } from './heads.js';
+import type { HostState } from './reports/derive.js';
+
+/** Prometheus metrics of one reconciler (its own registry, so tests can run several in one process). */
+export interface ReconcilerMetrics {
+  readonly registry: Registry;
+  readonly refusals: Counter<'channel' | 'code'>;
+  readonly fetchErrors: Counter;
+  readonly fetchDuration: Histogram;
+  readonly reports: Counter<'result'>;
+  /** Bring the per-channel gauges in line with the served state. */
+  observeState(state: ServedState): void;
+}
+
+export function createMetrics(sources: { openLongPolls: () => number; hostsByState: () => Promise<Record<HostState, number>> }): ReconcilerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ogygia_reconciler_process_' });
+  const revision = new Gauge({ name: 'ogygia_reconciler_channel_revision', help: 'Revision served per channel', labelNames: ['channel'], registers: [registry] });
+  const servedAt = new Gauge({
+    name: 'ogygia_reconciler_channel_served_timestamp_seconds',
+    help: 'When the served head of each channel was first served',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const refused = new Gauge({
+    name: 'ogygia_reconciler_channel_refused',
+    help: '1 when the newest head of a channel is refused and an older release keeps being served',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'ogygia_reconciler_refusals_total',
+    help: 'Channel heads refused, by channel ("*" = the whole branch) and error code',
+    labelNames: ['channel', 'code'] as const,
+    registers: [registry],
+  });
+  const fetchErrors = new Counter({ name: 'ogygia_reconciler_fetch_errors_total', help: 'Failed fetches of the channels repository', registers: [registry] });
+  const fetchDuration = new Histogram({
+    name: 'ogygia_reconciler_fetch_duration_seconds',
+    help: 'Time to fetch the channels repository and select heads',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const reports = new Counter({ name: 'ogygia_reconciler_reports_total', help: 'Reports received, by result', labelNames: ['result'] as const, registers: [registry] });
+  new Gauge({
+    name: 'ogygia_reconciler_long_polls',
+    help: 'Long-poll requests being held open',
+    registers: [registry],
+    collect() {
+      this.set(sources.openLongPolls());
+    },
+  });
+  new Gauge({
+    name: 'ogygia_reconciler_hosts',
+    help: 'Hosts by derived state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await sources.hostsByState();
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  return {
+    registry,
+    refusals,
+    fetchErrors,
+    fetchDuration,
+    reports,
+    observeState(state) {
+      revision.reset();
+      servedAt.reset();
+      refused.reset();
+      for (const h of Object.values(state.heads)) {
+        revision.set({ channel: h.channel }, h.revision);
+        servedAt.set({ channel: h.channel }, Date.parse(h.servedAt) / 1000);
+      }
+      for (const c of new Set([...Object.keys(state.heads), ...Object.keys(state.refusals)])) {
+        refused.set({ channel: c }, Object.hasOwn(state.refusals, c) ? 1 : 0);
+      }
+    },
+  };
+}

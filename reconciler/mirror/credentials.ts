@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../../core/errors/index.js';
+
+/** How the reconciler authenticates to a remote: basic or bearer, from a credentials file. */
+export type RemoteAuth = { readonly kind: 'basic'; readonly username: string; readonly password: string } | { readonly kind: 'bearer'; readonly token: string };
+
+/** Pure: one line, `Bearer TOKEN` or `USER:PASSWORD`. */
+export function parseCredentials(text: string, file: string): RemoteAuth {
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0 && !l.startsWith('#')) ?? '';
+  const bearer = /^bearer\s+(\S+)$/i.exec(line);
+  if (bearer) return { kind: 'bearer', token: bearer[1]! };
+  const colon = line.indexOf(':');
+  if (colon > 0) return { kind: 'basic', username: line.slice(0, colon), password: line.slice(colon + 1) };
+  throw new ConfigError(`Credentials file ${file} holds neither "USER:PASSWORD" nor "Bearer TOKEN"; write one of those on its first line.`, {
+    file,
+    problems: [`credentials_file: ${file} has no usable credentials line`],
+  });
+}
+
+export async function loadCredentials(file: string): Promise<RemoteAuth> {
+  return parseCredentials(await readFile(file, 'utf8'), file);
+}
+
+/** HTTP headers isomorphic-git sends with every request to the remote. */
+export function authHeaders(auth: RemoteAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  if (auth.kind === 'bearer') return { Authorization: `Bearer ${auth.token}` };
+  return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+}

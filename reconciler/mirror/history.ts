@@ -1,0 +1,23 @@
+import { channelHistory } from '../../core/channels-repo.js';
+import { isOgygiaError } from '../../core/errors/index.js';
+import { parseChannelDocument } from '../../core/release.js';
+import { releaseDigest } from '../../core/signing.js';
+import type { HistoryEntry } from '../context.js';
+
+/** Versions of a channel file along the served branch (first parents), newest first. */
+export async function readHistory(gitdir: string, commit: string | undefined, channel: string, limit: number): Promise<HistoryEntry[]> {
+  if (!commit) return [];
+  const versions = await channelHistory({ gitdir }, commit, channel, limit);
+  return versions.map((v) => {
+    try {
+      const doc = parseChannelDocument(v.bytes, { fileChannel: channel });
+      return { revision: doc.release.revision, digest: releaseDigest(doc.release), commit: v.commit, committedAt: v.committedAt };
+    } catch (e) {
+      return {
+        commit: v.commit,
+        committedAt: v.committedAt,
+        error: isOgygiaError(e) ? { code: e.code, message: e.message } : { code: 'InternalError', message: String(e) },
+      };
+    }
+  });
+}

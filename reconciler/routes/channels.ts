@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ChannelNotFoundError, InvalidChannelNameError, UsageError } from '../../core/errors/index.js';
+import { CHANNEL_NAME } from '../../core/release.js';
+import type { ServerContext } from '../context.js';
+import type { ServedHead } from '../heads.js';
+
+export const MAX_WAIT_SECONDS = 300;
+
+/** The response body of GET /v1/channels/:channel, built once per served head. */
+const bodies = new WeakMap<ServedHead, string>();
+function bodyOf(head: ServedHead): string {
+  let b = bodies.get(head);
+  if (b === undefined) {
+    // The document exactly as committed (it parsed as JSON when it was accepted).
+    b = `{"document":${head.text.trim()},"commit":${JSON.stringify(head.commit)},"digest":${JSON.stringify(head.digest)}}`;
+    bodies.set(head, b);
+  }
+  return b;
+}
+
+export function etagOf(head: ServedHead): string {
+  return `"${head.digest}"`;
+}
+
+/** Pure: does an If-None-Match header name this ETag (or `*`)? Weak validators compare equal too. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header === etag) return true;
+  return header.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === etag || v === `W/${etag}`;
+  });
+}
+
+function channelParam(name: string): string {
+  if (!CHANNEL_NAME.test(name)) {
+    throw new InvalidChannelNameError(`Channel ${JSON.stringify(name)} is not a valid name; use lowercase letters, digits and ._- (at most 63).`, { channel: name });
+  }
+  return name;
+}
+
+function intQuery(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`?${name}=${String(value)} is out of range; pass a number from ${min} to ${max}.`, { [name]: value });
+  }
+  return n;
+}
+
+function sendHead(reply: FastifyReply, head: ServedHead): FastifyReply {
+  return reply.code(200).header('etag', etagOf(head)).header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(bodyOf(head));
+}
+
+export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/v1/channels', async () => {
+    const state = ctx.served();
+    const names = [...new Set([...Object.keys(state.heads), ...Object.keys(state.refusals)])].sort();
+    return {
+      branch: { name: ctx.branch, commit: state.branchCommit ?? null, refusal: state.branchRefusal ?? null },
+      channels: names.map((name) => {
+        const h = state.heads[name];
+        return {
+          name,
+          revision: h?.revision ?? null,
+          digest: h?.digest ?? null,
+          commit: h?.commit ?? null,
+          committedAt: h?.committedAt ?? null,
+          servedAt: h?.servedAt ?? null,
+          refusal: state.refusals[name] ?? null,
+        };
+      }),
+    };
+  });
+
+  app.get<{ Params: { channel: string }; Querystring: { wait?: string } }>('/v1/channels/:channel', async (req, reply) => {
+    const name = channelParam(req.params.channel);
+    const wait = intQuery(req.query.wait, 'wait', 0, MAX_WAIT_SECONDS, 0);
+    let head = ctx.served().heads[name];
+    if (!head) throw new ChannelNotFoundError(`Channel ${name} has no served release; publish channels/${name}.json on ${ctx.branch} or check the name.`, { channel: name });
+    const inm = req.headers['if-none-match'];
+    if (!matchesEtag(inm, etagOf(head))) return sendHead(reply, head);
+    if (wait > 0 && ctx.waiters.count < ctx.maxWaiters) {
+      const changed = await ctx.waiters.wait(name, wait * 1000, (stop) => reply.raw.once('close', stop));
+      head = ctx.served().heads[name] ?? head;
+      if (changed && !matchesEtag(inm, etagOf(head))) return sendHead(reply, head);
+    }
+    return reply.code(304).header('etag', etagOf(head)).header('cache-control', 'no-cache').send();
+  });
+
+  app.get<{ Params: { channel: string }; Querystring: { limit?: string } }>('/v1/channels/:channel/history', async (req) => {
+    const name = channelParam(req.params.channel);
+    const limit = intQuery(req.query.limit, 'limit', 1, 1000, 20);
+    if (!ctx.served().heads[name]) throw new ChannelNotFoundError(`Channel ${name} has no served release; check the name.`, { channel: name });
+    return { channel: name, releases: await ctx.history(name, limit) };
+  });
+}

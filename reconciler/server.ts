@@ -1,0 +1,31 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ServerContext } from './context.js';
+import { registerErrorHandling } from './routes/errors.js';
+import { registerChannelRoutes } from './routes/channels.js';
+import { registerHostRoutes } from './routes/hosts.js';
+import { registerHookRoutes } from './routes/hooks.js';
+import { registerGitRoutes } from './routes/git.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
+import { registerOpsRoutes } from './routes/ops.js';
+
+/** The reconciler's HTTP app, built without listening (tests use a real port or inject). */
+export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    // Long-polls hold requests for up to 300 s; keep idle connections a little longer than that.
+    keepAliveTimeout: 310_000,
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: false,
+    forceCloseConnections: true,
+  });
+  registerErrorHandling(app, ctx);
+  registerChannelRoutes(app, ctx);
+  registerHostRoutes(app, ctx);
+  await app.register(async (scope) => registerHookRoutes(scope, ctx));
+  await app.register(async (scope) => registerGitRoutes(scope, ctx));
+  registerDashboardRoutes(app, ctx);
+  registerOpsRoutes(app, ctx);
+  return app;
+}

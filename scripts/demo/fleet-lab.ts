@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { startEtcd, type EtcdServer } from '../../test/support/etcd.js';
+import { freePort, waitForPort } from '../../test/support/ports.js';
+import { startProcess, type Started } from '../../test/support/processes.js';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ogygia');
+
+/**
+ * A fleet on one machine: a work directory, the programs started in it (each
+ * stopped by PID when the lab closes), and helpers to run `ogygia` commands.
+ */
+export class FleetLab {
+  private readonly started: { name: string; proc: Started }[] = [];
+  etcd?: EtcdServer;
+
+  constructor(
+    readonly dir: string,
+    readonly nixConfig: string,
+  ) {}
+
+  /** Environment for Nix commands and daemons: single-user Nix as root, no sandbox, the lab's trusted cache key. */
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return { ...process.env, NIX_CONFIG: this.nixConfig, OGYGIA_LOG: process.env.OGYGIA_LOG ?? 'info', ...extra };
+  }
+
+  /** Run `ogygia ARGS` and return its output; throws with the output when it fails and `check` is set. */
+  async ogygia(args: string[], opts: { env?: Record<string, string>; check?: boolean; cwd?: string } = {}) {
+    const r = await execa(BIN, args, { reject: false, env: this.env(opts.env), cwd: opts.cwd ?? this.dir, stdin: 'ignore' });
+    const res = { code: r.exitCode ?? 1, out: String(r.stdout), err: String(r.stderr) };
+    if (opts.check !== false && res.code !== 0) {
+      throw new Error(`ogygia ${args.join(' ')} exited ${res.code}:\n${res.out}\n${res.err}`);
+    }
+    return res;
+  }
+
+  async git(dir: string, ...args: string[]): Promise<string> {
+    const r = await execa('git', ['-C', dir, ...args], {
+      env: { ...process.env, GIT_AUTHOR_NAME: 'Demo Operator', GIT_AUTHOR_EMAIL: 'ops@demo.invalid', GIT_COMMITTER_NAME: 'Demo Operator', GIT_COMMITTER_EMAIL: 'ops@demo.invalid' },
+    });
+    return String(r.stdout).trim();
+  }
+
+  async nix(program: string, args: string[]): Promise<string> {
+    const r = await execa(program, args, { env: this.env() });
+    return String(r.stdout).trim();
+  }
+
+  async startEtcd(): Promise<EtcdServer> {
+    this.etcd = await startEtcd();
+    return this.etcd;
+  }
+
+  /** Start `ogygia <args>` as a daemon with its log in the lab; waits for `port` when given. */
+  async daemon(name: string, args: string[], opts: { env?: Record<string, string>; port?: number } = {}): Promise<Started> {
+    await mkdir(join(this.dir, 'logs'), { recursive: true });
+    const proc = startProcess(process.execPath, [BIN, ...args], { env: this.env(opts.env), log: join(this.dir, 'logs', `${name}.log`), cwd: this.dir });
+    this.started.push({ name, proc });
+    if (opts.port) await waitForPort(opts.port, '127.0.0.1', 30_000);
+    return proc;
+  }
+
+  async port(): Promise<number> {
+    return freePort();
+  }
+
+  async write(rel: string, text: string): Promise<string> {
+    const p = join(this.dir, rel);
+    await mkdir(join(p, '..'), { recursive: true });
+    await writeFile(p, text);
+    return p;
+  }
+
+  /** Wait until `check` returns a value (polling), or fail after `timeoutMs` with `what`. */
+  async until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const v = await check();
+        if (v !== undefined) return v;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Stop every program the lab started, newest first, by PID. */
+  async close(): Promise<void> {
+    for (const { proc } of this.started.reverse()) await proc.stop().catch(() => {});
+    this.started.length = 0;
+    if (this.etcd) await this.etcd.stop().catch(() => {});
+    this.etcd = undefined;
+  }
+
+  pids(): number[] {
+    return [...this.started.map((s) => s.proc.pid), ...(this.etcd ? [this.etcd.process.pid] : [])];
+  }
+}
