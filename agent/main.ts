@@ -114,10 +114,17 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
     }
     const waitSeconds = config.source.kind === 'reconciler' ? f.wait_seconds : 0;
     let errorStreak = 0;
+    let lastBeat = Date.now();
+    const beatMs = Math.min(60_000, f.poll_interval_seconds * 1000);
     while (!opts.signal?.aborted) {
       const t0 = Date.now();
       const r = await manager.pollOnce(waitSeconds, opts.signal);
       last = r;
+      if (r.outcome !== 'unchanged') lastBeat = Date.now();
+      else if (Date.now() - lastBeat >= beatMs) {
+        await manager.heartbeat();
+        lastBeat = Date.now();
+      }
       if (opts.signal?.aborted) break;
       let pause: number;
       if (r.outcome === 'source-unavailable' || r.outcome === 'failed') {

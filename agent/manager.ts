@@ -54,6 +54,7 @@ export interface ManagerDeps {
  */
 export class Manager {
   private state: AgentState | undefined;
+  private lastReport: AgentReport | undefined;
   private floorFile: ReplayFloor | undefined;
   private readonly now: () => Date;
   private readonly ctx: DeployContext;
@@ -173,6 +174,14 @@ export class Manager {
     return { outcome: r.outcome, revision: rev, ...(r.error ? { error: r.error } : {}) };
   }
 
+  /** Send the last report again with fresh local revisions and time, so the reconciler does not mark the host stale. */
+  async heartbeat(): Promise<void> {
+    const last = this.lastReport;
+    if (!last) return this.report(this.current, this.idleState());
+    const { error, ...rest } = last;
+    return this.report(this.current, rest.state === 'applying' ? this.idleState() : rest.state, error);
+  }
+
   private idleState(): ReportState {
     const p = this.current.phase;
     return p === 'applied' ? 'applied' : p === 'rolled-back' ? 'rolled-back' : p === 'failed' ? 'failed' : 'idle';
@@ -189,15 +198,17 @@ export class Manager {
       host: this.d.host,
       channel: this.d.channel,
       state: reportState,
-      revision: s.revision,
-      digest: s.digest,
-      commit: s.commit,
+      // The release this host has applied (the reconciler compares it with the served head); null before the first.
+      revision: s.good?.revision ?? null,
+      digest: s.good?.digest ?? null,
+      commit: s.good?.commit ?? null,
       ...revs,
       ...(error ? { error: { code: error.code, message: error.message.slice(0, 2048), ...(error.outputTail ? { outputTail: error.outputTail.slice(-4096) } : {}) } } : {}),
       ...(timings ? { timings } : {}),
       agentVersion: this.d.agentVersion,
       reportedAt: this.now().toISOString(),
     };
+    this.lastReport = report;
     try {
       this.d.publish(report);
     } catch (e) {

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBinaryCache } from './support/binary-cache-http.js';
-import { startFakeReconciler } from './support/fake-reconciler.js';
+import { formatPublicKey } from '../core/keys.js';
+import { createLogger } from '../core/log.js';
+import type { HostView } from '../reconciler/hosts-view.js';
+import { reconcilerConfigSchema, toReconcilerConfig } from '../reconciler/config.js';
+import { startReconciler, type RunningReconciler } from '../reconciler/main.js';
 import { startGitHttpServer } from './support/git-http.js';
 import { freePort } from './support/ports.js';
 import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
@@ -13,11 +17,11 @@ import { ReleaseChain } from './support/releases.js';
 // the reconciler API (down, then up: the agent keeps retrying and applies),
 // and a stalled binary cache (the copy times out instead of hanging).
 let world: World;
-let A: string, B: string, C: string;
+let A: string, B: string, C: string, Bad: string;
 
 beforeAll(async () => {
   world = await makeWorld();
-  [A, B, C] = await publishClosures(world, [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+  [A, B, C, Bad] = await publishClosures(world, [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'bad', healthy: false }]);
 });
 afterAll(async () => {
   await world?.cleanup();
@@ -71,7 +75,27 @@ describe('git mirror source (git+http://, isomorphic-git)', () => {
   });
 });
 
-describe('reconciler source (HTTP API)', () => {
+describe('reconciler source (the real reconciler, HTTP API)', () => {
+  async function reconciler(port: number, stateDir: string, tokenFile?: string): Promise<RunningReconciler> {
+    const cfg = toReconcilerConfig(
+      reconcilerConfigSchema.parse({
+        source: world.repo,
+        state_dir: stateDir,
+        listen: `127.0.0.1:${port}`,
+        poll_interval_seconds: 1,
+        poll_jitter_seconds: 0,
+        trust: { keys: [formatPublicKey(world.releaseKey.publicKey)], threshold: 1 },
+        ...(tokenFile ? { reports: { token_files: [tokenFile] } } : {}),
+      }),
+    );
+    return startReconciler(cfg, { log: createLogger('reconciler', () => {}) });
+  }
+  async function hostView(url: string, host: string): Promise<HostView | undefined> {
+    const r = await fetch(`${url}/v1/hosts`);
+    const body = (await r.json()) as { hosts: HostView[] };
+    return body.hosts.find((h) => h.host === host);
+  }
+
   it('keeps retrying while the reconciler is down, applies once it is up, reports, and stops cleanly on SIGTERM', async () => {
     const chain = new ReleaseChain('prod', [world.releaseKey]);
     await world.commit(chain.next({ targets: { '*': A } }).text, 'reconciler r1');
@@ -82,32 +106,31 @@ describe('reconciler source (HTTP API)', () => {
     await h.writeConfig({ source: `http://127.0.0.1:${port}`, top: 'wait_seconds = 2', toml: `[report]\ntoken_file = "${tokenFile}"` });
     const log = join(h.root, 'agent.log');
     const agent = h.start(log);
-    let rec;
+    let rec: RunningReconciler | undefined;
     try {
       await waitFor('two failed fetches', async () => {
         const text = await readFile(log, 'utf8');
         return (text.match(/Cannot fetch channel prod/g) ?? []).length >= 2 ? true : undefined;
       });
       expect(await h.profileTarget()).toBeNull();
-      rec = await startFakeReconciler({ dir: world.repo }, { port, token: 'test-only-token' });
+      rec = await reconciler(port, join(h.root, 'reconciler-state'), tokenFile);
       await waitFor('applied', async () => ((await h.state()).phase === 'applied' ? true : undefined));
       expect(await h.profileTarget()).toBe(A);
-      const reconciler = rec;
-      await waitFor('an applied report', async () => (reconciler.reports.some((r) => r.state === 'applied') ? true : undefined));
-      const applied = reconciler.reports.find((r) => r.state === 'applied')!;
-      expect(applied).toMatchObject({ host: 'web01', channel: 'prod', revision: 1, current: 'rev-a-012345', nextboot: 'rev-a-012345' });
-      // While the reconciler was down only the newest snapshot was kept, so the first delivered is already 'applied'.
-      expect(applied.timings?.total).toBeGreaterThan(0);
+      const url = rec.url;
+      const view = await waitFor('an in-sync report', async () => {
+        const v = await hostView(url, 'web01');
+        return v?.state === 'in-sync' ? v : undefined;
+      });
+      expect(view).toMatchObject({ agentState: 'applied', applied: { revision: 1 }, current: 'rev-a-012345', nextboot: 'rev-a-012345' });
 
-      // A new release reaches the agent through the long-poll.
+      // A new release reaches the agent through the long-poll; the reconciler sees it in sync again.
       await world.commit(chain.next({ targets: { '*': B } }).text, 'reconciler r2');
       await waitFor('B applied', async () => ((await h.state()).revision === 2 && (await h.state()).phase === 'applied' ? true : undefined));
       expect(await h.currentSystem()).toBe(B);
-      await waitFor('reports for revision 2', async () =>
-        reconciler.reports.some((r) => r.revision === 2 && r.state === 'applied') ? true : undefined,
-      );
-      // With the reconciler up, the 'applying' step is reported too.
-      expect(reconciler.reports.some((r) => r.revision === 2 && r.state === 'applying')).toBe(true);
+      await waitFor('in sync at revision 2', async () => {
+        const v = await hostView(url, 'web01');
+        return v?.state === 'in-sync' && v.applied.revision === 2 ? true : undefined;
+      });
     } finally {
       await agent.stop('SIGTERM');
       await rec?.stop();
@@ -116,16 +139,38 @@ describe('reconciler source (HTTP API)', () => {
     expect(await readFile(log, 'utf8')).toMatch(/agent: stopping/);
   });
 
-  it('reports refusals to the reconciler with their code', async () => {
-    const rec = await startFakeReconciler({ dir: world.repo });
+  it('reports a refusal with its code, and a rollback with the output tail, to the reconciler', async () => {
+    const port = await freePort();
+    const h = await makeHost(world, 'web01');
+    const rec = await reconciler(port, join(h.root, 'reconciler-state'));
     try {
-      const bad = new ReleaseChain('prod', [world.releaseKey]).next({ targets: { web99: A } });
-      await world.commit(bad.text, 'not for web01');
-      const h = await makeHost(world, 'web01');
-      await h.writeConfig({ source: rec.url });
+      // Its own channel: the shared repository's prod channel belongs to the other tests.
+      await h.writeConfig({ source: rec.url, channel: 'edge' });
+      const chain = new ReleaseChain('edge', [world.releaseKey]);
+      await world.commit(chain.next({ targets: { '*': A } }).text, 'A', 'edge');
+      expect((await h.runOnce()).exitCode).toBe(10);
+      // The reconciler serves only releases its own trust accepts, so a host refusal here is one it cannot see: wrong host.
+      await world.commit(chain.next({ targets: { web99: B } }).text, 'not for web01', 'edge');
+      await waitFor('served revision 2', async () => ((await (await fetch(`${rec.url}/v1/channels/edge`)).json()) as { document: { release: { revision: number } } }).document.release.revision === 2 ? true : undefined);
       const run = await h.runOnce();
       expect(run.exitCode, run.stderr).toBe(20);
-      expect(rec.reports.find((r) => r.state === 'refused')?.error?.code).toBe('HostNotTargetedError');
+      const v = await waitFor('refused report', async () => {
+        const x = await hostView(rec.url, 'web01');
+        return x?.agentState === 'refused' ? x : undefined;
+      });
+      expect(v.error?.code).toBe('HostNotTargetedError');
+      expect(v.state).toBe('failed');
+
+      await world.commit(chain.next({ targets: { '*': Bad } }).text, 'unhealthy', 'edge');
+      await waitFor('served revision 3', async () => ((await (await fetch(`${rec.url}/v1/channels/edge`)).json()) as { document: { release: { revision: number } } }).document.release.revision === 3 ? true : undefined);
+      const rb = await h.runOnce();
+      expect(rb.exitCode, rb.stderr).toBe(30);
+      const v2 = await waitFor('rolled-back report', async () => {
+        const x = await hostView(rec.url, 'web01');
+        return x?.agentState === 'rolled-back' ? x : undefined;
+      });
+      expect(v2).toMatchObject({ state: 'rolled-back', applied: { revision: 1 }, current: 'rev-a-012345', error: { code: 'HealthCheckError' } });
+      expect(v2.error?.message).toContain('--- output tail ---');
     } finally {
       await rec.stop();
     }

@@ -47,7 +47,7 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
       }
     }
     try {
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(r), signal: AbortSignal.timeout(o.timeoutMs) });
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(toWire(r)), signal: AbortSignal.timeout(o.timeoutMs) });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return 'ok';
       if (res.status === 408 || res.status === 429 || res.status >= 500) return 'retry';
@@ -125,3 +125,17 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
 
 /** A reporter that sends nowhere (no reconciler URL configured). */
 export const nullReporter: Reporter = { submit() {}, flush: async () => true, close() {} };
+
+/** The reconciler's error object is `{ code, message }` (≤ 4096 characters): the output tail rides at the end of the message. */
+export const WIRE_MESSAGE_MAX = 4096;
+
+/** Pure: the report as the reconciler's POST /v1/hosts/:host/reports accepts it (docs/agent.md). */
+export function toWire(r: AgentReport): Record<string, unknown> {
+  if (!r.error) return r;
+  const { outputTail, ...error } = r.error;
+  if (outputTail === undefined) return r;
+  const sep = '\n--- output tail ---\n';
+  const room = WIRE_MESSAGE_MAX - error.message.length - sep.length;
+  const message = room > 0 ? error.message + sep + outputTail.slice(-room) : error.message.slice(0, WIRE_MESSAGE_MAX);
+  return { ...r, error: { ...error, message } };
+}

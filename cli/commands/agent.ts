@@ -3,6 +3,7 @@ import { parseAgentConfig, loadAgentConfig } from '../../agent/config.js';
 import { runAgent, type FleetStoreOpener } from '../../agent/main.js';
 import type { PollOutcome } from '../../agent/manager.js';
 import { ConfigError, UsageError } from '../../core/errors/index.js';
+import { openFleetStore as openStore } from '../../core/fleet/open-store.js';
 import { type CommandIO, processIO } from '../io.js';
 import type { SetExit } from '../registry.js';
 
@@ -30,8 +31,8 @@ export interface AgentCommandOptions {
   dryRun?: boolean;
 }
 
-/** Opens the fleet store named by [etcd] or [zookeeper]; core/fleet provides the implementations. */
-const openFleetStore: FleetStoreOpener | undefined = undefined;
+/** Opens the fleet store named by [etcd] or [zookeeper] (core/fleet). */
+const openFleetStore: FleetStoreOpener = async (kind, config) => openStore(kind, config);
 
 export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO): Promise<number> {
   if (opts.checkConfig !== undefined) {
@@ -66,7 +67,7 @@ export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO
       once: opts.once === true,
       dryRun: opts.dryRun === true,
       signal: ac.signal,
-      ...(openFleetStore ? { openFleetStore } : {}),
+      openFleetStore,
     });
     if (opts.once) {
       io.out(JSON.stringify({ outcome: r.outcome, revision: r.revision ?? null, error: r.error ? { code: r.error.code, message: r.error.message } : null }));

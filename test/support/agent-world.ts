@@ -119,7 +119,7 @@ export async function makeHost(world: World, name: string): Promise<Host> {
         `substituters = ["${world.cacheUrl}"]`,
         'copy_timeout_seconds = 60',
         '[health]',
-        `command = 'while [ -e "$OGYGIA_ROOT/hold-health" ]; do sleep 0.05; done; test "$(cat "$OGYGIA_ROOT/run/current-system/health")" = healthy'`,
+        `command = 'while [ -e "$OGYGIA_ROOT/hold-health" ]; do sleep 0.05; done; s="$(cat "$OGYGIA_ROOT/run/current-system/health")"; [ "$s" = healthy ] || { echo "health: system says $s" >&2; exit 1; }'`,
         'timeout_seconds = 30',
         extra.toml ?? '',
       ].join('\n');
