@@ -188,7 +188,7 @@ describe('stalled downloads', () => {
       await writeFile(h.configFile, toml);
       // A fresh closure the local store cannot already hold.
       const [S] = await publishClosures(world, [{ name: 'stalled' }]);
-      await world.commit(chain.next({ targets: { '*': S! } }).text, 'stalled');
+      await world.commit(chain.next({ targets: { "*": S } }).text, 'stalled');
       const t0 = Date.now();
       const run = await h.runOnce();
       expect(Date.now() - t0).toBeLessThan(30_000);

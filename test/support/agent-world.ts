@@ -52,10 +52,15 @@ export async function makeWorld(): Promise<World> {
 }
 
 /** Build closures, sign them with the world's cache key (or `signWith`, or not at all), put them in the cache, and drop them from the local store. */
-export async function publishClosures(
-  world: World,
-  specs: ReadonlyArray<{ name: string; healthy?: boolean; failSwitch?: boolean; holdFile?: string; sign?: 'cache' | 'none' | 'wrong' }>,
-): Promise<string[]> {
+export interface ClosureSpec {
+  readonly name: string;
+  readonly healthy?: boolean;
+  readonly failSwitch?: boolean;
+  readonly holdFile?: string;
+  readonly sign?: 'cache' | 'none' | 'wrong';
+}
+
+export async function publishClosures<const T extends readonly ClosureSpec[]>(world: World, specs: T): Promise<{ -readonly [K in keyof T]: string }> {
   const salt = `${process.pid}-${Date.now()}-${Math.random()}`;
   const paths: string[] = [];
   for (const s of specs) {
@@ -77,7 +82,7 @@ export async function publishClosures(
     paths.push(p);
   }
   await deleteStorePaths(paths);
-  return paths;
+  return paths as { -readonly [K in keyof T]: string };
 }
 
 export interface Host {
