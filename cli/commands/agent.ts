@@ -3,7 +3,6 @@ import { parseAgentConfig, loadAgentConfig } from '../../agent/config.js';
 import { runAgent, type FleetStoreOpener } from '../../agent/main.js';
 import type { PollOutcome } from '../../agent/manager.js';
 import { ConfigError, UsageError } from '../../core/errors/index.js';
-import { openFleetStore as openStore } from '../../core/fleet/open-store.js';
 import { type CommandIO, processIO } from '../io.js';
 import type { SetExit } from '../registry.js';
 
@@ -31,8 +30,8 @@ export interface AgentCommandOptions {
   dryRun?: boolean;
 }
 
-/** Opens the fleet store named by [etcd] or [zookeeper] (core/fleet). */
-const openFleetStore: FleetStoreOpener = async (kind, config) => openStore(kind, config);
+/** Opens the fleet store named by [etcd] or [zookeeper] (core/fleet), loading its client only when configured. */
+const openFleetStore: FleetStoreOpener = async (kind, config) => (await import('../../core/fleet/open-store.js')).openFleetStore(kind, config);
 
 export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO): Promise<number> {
   if (opts.checkConfig !== undefined) {
