@@ -139,6 +139,24 @@ describe('reconciler source (the real reconciler, HTTP API)', () => {
     expect(await readFile(log, 'utf8')).toMatch(/agent: stopping/);
   });
 
+  it("polls the reconciler's read-only git mirror (git+http://…/git/channels.git)", async () => {
+    const port = await freePort();
+    const h = await makeHost(world, 'web01');
+    const rec = await reconciler(port, join(h.root, 'reconciler-state'));
+    try {
+      const chain = new ReleaseChain('mirror', [world.releaseKey]);
+      await world.commit(chain.next({ targets: { '*': A } }).text, 'mirror r1', 'mirror');
+      await waitFor('mirror channel served', async () => ((await fetch(`${rec.url}/v1/channels/mirror`)).status === 200 ? true : undefined));
+      await h.writeConfig({ source: `git+${rec.url}/git/channels.git`, channel: 'mirror' });
+      const run = await h.runOnce();
+      expect(run.exitCode, run.stderr).toBe(10);
+      expect(await h.profileTarget()).toBe(A);
+      expect(await h.state()).toMatchObject({ phase: 'applied', revision: 1 });
+    } finally {
+      await rec.stop();
+    }
+  });
+
   it('reports a refusal with its code, and a rollback with the output tail, to the reconciler', async () => {
     const port = await freePort();
     const h = await makeHost(world, 'web01');
