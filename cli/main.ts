@@ -42,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
+// Run only when executed directly (node dist/cli/main.js), not when bin/ogygia imports main().
+const isEntry = process.argv[1] !== undefined && process.argv[1].endsWith('/cli/main.js') && import.meta.url.endsWith('/cli/main.js');
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -27,3 +27,6 @@ export { GitError } from './GitError.js';
 export { ChannelNotFoundError } from './ChannelNotFoundError.js';
 export { RevisionNotFoundError } from './RevisionNotFoundError.js';
 export { CacheMissError } from './CacheMissError.js';
+export { NixCommandError } from './NixCommandError.js';
+export { NarHashMismatchError } from './NarHashMismatchError.js';
+export { IrisdUnreachableError } from './IrisdUnreachableError.js';
