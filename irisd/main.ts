@@ -131,6 +131,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   };
   every(cfg.store.refresh_seconds, 'store index refresh', reindex);
   every(cfg.peers.refresh_seconds, 'peer filter refresh', refreshPeers);
+  every(Math.min(cfg.cache.ttl_seconds, 60), 'NAR cache expiry', () => cache.expireAndEvict());
 
   const apps: FastifyInstance[] = [];
   const urls: string[] = [];

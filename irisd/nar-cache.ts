@@ -114,11 +114,7 @@ export class NarCache {
   lookup(hash: string): NarInfo | undefined {
     const key = this.byHash.get(hash);
     const e = key === undefined ? undefined : this.entries.get(key);
-    if (!e) return undefined;
-    if (this.expired(e)) {
-      void this.remove(e.key);
-      return undefined;
-    }
+    if (!e || this.expired(e)) return undefined; // expireAndEvict removes it
     return e.narinfo;
   }
 
