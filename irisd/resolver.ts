@@ -8,6 +8,7 @@ import type { FetchFn, PeerFilterState } from './peers/filters.js';
 import { allAnswers, firstOffer, type PeerAnswer } from './peers/lookup.js';
 import type { StoreIndex } from './store/index.js';
 import type { PathInfo } from './store/nix-store.js';
+import { storePathHash } from '../core/store-path.js';
 
 /** Where a narinfo answer came from. */
 export type Resolution =
@@ -99,12 +100,36 @@ export class Resolver {
       .map((p) => p.url);
   }
 
+  private readonly inflight = new Map<string, Promise<Resolution>>();
+
+  /**
+   * Resolve a hash. Concurrent lookups of one hash share one peer round; a
+   * peer offer also starts lookups of its references in the background, so a
+   * client walking a closure (Nix does it level by level) finds them ready.
+   */
   async resolve(hash: string, opts: { hop: boolean }): Promise<Resolution> {
+    const fast = this.local(hash) ?? this.cached(hash);
+    if (fast) return fast;
+    if (opts.hop) return { source: 'none', why: 'hop' };
+    const running = this.inflight.get(hash);
+    if (running) return running;
+    const p = this.resolveFromPeers(hash).finally(() => this.inflight.delete(hash));
+    this.inflight.set(hash, p);
+    const r = await p;
+    if (r.source === 'peer') {
+      for (const ref of r.narinfo.references) {
+        const h = storePathHash(ref);
+        if (h !== hash && !this.offers.has(h) && !this.inflight.has(h)) void this.resolve(h, { hop: false }).catch(() => {});
+      }
+    }
+    return r;
+  }
+
+  private async resolveFromPeers(hash: string): Promise<Resolution> {
     const local = this.local(hash);
     if (local) return local;
     const cached = this.cached(hash);
     if (cached) return cached;
-    if (opts.hop) return { source: 'none', why: 'hop' };
     const now = this.d.now();
     const neg = this.negative.get(hash);
     if (neg !== undefined) {
