@@ -34,3 +34,6 @@ export { UnauthorizedError } from './UnauthorizedError.js';
 export { InvalidReportError } from './InvalidReportError.js';
 export { NotFoundError } from './NotFoundError.js';
 export { ReadOnlyError } from './ReadOnlyError.js';
+export { NixCommandError } from './NixCommandError.js';
+export { NarHashMismatchError } from './NarHashMismatchError.js';
+export { IrisdUnreachableError } from './IrisdUnreachableError.js';
