@@ -76,7 +76,7 @@ describe('NAR cache', () => {
     await put(c, e);
     const file = join(d.path, `${e.key}.nar`);
     const bytes = await readFile(file);
-    bytes[bytes.length - 20] ^= 1;
+    bytes[bytes.length - 20]! ^= 1;
     await writeFile(file, bytes);
     await expect(readAll(c, e.key)).rejects.toMatchObject({ code: 'NarHashMismatchError' });
     expect(c.lookup(e.hash)).toBeUndefined();
