@@ -9,6 +9,8 @@ import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
 import { registerReconciler } from './commands/reconciler.js';
+import { registerIrisd } from './commands/irisd.js';
+import { registerIris } from './commands/iris.js';
 
 /** Sets the exit status the entry point returns once the command's promise settles. */
 export type SetExit = (code: number) => void;
@@ -24,5 +26,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerStatus(program, setExit);
   registerReport(program, setExit);
   registerReconciler(program, setExit);
+  registerIrisd(program, setExit);
+  registerIris(program, setExit);
   registerAgent(program, setExit);
 }

@@ -14,7 +14,6 @@ import { fetchLocal } from './mirror/local.js';
 import { fetchRemote } from './mirror/remote.js';
 import { ensureMirror, mirrorGitdir, mirrorRoot } from './mirror/repo.js';
 import { watchLocalRefs } from './mirror/watch.js';
-import { openEtcdStore } from './reports/etcd-store.js';
 import { openMemoryStore } from './reports/memory-store.js';
 import type { ReportStore } from './reports/store.js';
 import { buildServer } from './server.js';
@@ -54,8 +53,9 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   const reportTokens = await Promise.all(cfg.reports.token_files.map((f) => readSecret(f, 'reports.token_files')));
   const auth = cfg.credentials_file ? await loadCredentials(cfg.credentials_file) : undefined;
 
+  // etcd3 (gRPC) is loaded only when [etcd] is configured: it costs memory and start-up time.
   const reports: ReportStore = cfg.etcd
-    ? openEtcdStore({ endpoints: cfg.etcd.endpoints, namespace: cfg.etcd.namespace, timeoutSeconds: cfg.etcd.timeout_seconds })
+    ? (await import('./reports/etcd-store.js')).openEtcdStore({ endpoints: cfg.etcd.endpoints, namespace: cfg.etcd.namespace, timeoutSeconds: cfg.etcd.timeout_seconds })
     : await openMemoryStore(cfg.state_dir, log);
   const waiters = createWaiters();
   const staleAfterMs = cfg.reports.stale_after_seconds * 1000;

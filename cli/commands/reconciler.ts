@@ -19,8 +19,8 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
   }
   if (opts.config === undefined) throw new UsageError('Pass --config FILE (or --check-config FILE to only validate it).', {});
   const cfg = await loadReconcilerConfig(opts.config);
-  const running = await startReconciler(cfg);
-  await new Promise<void>((resolve) => {
+  // Handlers first: a signal during start-up stops the reconciler as soon as it is up, never kills it half-way.
+  const stopRequested = new Promise<void>((resolve) => {
     const onSignal = (sig: NodeJS.Signals): void => {
       io.err(`reconciler: ${sig} received, stopping`);
       process.off('SIGTERM', onSignal);
@@ -30,6 +30,8 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  const running = await startReconciler(cfg);
+  await stopRequested;
   await running.stop();
   return 0;
 }

@@ -32,7 +32,8 @@ const short = (s: string | null | undefined, n = 12): string => (s ? esc(s.slice
 
 function refusalCell(r: Refusal | undefined): string {
   if (!r) return '<span class="ok">serving newest</span>';
-  return `<span class="badge bad">${esc(r.code)}</span><div class="why">${esc(r.message)}</div>`;
+  const what = r.revision !== undefined ? `revision ${r.revision} refused ` : 'refused ';
+  return `${what}<span class="badge bad">${esc(r.code)}</span><div class="why">${esc(r.message)}</div>`;
 }
 
 const STATE_CLASS: Record<string, string> = {

@@ -20,6 +20,8 @@ export interface World {
   readonly repo: string;
   readonly cacheUrl: string;
   readonly cachePublicKey: string;
+  /** The TEST-ONLY Nix key file that signs the cache's closures. */
+  readonly cacheSecretFile: string;
   readonly releaseKey: SecretKey;
   readonly chain: ReleaseChain;
   commit(text: string, message?: string, channel?: string): Promise<string>;
@@ -31,6 +33,7 @@ export async function makeWorld(): Promise<World> {
   const repo = join(tmp.path, 'channels');
   await mkdir(join(repo, 'channels'), { recursive: true });
   await execa('git', ['init', '-q', '-b', 'main', repo]);
+  await mkdir(join(tmp.path, 'keys'), { recursive: true });
   const cache = await nixKeyPair(join(tmp.path, 'keys'), 'test-only-cache-1');
   const cacheDir = join(tmp.path, 'cache');
   const releaseKey = testKey('test-only-ops-1');
@@ -39,6 +42,7 @@ export async function makeWorld(): Promise<World> {
     repo,
     cacheUrl: `file://${cacheDir}`,
     cachePublicKey: cache.publicKey,
+    cacheSecretFile: cache.secretFile,
     releaseKey,
     chain: new ReleaseChain('prod', [releaseKey]),
     async commit(text, message = 'release', channel = 'prod') {
@@ -73,7 +77,7 @@ export async function publishClosures<const T extends readonly ClosureSpec[]>(wo
       ...(s.holdFile ? { holdFile: s.holdFile } : {}),
     });
     const sign = s.sign ?? 'cache';
-    if (sign === 'cache') await signStorePaths([p], join(world.dir, 'keys', 'test-only-cache-1.secret'));
+    if (sign === 'cache') await signStorePaths([p], world.cacheSecretFile);
     if (sign === 'wrong') {
       const wrong = await nixKeyPair(join(world.dir, 'keys'), 'test-only-wrong-1');
       await signStorePaths([p], wrong.secretFile);

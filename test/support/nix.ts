@@ -60,16 +60,6 @@ export async function buildSystemClosure(
   return String(r.stdout).trim().split('\n').pop()!;
 }
 
-/** A Nix signing key pair made by `nix key generate-secret` (TEST-ONLY: name it so). */
-export async function nixKeyPair(dir: string, name: string): Promise<{ secretFile: string; publicKey: string }> {
-  await mkdir(dir, { recursive: true });
-  const secret = String((await execa('nix', ['key', 'generate-secret', '--key-name', name], { env: nixEnv() })).stdout).trim();
-  const secretFile = join(dir, `${name}.secret`);
-  await writeFile(secretFile, secret + '\n', { mode: 0o600 });
-  const pub = String((await execa('nix', ['key', 'convert-secret-to-public'], { input: secret, env: nixEnv() })).stdout).trim();
-  return { secretFile, publicKey: pub };
-}
-
 /** Sign store paths in the local store with a Nix secret key file. */
 export async function signStorePaths(paths: readonly string[], secretFile: string): Promise<void> {
   await execa('nix', ['store', 'sign', '--key-file', secretFile, ...paths], { env: nixEnv() });
@@ -95,4 +85,49 @@ export async function isValidStorePath(path: string): Promise<boolean> {
 /** A Nix string literal: escapes backslash, quote, newline and `${` (antiquotation). */
 export function nixString(s: string): string {
   return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n') + '"';
+}
+
+/**
+ * Build a chain of `length` derivations without nixpkgs, each referencing the
+ * one before it (and carrying `bytes` of pseudo-random payload): returns the
+ * top path and its whole closure (top first).
+ */
+export async function buildChain(
+  workDir: string,
+  opts: { name: string; length: number; salt: string; bytes?: number; shared?: string },
+): Promise<{ top: string; closure: string[] }> {
+  await requireNix();
+  await mkdir(workDir, { recursive: true });
+  const file = join(workDir, `${opts.name}.nix`);
+  const bytes = opts.bytes ?? 64;
+  const lines = [
+    'let mk = name: dep: derivation { inherit name; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin";',
+    `  args = [ "-c" ("mkdir -p $out/bin; echo ${JSON.stringify(opts.salt).slice(1, -1)} > $out/salt; echo " + dep + " > $out/dep; ` +
+      `head -c ${bytes} /dev/urandom > $out/payload; printf '#!/bin/sh\\necho hi\\n' > $out/bin/run; chmod +x $out/bin/run; ln -s dep $out/link") ]; };`,
+    `  c0 = mk "${opts.name}-0" "${opts.shared ?? 'none'}";`,
+  ];
+  for (let i = 1; i < opts.length; i++) lines.push(`  c${i} = mk "${opts.name}-${i}" c${i - 1};`);
+  lines.push(`in c${opts.length - 1}`);
+  await writeFile(file, lines.join('\n') + '\n');
+  const r = await execa('nix-build', [file, '--no-out-link'], { env: nixEnv() });
+  const top = String(r.stdout).trim().split('\n').pop()!;
+  const q = await execa('nix-store', ['-qR', top], { env: nixEnv() });
+  const closure = String(q.stdout).trim().split('\n');
+  return { top, closure: [top, ...closure.filter((p) => p !== top)] };
+}
+
+/** A Nix signing key pair in `dir`: the secret key file and the public key string. */
+export async function nixKeyPair(dir: string, name: string): Promise<{ secretFile: string; publicKey: string }> {
+  await requireNix();
+  const secretFile = join(dir, `${name}.sec`);
+  const sec = await execa('nix', ['key', 'generate-secret', '--key-name', name], { env: nixEnv() });
+  await writeFile(secretFile, String(sec.stdout).trim(), { mode: 0o600 });
+  const pub = await execa('nix', ['key', 'convert-secret-to-public'], { input: String(sec.stdout).trim(), env: nixEnv() });
+  return { secretFile, publicKey: String(pub.stdout).trim() };
+}
+
+/** Copy paths (with their closures) from the system store into a `local?root=DIR` store, then sign them there if a key is given. */
+export async function copyIntoStore(root: string, paths: string[], keyFile?: string): Promise<void> {
+  await execa('nix', ['copy', '--no-check-sigs', '--to', `local?root=${root}`, ...paths], { env: nixEnv() });
+  if (keyFile) await execa('nix', ['store', 'sign', '--store', `local?root=${root}`, '--key-file', keyFile, '-r', ...paths], { env: nixEnv() });
 }

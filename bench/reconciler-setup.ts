@@ -1,0 +1,81 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../test/support/ports.js';
+import { startProcess, type Started } from '../test/support/processes.js';
+import { makeTempDir } from '../test/support/tmp.js';
+import { createChannelsRepo, type ChannelsRepo } from '../test/reconciler-helpers/harness.js';
+import { buildRelease, testKey, testPublicKey, type Built } from '../test/reconciler-helpers/releases.js';
+
+/** Shared setup for the reconciler benchmarks: a local channels repo and `ogygia reconciler` as its own process. */
+export interface BenchReconciler {
+  readonly url: string;
+  readonly port: number;
+  readonly proc: Started;
+  readonly repo: ChannelsRepo;
+  readonly dir: string;
+  head: Built;
+  publishNext(): Promise<Built>;
+  rssKiB(pid?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const ENTRY = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+export async function rssKiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+/** `cpu` pins the server to one core with taskset (the load tool gets the other). */
+export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: number } = {}): Promise<BenchReconciler> {
+  const tmp = await makeTempDir('ogygia-bench-rec-');
+  const repo = await createChannelsRepo(tmp.path);
+  const key = testKey('test-only-ops-1');
+  let head = buildRelease(undefined, { channel: 'prod', signers: [key] });
+  await repo.publish('prod', head.text);
+  const port = await freePort();
+  const cfg = [
+    `source = ${JSON.stringify(repo.bare)}`,
+    `listen = "127.0.0.1:${port}"`,
+    `state_dir = ${JSON.stringify(join(tmp.path, 'state'))}`,
+    'poll_interval_seconds = 3600',
+    '[trust]',
+    `keys = [${JSON.stringify(testPublicKey('test-only-ops-1'))}]`,
+    '[long_poll]',
+    `max_waiters = ${opts.maxWaiters ?? 50000}`,
+  ].join('\n');
+  await writeFile(join(tmp.path, 'reconciler.toml'), cfg + '\n');
+  const args = [ENTRY, 'reconciler', '--config', join(tmp.path, 'reconciler.toml')];
+  const proc =
+    opts.cpu === undefined
+      ? startProcess(process.execPath, args, { log: join(tmp.path, 'reconciler.log'), env: { ...process.env, OGYGIA_LOG: 'quiet' } })
+      : startProcess('taskset', ['-c', String(opts.cpu), process.execPath, ...args], { log: join(tmp.path, 'reconciler.log'), env: { ...process.env, OGYGIA_LOG: 'quiet' } });
+  await waitForPort(port);
+  const self: BenchReconciler = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    proc,
+    repo,
+    dir: tmp.path,
+    head,
+    async publishNext() {
+      head = buildRelease(head, { channel: 'prod', signers: [key] });
+      self.head = head;
+      await repo.publish('prod', head.text);
+      return head;
+    },
+    rssKiB: (pid = proc.pid) => rssKiB(pid),
+    async stop() {
+      await proc.stop();
+      await tmp.cleanup();
+    },
+  };
+  return self;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors/index.js';
+import { loadIrisdConfig } from '../../irisd/config.js';
+import { runIrisd } from '../../irisd/main.js';
+import { type CommandIO, processIO } from '../io.js';
+import type { SetExit } from '../registry.js';
+
+export interface IrisdOptions {
+  config?: string;
+  checkConfig?: string;
+}
+
+/** `ogygia irisd --config FILE` runs the daemon until SIGTERM/SIGINT; `--check-config FILE` only validates. */
+export async function irisd(opts: IrisdOptions, io: CommandIO = processIO): Promise<number> {
+  if (opts.checkConfig) {
+    await loadIrisdConfig(opts.checkConfig);
+    io.out(`irisd: ${opts.checkConfig} is valid`);
+    return 0;
+  }
+  if (!opts.config) throw new UsageError('Pass --config FILE (the irisd.toml to run with) or --check-config FILE to only validate it.');
+  const cfg = await loadIrisdConfig(opts.config);
+  const running = await runIrisd(cfg);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  io.err(`irisd: ${signal}, stopping`);
+  await running.stop();
+  return 0;
+}
+
+export function registerIrisd(program: Command, setExit: SetExit): void {
+  program
+    .command('irisd')
+    .description('run irisd, the peer-to-peer Nix binary cache (also installed as ogygia-irisd)')
+    .option('--config <file>', 'irisd.toml to run with')
+    .option('--check-config <file>', 'validate irisd.toml and exit without starting')
+    .action(async (opts: IrisdOptions) => setExit(await irisd(opts)));
+}

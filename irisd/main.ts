@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { splitListen } from '../core/config-schema.js';
+import { parseSecretKey, type SecretKey } from '../core/keys.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { ConfigError } from '../core/errors/index.js';
+import { buildFilter } from './bloom/filter.js';
+import { encodeFilter, type EncodedFilter } from './bloom/wire.js';
+import type { IrisdConfig } from './config.js';
+import { NarCache } from './nar-cache.js';
+import { BadPeers } from './peers/bad-peers.js';
+import { initialPeerState, refreshPeerFilter, type PeerFilterState } from './peers/filters.js';
+import { Resolver } from './resolver.js';
+import { buildServer } from './server.js';
+import { buildStoreIndex, emptyStoreIndex, type StoreIndex } from './store/index.js';
+import { localStore, queryAllPaths } from './store/nix-store.js';
+
+export interface RunningIrisd {
+  /** `http://host:port` for every listen address, in config order. */
+  readonly urls: readonly string[];
+  stop(): Promise<void>;
+}
+
+async function readSigningKey(file: string | undefined): Promise<SecretKey | undefined> {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`signing.key_file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix the path or its permissions.`, {
+      problems: [`signing.key_file: cannot be read`],
+    });
+  }
+  return parseSecretKey(text);
+}
+
+/** The only wiring: config in, a serving irisd out. */
+export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('irisd')): Promise<RunningIrisd> {
+  const store = localStore(cfg.store.root);
+  const signingKey = await readSigningKey(cfg.signing.key_file);
+  const cache = await NarCache.open({ dir: cfg.cache.dir, maxSizeBytes: cfg.cache.max_size_bytes, ttlMs: cfg.cache.ttl_seconds * 1000 });
+  const bad = new BadPeers();
+
+  let index: StoreIndex = emptyStoreIndex;
+  const encode = (idx: StoreIndex): EncodedFilter =>
+    encodeFilter({
+      filter: buildFilter([...idx.byHash.keys()], cfg.bloom.false_positive_rate, cfg.bloom.hashing),
+      count: idx.byHash.size,
+      falsePositiveRate: cfg.bloom.false_positive_rate,
+      hashing: cfg.bloom.hashing,
+    });
+  let filter: EncodedFilter = encode(index);
+
+  let running: Promise<StoreIndex> | undefined;
+  let again = false;
+  const reindexOnce = async (): Promise<StoreIndex> => {
+    const t0 = performance.now();
+    const infos = await queryAllPaths(store);
+    const t1 = performance.now();
+    const next = buildStoreIndex(infos, Date.now());
+    const f = encode(next);
+    const t2 = performance.now();
+    index = { ...next, buildMs: t2 - t0 };
+    if (f.etag !== filter.etag) log.info(`indexed ${infos.length} paths (nix path-info ${Math.round(t1 - t0)} ms, filter ${Math.round(t2 - t1)} ms)`);
+    filter = f;
+    return index;
+  };
+  /** Coalesce: one scan at a time; a request during a scan gets the scan after it. */
+  const reindex = async (): Promise<StoreIndex> => {
+    if (running) {
+      again = true;
+      await running.catch(() => {});
+      if (running) return running;
+    }
+    running = (async () => {
+      try {
+        let r = await reindexOnce();
+        while (again) {
+          again = false;
+          r = await reindexOnce();
+        }
+        return r;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+
+  let peers: PeerFilterState[] = cfg.peers.urls.map(initialPeerState);
+  const resolver = new Resolver({
+    index: () => index,
+    peers: () => peers,
+    cache,
+    bad,
+    trusted: cfg.trust.trusted_keys,
+    ...(signingKey ? { signingKey } : {}),
+    timeoutMs: cfg.peers.timeout_ms,
+    negativeTtlMs: cfg.peers.negative_ttl_seconds * 1000,
+    badPeerMs: cfg.peers.bad_peer_seconds * 1000,
+    log,
+    now: Date.now,
+  });
+  const refreshPeers = async (): Promise<void> => {
+    const next = await Promise.all(peers.map((p) => refreshPeerFilter(p, cfg.peers.timeout_ms, Date.now())));
+    const changed = next.some((p, i) => p.etag !== peers[i]!.etag || p.reachable !== peers[i]!.reachable);
+    for (const [i, p] of next.entries()) {
+      const before = peers[i]!;
+      if (before.reachable && !p.reachable) log.warn(`peer ${p.url} unreachable: ${p.lastError ?? 'unknown error'}`);
+      if (!before.reachable && p.reachable) log.info(`peer ${p.url} reachable, filter of ${p.filter?.count ?? 0} paths`);
+    }
+    peers = next;
+    if (changed) resolver.clearNegative();
+  };
+
+  await reindex();
+  await refreshPeers();
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (seconds: number, what: string, fn: () => Promise<unknown>): void => {
+    let busy = false;
+    timers.push(
+      setInterval(() => {
+        if (busy) return;
+        busy = true;
+        fn()
+          .catch((e: Error) => log.error(`${what} failed: ${e.message}`))
+          .finally(() => (busy = false));
+      }, seconds * 1000),
+    );
+  };
+  every(cfg.store.refresh_seconds, 'store index refresh', reindex);
+  every(cfg.peers.refresh_seconds, 'peer filter refresh', refreshPeers);
+  every(Math.min(cfg.cache.ttl_seconds, 60), 'NAR cache expiry', () => cache.expireAndEvict());
+
+  const apps: FastifyInstance[] = [];
+  const urls: string[] = [];
+  try {
+    for (const addr of cfg.server.listen) {
+      const app = buildServer({
+        store,
+        resolver,
+        cache,
+        priority: cfg.server.priority,
+        peerNarTimeoutMs: Math.max(cfg.peers.timeout_ms, 5000),
+        index: () => index,
+        filter: () => filter,
+        reindex,
+        peerStatus: () =>
+          peers.map((p) => ({ url: p.url, reachable: p.reachable, paths: p.filter?.count ?? 0, etag: p.etag ?? null, lastError: p.lastError ?? null, bad: bad.isBad(p.url, Date.now()) })),
+        log,
+      });
+      const { host, port } = splitListen(addr);
+      await app.listen({ host, port });
+      apps.push(app);
+      urls.push(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+    }
+  } catch (e) {
+    for (const t of timers) clearInterval(t);
+    await Promise.all(apps.map((a) => a.close()));
+    throw e;
+  }
+  log.info(`serving ${index.byHash.size} paths of ${cfg.store.root === '/' ? 'the system store' : `local?root=${cfg.store.root}`} on ${urls.join(', ')} with ${peers.length} peer(s)`);
+
+  return {
+    urls,
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await Promise.all(apps.map((a) => a.close()));
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { verifyNarStream } from './nar-verify.js';
+import { formatNarInfo, parseNarInfo, type NarInfo } from './narinfo.js';
+
+/**
+ * NARs fetched from peers, kept on disk: `<key>.nar` beside `<key>.narinfo`
+ * (key = `<store hash>-<nar hash nix32>`). The narinfo file's mtime is when
+ * the entry was added (for the TTL), the NAR file's mtime when it was last
+ * read (for least-recently-used eviction), so the cache survives a restart
+ * with its order intact. Entries are written to a temporary file and renamed
+ * in only after their NarHash checked out; every read is checked again.
+ */
+export interface NarCacheOptions {
+  readonly dir: string;
+  readonly maxSizeBytes: number;
+  readonly ttlMs: number;
+  readonly now?: () => number;
+}
+
+interface Entry {
+  readonly key: string;
+  readonly hash: string;
+  readonly narinfo: NarInfo;
+  readonly size: number;
+  readonly addedAt: number;
+  lastUsed: number;
+}
+
+export interface CacheWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Keep the entry (call only once the NAR verified). */
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+const KEY = /^([0-9a-df-np-sv-z]{32})-[0-9a-df-np-sv-z]{52}$/;
+
+export class NarCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byHash = new Map<string, string>();
+  private total = 0;
+  private readonly now: () => number;
+
+  private constructor(private readonly opts: NarCacheOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Open (creating) the cache directory and load what an earlier run left, dropping temporaries, expired and broken entries. */
+  static async open(opts: NarCacheOptions): Promise<NarCache> {
+    const c = new NarCache(opts);
+    await mkdir(opts.dir, { recursive: true });
+    for (const name of await readdir(opts.dir)) {
+      const full = join(opts.dir, name);
+      if (name.endsWith('.tmp')) {
+        await unlink(full).catch(() => {});
+        continue;
+      }
+      if (!name.endsWith('.narinfo')) continue;
+      const key = name.slice(0, -'.narinfo'.length);
+      const m = KEY.exec(key);
+      try {
+        const [infoText, infoStat, narStat] = await Promise.all([
+          readFile(full, 'utf8'),
+          stat(full),
+          stat(join(opts.dir, key + '.nar')),
+        ]);
+        const parsed = parseNarInfo(infoText);
+        if (!m || !parsed.ok || narStat.size !== parsed.value.narSize) throw new Error('broken entry');
+        c.add({ key, hash: m[1]!, narinfo: parsed.value, size: narStat.size, addedAt: infoStat.mtimeMs, lastUsed: narStat.mtimeMs });
+      } catch {
+        await c.removeFiles(key);
+      }
+    }
+    await c.expireAndEvict();
+    return c;
+  }
+
+  get sizeBytes(): number {
+    return this.total;
+  }
+
+  get count(): number {
+    return this.entries.size;
+  }
+
+  private add(e: Entry): void {
+    this.entries.set(e.key, e);
+    this.byHash.set(e.hash, e.key);
+    this.total += e.size;
+  }
+
+  private async removeFiles(key: string): Promise<void> {
+    await unlink(join(this.opts.dir, key + '.narinfo')).catch(() => {});
+    await unlink(join(this.opts.dir, key + '.nar')).catch(() => {});
+  }
+
+  async remove(key: string): Promise<void> {
+    const e = this.entries.get(key);
+    if (e) {
+      this.entries.delete(key);
+      if (this.byHash.get(e.hash) === key) this.byHash.delete(e.hash);
+      this.total -= e.size;
+    }
+    await this.removeFiles(key);
+  }
+
+  private expired(e: Entry): boolean {
+    return this.now() - e.addedAt > this.opts.ttlMs;
+  }
+
+  /** The cached narinfo for a store path hash, if present and not expired. */
+  lookup(hash: string): NarInfo | undefined {
+    const key = this.byHash.get(hash);
+    const e = key === undefined ? undefined : this.entries.get(key);
+    if (!e || this.expired(e)) return undefined; // expireAndEvict removes it
+    return e.narinfo;
+  }
+
+  has(key: string): boolean {
+    const e = this.entries.get(key);
+    return e !== undefined && !this.expired(e);
+  }
+
+  /** Stream a cached NAR, checking its NarHash as it goes; a corrupt entry is removed and the stream fails. */
+  async *read(key: string): AsyncGenerator<Uint8Array> {
+    const e = this.entries.get(key);
+    if (!e) throw new Error(`NAR ${key} is not cached`);
+    e.lastUsed = this.now();
+    this.entries.delete(key);
+    this.entries.set(key, e); // Map order is the LRU order
+    const file = join(this.opts.dir, key + '.nar');
+    void utimes(file, new Date(), new Date(e.lastUsed)).catch(() => {});
+    try {
+      yield* verifyNarStream(createReadStream(file, { highWaterMark: 1 << 20 }), e.narinfo);
+    } catch (err) {
+      await this.remove(key);
+      throw err;
+    }
+  }
+
+  /** Start writing an entry; nothing is visible until `commit`. */
+  async writer(narinfo: NarInfo, key: string): Promise<CacheWriter> {
+    const m = KEY.exec(key);
+    if (!m) throw new Error(`bad cache key ${key}`);
+    const tmp = join(this.opts.dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    const fh: FileHandle = await open(tmp, 'w', 0o644);
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (!closed) {
+        closed = true;
+        await fh.close();
+      }
+    };
+    return {
+      write: async (chunk) => {
+        await fh.write(chunk);
+      },
+      abort: async () => {
+        await close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+      },
+      commit: async () => {
+        await close();
+        if (narinfo.narSize > this.opts.maxSizeBytes) {
+          await unlink(tmp).catch(() => {});
+          return;
+        }
+        await this.remove(key);
+        await writeFile(join(this.opts.dir, key + '.narinfo'), formatNarInfo(narinfo));
+        await rename(tmp, join(this.opts.dir, key + '.nar'));
+        const t = this.now();
+        this.add({ key, hash: m[1]!, narinfo, size: narinfo.narSize, addedAt: t, lastUsed: t });
+        await this.expireAndEvict();
+      },
+    };
+  }
+
+  /** Drop expired entries, then the least recently used until the cache fits its size limit. */
+  async expireAndEvict(): Promise<void> {
+    for (const e of [...this.entries.values()]) if (this.expired(e)) await this.remove(e.key);
+    const byUse = [...this.entries.values()].sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const e of byUse) {
+      if (this.total <= this.opts.maxSizeBytes) break;
+      await this.remove(e.key);
+    }
+  }
+}

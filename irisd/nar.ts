@@ -1,0 +1,148 @@
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+
+/**
+ * NAR (Nix ARchive) encoding, byte-identical to `nix-store --dump`.
+ * Every token is a string: u64 little-endian length, the bytes, zero padding to 8.
+ * Directory entries are sorted by the bytes of their names.
+ */
+export type NarNode =
+  | { readonly type: 'regular'; readonly executable: boolean; readonly contents: Uint8Array }
+  | { readonly type: 'symlink'; readonly target: Uint8Array | string }
+  | { readonly type: 'directory'; readonly entries: ReadonlyArray<readonly [Uint8Array | string, NarNode]> };
+
+const ZEROS = new Uint8Array(8);
+
+function u64(n: number): Uint8Array {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+}
+
+function bytesOf(s: Uint8Array | string): Uint8Array {
+  return typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+}
+
+function pad(n: number): Uint8Array {
+  return ZEROS.subarray(0, (8 - (n % 8)) % 8);
+}
+
+/** The pieces of one NAR string token. */
+function token(s: Uint8Array | string): Uint8Array[] {
+  const b = bytesOf(s);
+  return [u64(b.length), b, pad(b.length)];
+}
+
+function compareNames(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/** Pure: encode an in-memory tree as a NAR. */
+export function encodeNar(root: NarNode): Uint8Array {
+  const parts: Uint8Array[] = [...token('nix-archive-1')];
+  const node = (n: NarNode): void => {
+    parts.push(...token('('), ...token('type'));
+    if (n.type === 'regular') {
+      parts.push(...token('regular'));
+      if (n.executable) parts.push(...token('executable'), ...token(''));
+      parts.push(...token('contents'), ...token(n.contents));
+    } else if (n.type === 'symlink') {
+      parts.push(...token('symlink'), ...token('target'), ...token(n.target));
+    } else {
+      parts.push(...token('directory'));
+      const sorted = n.entries.map(([name, child]) => [bytesOf(name), child] as const).sort((a, b) => compareNames(a[0], b[0]));
+      for (const [name, child] of sorted) {
+        parts.push(...token('entry'), ...token('('), ...token('name'), ...token(name), ...token('node'));
+        node(child);
+        parts.push(...token(')'));
+      }
+    }
+    parts.push(...token(')'));
+  };
+  node(root);
+  return Buffer.concat(parts);
+}
+
+const CHUNK = 1 << 20;
+const SLASH = Buffer.from('/');
+const FLUSH_AT = 64 * 1024;
+
+/**
+ * Stream the NAR of a filesystem path (a store path's real location), reading
+ * files in 1 MiB chunks and coalescing the small framing tokens, so memory
+ * stays flat whatever the size of the path.
+ */
+export async function* streamNar(path: string): AsyncGenerator<Buffer> {
+  let pending: Uint8Array[] = [];
+  let pendingLen = 0;
+  const put = (b: Uint8Array): void => {
+    if (b.length === 0) return;
+    pending.push(b);
+    pendingLen += b.length;
+  };
+  const putToken = (s: Uint8Array | string): void => {
+    for (const p of token(s)) put(p);
+  };
+  const take = (): Buffer => {
+    const out = Buffer.concat(pending, pendingLen);
+    pending = [];
+    pendingLen = 0;
+    return out;
+  };
+
+  async function* node(p: Buffer): AsyncGenerator<Buffer> {
+    const st = await lstat(p);
+    putToken('(');
+    putToken('type');
+    if (st.isSymbolicLink()) {
+      putToken('symlink');
+      putToken('target');
+      putToken(await readlink(p, { encoding: 'buffer' }));
+    } else if (st.isFile()) {
+      putToken('regular');
+      if (st.mode & 0o100) {
+        putToken('executable');
+        putToken('');
+      }
+      putToken('contents');
+      put(u64(st.size));
+      const fh = await open(p, 'r');
+      try {
+        let done = 0;
+        while (done < st.size) {
+          const want = Math.min(CHUNK, st.size - done);
+          const buf = Buffer.allocUnsafe(want);
+          const { bytesRead } = await fh.read(buf, 0, want, done);
+          if (bytesRead === 0) throw new Error(`${p.toString()} shrank while it was being archived`);
+          done += bytesRead;
+          if (pendingLen > 0) yield take();
+          yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+        }
+      } finally {
+        await fh.close();
+      }
+      put(pad(st.size));
+    } else if (st.isDirectory()) {
+      putToken('directory');
+      const names = await readdir(p, { encoding: 'buffer' });
+      names.sort(compareNames);
+      for (const name of names) {
+        putToken('entry');
+        putToken('(');
+        putToken('name');
+        putToken(name);
+        putToken('node');
+        yield* node(Buffer.concat([p, SLASH, name]));
+        putToken(')');
+        if (pendingLen >= FLUSH_AT) yield take();
+      }
+    } else {
+      throw new Error(`${p.toString()} is neither a file, a directory nor a symlink; a NAR cannot hold it`);
+    }
+    putToken(')');
+  }
+
+  putToken('nix-archive-1');
+  yield* node(Buffer.from(path.replace(/\/+$/, ''), 'utf8'));
+  if (pendingLen > 0) yield take();
+}
+

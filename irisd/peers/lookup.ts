@@ -1,0 +1,83 @@
+import type { PublicKey } from '../../core/keys.js';
+import { matchesHash, parseNarInfo, verifiedSigners, type NarInfo } from '../narinfo.js';
+import type { FetchFn } from './filters.js';
+
+/** Header that marks a request from another irisd: answer from the local store only, never ask further peers. */
+export const HOP_HEADER = 'x-iris-hop';
+
+export type PeerAnswer =
+  | { readonly kind: 'offer'; readonly peer: string; readonly narinfo: NarInfo; readonly signers: readonly string[] }
+  | { readonly kind: 'untrusted'; readonly peer: string; readonly narinfo: NarInfo }
+  | { readonly kind: 'bad'; readonly peer: string; readonly reason: string }
+  | { readonly kind: 'missing'; readonly peer: string }
+  | { readonly kind: 'unreachable'; readonly peer: string; readonly reason: string };
+
+/**
+ * Ask one peer for a narinfo (local answer only) and judge it: it must parse,
+ * be for the hash asked, carry an uncompressed NAR, and bear a signature that
+ * verifies against one of the trusted keys.
+ */
+export async function askPeer(peer: string, hash: string, trusted: readonly PublicKey[], timeoutMs: number, fetchFn: FetchFn = fetch): Promise<PeerAnswer> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetchFn(`${peer}/${hash}.narinfo`, { headers: { [HOP_HEADER]: '1' }, signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return { kind: 'missing', peer };
+    }
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      return { kind: 'unreachable', peer, reason: `HTTP ${res.status}` };
+    }
+    text = await res.text();
+  } catch (e) {
+    return { kind: 'unreachable', peer, reason: (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message };
+  }
+  if (text.length > 64 * 1024) return { kind: 'bad', peer, reason: 'narinfo larger than 64 KiB' };
+  const parsed = parseNarInfo(text);
+  if (!parsed.ok) return { kind: 'bad', peer, reason: `malformed narinfo: ${parsed.error}` };
+  const n = parsed.value;
+  if (!matchesHash(n, hash)) return { kind: 'bad', peer, reason: `narinfo is for ${n.storePath}, not ${hash}` };
+  if (n.compression !== 'none') return { kind: 'bad', peer, reason: `NAR compression ${n.compression} is not supported between peers` };
+  const signers = verifiedSigners(n, trusted);
+  if (signers.length === 0) return { kind: 'untrusted', peer, narinfo: n };
+  return { kind: 'offer', peer, narinfo: n, signers };
+}
+
+/**
+ * Ask every candidate peer in parallel; resolve with the first trusted offer
+ * as soon as it arrives, or with every answer once all have answered (each is
+ * bounded by `timeoutMs`, so this never waits longer than that).
+ */
+export function firstOffer(
+  peers: readonly string[],
+  hash: string,
+  trusted: readonly PublicKey[],
+  timeoutMs: number,
+  fetchFn: FetchFn = fetch,
+): Promise<{ offer?: Extract<PeerAnswer, { kind: 'offer' }>; answers: PeerAnswer[] }> {
+  return new Promise((resolve) => {
+    const answers: PeerAnswer[] = [];
+    let done = false;
+    if (peers.length === 0) resolve({ answers });
+    for (const p of peers) {
+      void askPeer(p, hash, trusted, timeoutMs, fetchFn).then((a) => {
+        answers.push(a);
+        if (done) return;
+        if (a.kind === 'offer') {
+          done = true;
+          resolve({ offer: a, answers });
+        } else if (answers.length === peers.length) {
+          done = true;
+          resolve({ answers });
+        }
+      });
+    }
+  });
+}
+
+/** Ask every candidate and return all answers (for /iris/v1/providers). */
+export function allAnswers(peers: readonly string[], hash: string, trusted: readonly PublicKey[], timeoutMs: number, fetchFn: FetchFn = fetch): Promise<PeerAnswer[]> {
+  return Promise.all(peers.map((p) => askPeer(p, hash, trusted, timeoutMs, fetchFn)));
+}

@@ -1,0 +1,189 @@
+import type { Logger } from '../core/log.js';
+import type { PublicKey, SecretKey } from '../core/keys.js';
+import { mayContain } from './bloom/filter.js';
+import type { NarCache } from './nar-cache.js';
+import { narUrl, signNarInfo, verifiedSigners, type NarInfo } from './narinfo.js';
+import type { BadPeers } from './peers/bad-peers.js';
+import type { FetchFn, PeerFilterState } from './peers/filters.js';
+import { allAnswers, firstOffer, type PeerAnswer } from './peers/lookup.js';
+import type { StoreIndex } from './store/index.js';
+import type { PathInfo } from './store/nix-store.js';
+import { storePathHash } from '../core/store-path.js';
+
+/** Where a narinfo answer came from. */
+export type Resolution =
+  | { readonly source: 'local'; readonly narinfo: NarInfo; readonly info: PathInfo }
+  | { readonly source: 'cache'; readonly narinfo: NarInfo }
+  | { readonly source: 'peer'; readonly narinfo: NarInfo; readonly peer: string; readonly peerNarinfo: NarInfo }
+  | { readonly source: 'none'; readonly why: 'bloom-negative' | 'negative-cache' | 'no-peer' | 'hop' };
+
+export interface ResolverDeps {
+  index(): StoreIndex;
+  peers(): readonly PeerFilterState[];
+  readonly cache: NarCache;
+  readonly bad: BadPeers;
+  readonly trusted: readonly PublicKey[];
+  readonly signingKey?: SecretKey;
+  readonly timeoutMs: number;
+  readonly negativeTtlMs: number;
+  readonly badPeerMs: number;
+  readonly log: Logger;
+  now(): number;
+  readonly fetch?: FetchFn;
+}
+
+/** The narinfo irisd serves for a local path: its store signatures, plus irisd's own when it has a key. */
+export function localNarInfo(info: PathInfo, key?: SecretKey): NarInfo {
+  const base: NarInfo = {
+    storePath: info.path,
+    url: narUrl({ storePath: info.path, narHash: info.narHash }),
+    compression: 'none',
+    narHash: info.narHash,
+    narSize: info.narSize,
+    references: info.references,
+    sigs: info.sigs,
+    ...(info.deriver ? { deriver: info.deriver } : {}),
+    ...(info.ca ? { ca: info.ca } : {}),
+  };
+  if (!key || info.sigs.some((s) => s.startsWith(key.name + ':'))) return base;
+  return { ...base, sigs: [...info.sigs, signNarInfo(base, key)] };
+}
+
+/** A peer's narinfo as irisd re-serves it: same signed fields, irisd's own NAR URL, uncompressed. */
+export function proxiedNarInfo(n: NarInfo): NarInfo {
+  const { fileHash: _h, fileSize: _s, ...rest } = n;
+  return { ...rest, url: narUrl(n), compression: 'none' };
+}
+
+/**
+ * Decides every narinfo answer: local store, then the NAR cache, then (for
+ * clients, never for other peers) the peers whose bloom filter may hold the
+ * hash, in parallel with a short timeout. Remembers offers (for the NAR
+ * that follows) and bounded negative answers.
+ */
+export class Resolver {
+  private readonly localCache = new Map<string, NarInfo>();
+  private localIndex: StoreIndex | undefined;
+  private readonly negative = new Map<string, number>();
+  private readonly offers = new Map<string, { peer: string; narinfo: NarInfo; at: number }>();
+
+  constructor(private readonly d: ResolverDeps) {}
+
+  private local(hash: string): Resolution | undefined {
+    const idx = this.d.index();
+    if (idx !== this.localIndex) {
+      this.localIndex = idx;
+      this.localCache.clear();
+    }
+    const info = idx.byHash.get(hash);
+    if (!info) return undefined;
+    let n = this.localCache.get(hash);
+    if (!n) {
+      n = localNarInfo(info, this.d.signingKey);
+      this.localCache.set(hash, n);
+    }
+    return { source: 'local', narinfo: n, info };
+  }
+
+  private cached(hash: string): Resolution | undefined {
+    const n = this.d.cache.lookup(hash);
+    if (n && verifiedSigners(n, this.d.trusted).length > 0) return { source: 'cache', narinfo: proxiedNarInfo(n) };
+    return undefined;
+  }
+
+  /** Peers worth asking: reachable, not marked bad, and whose filter may hold the hash. */
+  candidates(hash: string): string[] {
+    const now = this.d.now();
+    return this.d
+      .peers()
+      .filter((p) => p.reachable && p.filter && !this.d.bad.isBad(p.url, now) && mayContain(p.filter.filter, hash))
+      .map((p) => p.url);
+  }
+
+  private readonly inflight = new Map<string, Promise<Resolution>>();
+
+  /**
+   * Resolve a hash. Concurrent lookups of one hash share one peer round; a
+   * peer offer also starts lookups of its references in the background, so a
+   * client walking a closure (Nix does it level by level) finds them ready.
+   */
+  async resolve(hash: string, opts: { hop: boolean }): Promise<Resolution> {
+    const fast = this.local(hash) ?? this.cached(hash);
+    if (fast) return fast;
+    if (opts.hop) return { source: 'none', why: 'hop' };
+    const running = this.inflight.get(hash);
+    if (running) return running;
+    const p = this.resolveFromPeers(hash).finally(() => this.inflight.delete(hash));
+    this.inflight.set(hash, p);
+    const r = await p;
+    if (r.source === 'peer') {
+      for (const ref of r.narinfo.references) {
+        const h = storePathHash(ref);
+        if (h !== hash && !this.offers.has(h) && !this.inflight.has(h)) void this.resolve(h, { hop: false }).catch(() => {});
+      }
+    }
+    return r;
+  }
+
+  private async resolveFromPeers(hash: string): Promise<Resolution> {
+    const local = this.local(hash);
+    if (local) return local;
+    const cached = this.cached(hash);
+    if (cached) return cached;
+    const now = this.d.now();
+    const neg = this.negative.get(hash);
+    if (neg !== undefined) {
+      if (neg > now) return { source: 'none', why: 'negative-cache' };
+      this.negative.delete(hash);
+    }
+    const cands = this.candidates(hash);
+    if (cands.length === 0) return { source: 'none', why: 'bloom-negative' };
+    const { offer, answers } = await firstOffer(cands, hash, this.d.trusted, this.d.timeoutMs, this.d.fetch);
+    this.judge(answers);
+    if (!offer) {
+      if (this.d.negativeTtlMs > 0) {
+        if (this.negative.size > 100_000) this.negative.clear();
+        this.negative.set(hash, this.d.now() + this.d.negativeTtlMs);
+      }
+      return { source: 'none', why: 'no-peer' };
+    }
+    if (this.offers.size > 100_000) this.offers.clear();
+    this.offers.set(hash, { peer: offer.peer, narinfo: offer.narinfo, at: this.d.now() });
+    return { source: 'peer', narinfo: proxiedNarInfo(offer.narinfo), peer: offer.peer, peerNarinfo: offer.narinfo };
+  }
+
+  private judge(answers: readonly PeerAnswer[]): void {
+    for (const a of answers) {
+      if (a.kind === 'bad') {
+        this.markBad(a.peer, a.reason);
+      } else if (a.kind === 'untrusted') {
+        this.d.log.warn(`peer ${a.peer} offers ${a.narinfo.storePath} without a signature by a trusted key; not offered`);
+      }
+    }
+  }
+
+  markBad(peer: string, reason: string): void {
+    this.d.log.warn(`peer ${peer} marked bad for ${Math.round(this.d.badPeerMs / 1000)} s: ${reason}`);
+    this.d.bad.mark(peer, this.d.now(), this.d.badPeerMs);
+    for (const [h, o] of this.offers) if (o.peer === peer) this.offers.delete(h);
+  }
+
+  /** The peer offer behind a NAR URL (resolving again when the offer was forgotten). */
+  async offerFor(hash: string, narHash: string): Promise<{ peer: string; narinfo: NarInfo } | undefined> {
+    const o = this.offers.get(hash);
+    if (o && o.narinfo.narHash === narHash && !this.d.bad.isBad(o.peer, this.d.now())) return o;
+    const r = await this.resolve(hash, { hop: false });
+    if (r.source === 'peer' && r.peerNarinfo.narHash === narHash) return { peer: r.peer, narinfo: r.peerNarinfo };
+    return undefined;
+  }
+
+  /** Every peer that holds the path (bloom hit confirmed by its narinfo), for /iris/v1/providers. */
+  async providers(hash: string): Promise<PeerAnswer[]> {
+    return allAnswers(this.candidates(hash), hash, this.d.trusted, this.d.timeoutMs, this.d.fetch);
+  }
+
+  /** Forget negative answers (after the peers' filters changed). */
+  clearNegative(): void {
+    this.negative.clear();
+  }
+}

@@ -1,0 +1,190 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { Logger } from '../core/log.js';
+import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
+import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
+import { streamNar } from './nar.js';
+import type { NarCache } from './nar-cache.js';
+import { verifyNarStream } from './nar-verify.js';
+import { NAR_FILE, formatNarInfo } from './narinfo.js';
+import { HOP_HEADER } from './peers/lookup.js';
+import type { Resolver } from './resolver.js';
+import type { LocalStore } from './store/nix-store.js';
+import type { StoreIndex } from './store/index.js';
+import type { FetchFn } from './peers/filters.js';
+
+/** Everything the HTTP layer needs; main.ts wires the real ones, tests may pass their own. */
+export interface ServerDeps {
+  readonly store: LocalStore;
+  readonly resolver: Resolver;
+  readonly cache: NarCache;
+  readonly priority: number;
+  readonly peerNarTimeoutMs: number;
+  index(): StoreIndex;
+  filter(): EncodedFilter;
+  /** Re-read the store now (for `ogygia iris push`); resolves once the new filter is served. */
+  reindex(): Promise<StoreIndex>;
+  peerStatus(): unknown;
+  readonly log: Logger;
+  readonly fetch?: FetchFn;
+}
+
+const NARINFO_FILE = /^([^/]*)\.narinfo$/;
+
+function isLoopback(ip: string): boolean {
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
+
+function badRequest(reply: FastifyReply, what: string): FastifyReply {
+  return reply.code(400).type('text/plain').send(`${what}\n`);
+}
+
+/** Build the irisd HTTP app without listening (tests use inject or a real port). */
+export function buildServer(d: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 300 }, bodyLimit: 4 * 1024 * 1024, return503OnClosing: false });
+  const log = d.log;
+
+  app.get('/nix-cache-info', async (_req, reply) =>
+    reply.type('text/x-nix-cache-info').send(`StoreDir: /nix/store\nWantMassQuery: 1\nPriority: ${d.priority}\n`),
+  );
+
+  app.get('/healthz', async (_req, reply) => reply.send({ ok: true, paths: d.index().byHash.size }));
+
+  app.get('/iris/v1/filter', async (req, reply) => {
+    const f = d.filter();
+    reply.header('etag', f.etag).header('cache-control', 'no-cache');
+    if (req.headers['if-none-match'] === f.etag) return reply.code(304).send();
+    return reply.type(MEDIA_TYPE).send(f.body);
+  });
+
+  app.get('/iris/v1/peers', async (_req, reply) => reply.send(d.peerStatus()));
+
+  app.get<{ Params: { hash: string } }>('/iris/v1/providers/:hash', async (req, reply) => {
+    const hash = req.params.hash;
+    if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
+    const local = d.index().byHash.get(hash);
+    const answers = await d.resolver.providers(hash);
+    return reply.send({
+      hash,
+      local: local ? { storePath: local.path } : null,
+      providers: answers
+        .filter((a) => a.kind === 'offer' || a.kind === 'untrusted')
+        .map((a) => ({
+          url: a.peer,
+          storePath: a.kind === 'offer' || a.kind === 'untrusted' ? a.narinfo.storePath : undefined,
+          trusted: a.kind === 'offer',
+          signers: a.kind === 'offer' ? a.signers : [],
+        })),
+      asked: answers.map((a) => ({ url: a.peer, answer: a.kind, ...('reason' in a ? { reason: a.reason } : {}) })),
+    });
+  });
+
+  // `ogygia iris push`: index the store now. Only from this host: irisd does not authenticate peers.
+  app.post<{ Body: { paths?: unknown } }>('/iris/v1/push', async (req, reply) => {
+    if (!isLoopback(req.ip)) return reply.code(403).send({ error: 'push is only accepted from this host (loopback)' });
+    const raw = (req.body && typeof req.body === 'object' ? req.body.paths : undefined) ?? [];
+    if (!Array.isArray(raw) || !raw.every((p): p is string => typeof p === 'string' && isStorePath(p))) {
+      return badRequest(reply, 'paths must be a list of store paths');
+    }
+    const idx = await d.reindex();
+    const missing = raw.filter((p) => !idx.byHash.has(storePathHash(p)));
+    return reply.send({ indexed: idx.byHash.size, missing, etag: d.filter().etag });
+  });
+
+  app.get<{ Params: { file: string } }>('/nar/:file', async (req, reply) => {
+    const m = NAR_FILE.exec(req.params.file);
+    if (!m) return badRequest(reply, 'not a NAR file name (<hash>-<narhash>.nar)');
+    const hash = m[1]!;
+    const narHash = 'sha256:' + m[2]!;
+    const key = `${hash}-${m[2]!}`;
+    const local = d.index().byHash.get(hash);
+    if (local && local.narHash === narHash) {
+      return sendNar(reply, local.narSize, streamNar(d.store.realPath(local.path)), `local ${local.path}`);
+    }
+    if (d.cache.has(key)) {
+      const n = d.cache.lookup(hash);
+      if (n) return sendNar(reply, n.narSize, d.cache.read(key), `cached ${n.storePath}`);
+    }
+    if (req.headers[HOP_HEADER]) return reply.code(404).send();
+    const offer = await d.resolver.offerFor(hash, narHash);
+    if (!offer) return reply.code(404).type('text/plain').send('not found\n');
+    return proxyNar(reply, offer.peer, offer.narinfo, key);
+  });
+
+  async function proxyNar(reply: FastifyReply, peer: string, narinfo: import('./narinfo.js').NarInfo, key: string): Promise<FastifyReply> {
+    const controller = new AbortController();
+    const connectTimer = setTimeout(() => controller.abort(), d.peerNarTimeoutMs);
+    let res: Response;
+    try {
+      res = await (d.fetch ?? fetch)(`${peer}/${narinfo.url}`, { headers: { [HOP_HEADER]: '1' }, signal: controller.signal });
+    } catch (e) {
+      clearTimeout(connectTimer);
+      log.warn(`peer ${peer} did not serve the NAR of ${narinfo.storePath}: ${(e as Error).message}`);
+      return reply.code(404).send();
+    }
+    clearTimeout(connectTimer);
+    if (res.status !== 200 || !res.body) {
+      await res.body?.cancel();
+      return reply.code(404).send();
+    }
+    const writer = await d.cache.writer(narinfo, key).catch(() => undefined);
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    async function* checked(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* verifyNarStream(body, narinfo, writer ? (c) => writer.write(c) : undefined);
+        if (writer) await writer.commit().catch((e: Error) => log.warn(`could not cache ${narinfo.storePath}: ${e.message}`));
+      } catch (e) {
+        if (writer) await writer.abort();
+        controller.abort();
+        if ((e as { code?: string }).code === 'NarHashMismatchError') d.resolver.markBad(peer, `served a corrupt NAR for ${narinfo.storePath}`);
+        throw e;
+      }
+    }
+    return sendNar(reply, narinfo.narSize, checked(), `peer ${peer} ${narinfo.storePath}`);
+  }
+
+  function sendNar(reply: FastifyReply, size: number, chunks: AsyncIterable<Uint8Array>, what: string): FastifyReply {
+    const stream = Readable.from(chunks, { objectMode: false, highWaterMark: 1 << 20 });
+    stream.on('error', (e) => {
+      log.warn(`NAR stream of ${what} failed: ${e.message}`);
+      reply.raw.destroy();
+    });
+    return reply.header('content-length', size).type('application/x-nix-nar').send(stream);
+  }
+
+  // Everything else at the top level: `<hash>.narinfo`, or a 400/404.
+  app.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
+    const m = NARINFO_FILE.exec(req.params.file);
+    if (!m) return reply.code(/\.\.|\\/.test(req.params.file) ? 400 : 404).type('text/plain').send('not found\n');
+    const hash = m[1]!;
+    if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
+    return narinfo(req, reply, hash);
+  });
+
+  async function narinfo(req: FastifyRequest, reply: FastifyReply, hash: string): Promise<FastifyReply> {
+    try {
+      const r = await d.resolver.resolve(hash, { hop: req.headers[HOP_HEADER] !== undefined });
+      if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
+      return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(formatNarInfo(r.narinfo));
+    } catch (e) {
+      // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.
+      log.error(`narinfo ${hash} failed: ${(e as Error).stack ?? String(e)}`);
+      return reply.code(404).type('text/plain').send('not found\n');
+    }
+  }
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const url = req.raw.url ?? '';
+    if (/\.\.|%2e|%2f|%5c|\\/i.test(url)) return badRequest(reply, 'path traversal is not allowed');
+    return reply.code(404).type('text/plain').send('not found\n');
+  });
+
+  app.setErrorHandler(async (err: Error, req, reply) => {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: err.message });
+    log.error(`${req.method} ${req.url} failed: ${err.message}`);
+    return reply.code(500).send({ error: 'internal error' });
+  });
+
+  return app;
+}

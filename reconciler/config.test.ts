@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../core/config-file.js';
+import { testPublicKey } from '../test/reconciler-helpers/releases.js';
+import { reconcilerConfigSchema, toReconcilerConfig } from './config.js';
+
+const key = testPublicKey('test-only-ops-1');
+const key2 = testPublicKey('test-only-ops-2');
+
+describe('reconciler.toml', () => {
+  it('fills the defaults that serve', () => {
+    const r = parseConfigText(`source = "/srv/git/channels.git"\n[trust]\nkeys = ["${key}"]\n`, reconcilerConfigSchema, 'r.toml');
+    expect(r.errors).toEqual([]);
+    const cfg = toReconcilerConfig(r.value!);
+    expect(cfg.sourceKind).toBe('local');
+    expect(cfg.file).toMatchObject({
+      branch: 'main',
+      listen: '127.0.0.1:35740',
+      state_dir: '/var/lib/ogygia-reconciler',
+      poll_interval_seconds: 60,
+      git: 'git',
+      reports: { token_files: [], stale_after_seconds: 180 },
+    });
+    expect(cfg.file.etcd).toBeUndefined();
+  });
+
+  it('reads the DESIGN.md example with per-channel thresholds and etcd', () => {
+    const text = `
+source = "https://git.example.com/ops/channels.git"
+branch = "release"
+listen = "0.0.0.0:35740"
+state_dir = "/var/lib/r"
+poll_interval_seconds = 30
+[trust]
+keys = ["${key}", "${key2}"]
+threshold = 1
+[trust.channels.prod]
+threshold = 2
+[webhook]
+secret_file = "/run/credentials/webhook"
+[reports]
+token_files = ["/run/credentials/report-token"]
+[etcd]
+endpoints = ["http://127.0.0.1:2379"]
+`;
+    const r = parseConfigText(text, reconcilerConfigSchema, 'r.toml');
+    expect(r.errors).toEqual([]);
+    const cfg = toReconcilerConfig(r.value!);
+    expect(cfg.sourceKind).toBe('remote');
+    expect(cfg.trust.channels.prod?.threshold).toBe(2);
+    expect(cfg.file.etcd?.namespace).toBe('/ogygia');
+  });
+
+  it('lists every problem as path.to.key: message', () => {
+    const text = `
+source = "channels.git"
+listen = "everywhere"
+poll_interval_seconds = -1
+typo = true
+[trust]
+keys = ["${key}"]
+threshold = 3
+[trust.channels.prod]
+threshold = 0
+[reports]
+token_files = ["relative"]
+`;
+    const r = parseConfigText(text, reconcilerConfigSchema, 'r.toml');
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        'source: must be an http(s):// git remote URL or an absolute path to a local repository',
+        'listen: must be host:port, e.g. 127.0.0.1:35740',
+        'poll_interval_seconds: must be a positive number of seconds',
+        'typo: unknown key; check its spelling against the documentation',
+        'trust.channels.prod.threshold: must be at least 1',
+        'reports.token_files.0: must be an absolute path',
+      ]),
+    );
+  });
+});

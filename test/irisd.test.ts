@@ -1,0 +1,257 @@
+import { execa } from 'execa';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storePathHash } from '../core/store-path.js';
+import { buildFilter } from '../irisd/bloom/filter.js';
+import { encodeFilter } from '../irisd/bloom/wire.js';
+import { buildChain, copyIntoStore, nixEnv, nixKeyPair, requireNix } from './support/nix.js';
+import { freePort, waitForPort } from './support/ports.js';
+import { startProcess, type Started } from './support/processes.js';
+import { makeTempDir } from './support/tmp.js';
+
+// Real Nix, real irisd processes (bin/ogygia irisd), loopback only.
+const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
+
+interface Peer {
+  url: string;
+  root: string;
+  proc: Started;
+  log: string;
+}
+
+let tmp: { path: string; cleanup: () => Promise<void> };
+const started: Started[] = [];
+const servers: Server[] = [];
+let trusted: { secretFile: string; publicKey: string };
+let untrusted: { secretFile: string; publicKey: string };
+let A: Peer, B: Peer, C: Peer, E: Peer;
+let chainB: { top: string; closure: string[] };
+let chainC: { top: string; closure: string[] };
+let untrustedPath: string;
+let corruptPath: string;
+let pushPath: string;
+let fakeHash: string;
+let deadHash: string;
+let hangingUrl: string;
+let deadUrl: string;
+let deadServer: Server;
+
+async function startIrisd(name: string, root: string, peers: string[], extra = ''): Promise<Peer> {
+  const port = await freePort();
+  const cfg = join(tmp.path, `${name}.toml`);
+  await writeFile(
+    cfg,
+    [
+      '[server]',
+      `listen = ["127.0.0.1:${port}"]`,
+      '[store]',
+      `root = ${JSON.stringify(root)}`,
+      'refresh_seconds = 600',
+      '[peers]',
+      `urls = ${JSON.stringify(peers)}`,
+      'refresh_seconds = 1',
+      'timeout_ms = 700',
+      'negative_ttl_seconds = 1',
+      '[trust]',
+      `trusted_keys = [${JSON.stringify(trusted.publicKey)}]`,
+      '[cache]',
+      `dir = ${JSON.stringify(join(tmp.path, `${name}-cache`))}`,
+      extra,
+    ].join('\n') + '\n',
+  );
+  const log = join(tmp.path, `${name}.log`);
+  const proc = startProcess(process.execPath, [BIN, 'irisd', '--config', cfg], { log, env: nixEnv() });
+  started.push(proc);
+  await waitForPort(port, '127.0.0.1', 60_000);
+  return { url: `http://127.0.0.1:${port}`, root, proc, log };
+}
+
+function fakePeer(handler: (path: string, res: import('node:http').ServerResponse) => void): Promise<string> {
+  const s = createServer((req, res) => handler(req.url ?? '/', res));
+  servers.push(s);
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+}
+
+async function get(url: string): Promise<{ status: number; text: string; headers: Headers; ms: number }> {
+  const t = performance.now();
+  const r = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+  return { status: r.status, text: await r.text(), headers: r.headers, ms: performance.now() - t };
+}
+
+async function clientCopy(from: string, paths: string[], dest: string, keys = [trusted.publicKey]) {
+  return execa('nix', ['copy', '--from', from, '--to', `local?root=${dest}`, ...paths], { env: nixEnv({}, keys), reject: false });
+}
+
+beforeAll(async () => {
+  await requireNix();
+  tmp = await makeTempDir('ogygia-irisd-');
+  trusted = await nixKeyPair(tmp.path, 'fleet-1');
+  untrusted = await nixKeyPair(tmp.path, 'stranger-1');
+  const salt = `${process.pid}-${Date.now()}`;
+  const work = join(tmp.path, 'build');
+  chainB = await buildChain(work, { name: 'irisb', length: 3, salt });
+  chainC = await buildChain(work, { name: 'irisc', length: 2, salt });
+  untrustedPath = (await buildChain(work, { name: 'irisu', length: 1, salt })).top;
+  corruptPath = (await buildChain(work, { name: 'irisx', length: 1, salt, bytes: 4096 })).top;
+  pushPath = (await buildChain(work, { name: 'irisp', length: 1, salt })).top;
+
+  const sB = join(tmp.path, 'sB');
+  const sC = join(tmp.path, 'sC');
+  const sE = join(tmp.path, 'sE');
+  await copyIntoStore(sB, [chainB.top], trusted.secretFile);
+  await copyIntoStore(sC, [chainC.top], trusted.secretFile);
+  await copyIntoStore(sC, [untrustedPath], untrusted.secretFile);
+  await copyIntoStore(sE, [corruptPath], trusted.secretFile);
+  // E's disk rots: same length, different bytes, so its NAR no longer matches its NarHash.
+  const rotten = join(sE, corruptPath, 'payload');
+  await chmod(join(sE, corruptPath), 0o755);
+  await chmod(rotten, 0o644);
+  const bytes = await readFile(rotten);
+  bytes[100] = bytes[100]! ^ 0xff;
+  await writeFile(rotten, bytes);
+
+  // A fake peer whose filter claims a path, then hangs on every narinfo; and one that will be dead.
+  fakeHash = storePathHash(pushPath).replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  deadHash = fakeHash.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+  const filterOnly = (hang: boolean) => (path: string, res: import('node:http').ServerResponse) => {
+    const hash = hang ? fakeHash : deadHash;
+    const filter = encodeFilter({ filter: buildFilter([hash], 0.01), count: 1, falsePositiveRate: 0.01, hashing: 'nixhash' });
+    if (path === '/iris/v1/filter') {
+      res.writeHead(200, { etag: filter.etag, 'content-type': 'application/json' }).end(filter.body);
+    } else if (!hang) {
+      res.writeHead(404).end();
+    } // else: never answer
+  };
+  hangingUrl = await fakePeer(filterOnly(true));
+  deadUrl = await fakePeer(filterOnly(false));
+  deadServer = servers[servers.length - 1]!;
+
+  B = await startIrisd('b', sB, []);
+  C = await startIrisd('c', sC, []);
+  E = await startIrisd('e', sE, []);
+  A = await startIrisd('a', join(tmp.path, 'sA'), [B.url, C.url, E.url, hangingUrl, deadUrl]);
+  // Let A fetch every peer's filter once.
+  await new Promise((r) => setTimeout(r, 1500));
+}, 300_000);
+
+afterAll(async () => {
+  for (const p of started) await p.stop();
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+  await tmp?.cleanup();
+});
+
+describe('irisd with the real Nix client', () => {
+  it('serves /nix-cache-info and local paths with their store signatures', async () => {
+    const info = await get(`${B.url}/nix-cache-info`);
+    expect(info.text).toContain('StoreDir: /nix/store');
+    expect(info.text).toContain('WantMassQuery: 1');
+    const n = await get(`${B.url}/${storePathHash(chainB.top)}.narinfo`);
+    expect(n.status).toBe(200);
+    expect(n.text).toContain(`StorePath: ${chainB.top}`);
+    expect(n.text).toContain('Compression: none');
+    expect(n.text).toMatch(/^Sig: fleet-1:/m);
+  });
+
+  it('nix copy --from one irisd fetches whole closures that live only on its peers', async () => {
+    const dest = join(tmp.path, 'client1');
+    const r = await clientCopy(A.url, [chainB.top, chainC.top], dest);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.exitCode).toBe(0);
+    const got = await readdir(join(dest, 'nix', 'store'));
+    for (const p of [...chainB.closure, ...chainC.closure]) expect(got).toContain(p.slice('/nix/store/'.length));
+    const check = await execa('nix', ['store', 'verify', '--store', `local?root=${dest}`, '-r', chainB.top, chainC.top], { env: nixEnv({}, [trusted.publicKey]), reject: false });
+    expect(check.exitCode).toBe(0);
+    // Fetched NARs were verified and cached: A now answers from its NAR cache.
+    const again = await get(`${A.url}/${storePathHash(chainB.top)}.narinfo`);
+    expect(again.headers.get('x-iris-source')).toBe('cache');
+  });
+
+  it('does not offer a path signed only by an untrusted key', async () => {
+    const h = storePathHash(untrustedPath);
+    expect((await get(`${C.url}/${h}.narinfo`)).status).toBe(200); // C has it
+    expect((await get(`${A.url}/${h}.narinfo`)).status).toBe(404); // A will not vouch for it
+    const r = await clientCopy(A.url, [untrustedPath], join(tmp.path, 'client2'), [trusted.publicKey, untrusted.publicKey]);
+    expect(r.exitCode).not.toBe(0);
+    const prov = JSON.parse((await get(`${A.url}/iris/v1/providers/${h}`)).text) as { providers: { url: string; trusted: boolean }[] };
+    expect(prov.providers).toEqual([expect.objectContaining({ url: C.url, trusted: false })]);
+  });
+
+  it('catches a peer serving a corrupted NAR, never caches it and marks the peer bad', async () => {
+    const h = storePathHash(corruptPath);
+    const n = await get(`${A.url}/${h}.narinfo`);
+    expect(n.status).toBe(200);
+    const url = /^URL: (.*)$/m.exec(n.text)![1]!;
+    const failed = await fetch(`${A.url}/${url}`).then((r) => r.arrayBuffer()).then(() => 'complete', () => 'aborted');
+    expect(failed).toBe('aborted');
+    const r = await clientCopy(A.url, [corruptPath], join(tmp.path, 'client3'));
+    expect(r.exitCode).not.toBe(0);
+    expect((await get(`${A.url}/${h}.narinfo`)).status).toBe(404); // peer E is marked bad
+    const cached = await readdir(join(tmp.path, 'a-cache'));
+    expect(cached.filter((f) => f.startsWith(h))).toEqual([]);
+    expect(await readFile(A.log, 'utf8')).toMatch(/irisd: warn: peer http:\/\/127\.0\.0\.1:\d+ marked bad .*corrupt NAR/);
+  });
+
+  it('answers 404 within the timeout when a peer hangs, and fast when a peer is dead', async () => {
+    const slow = await get(`${A.url}/${fakeHash}.narinfo`);
+    expect(slow.status).toBe(404);
+    expect(slow.ms).toBeGreaterThan(600); // it did ask the hanging peer
+    expect(slow.ms).toBeLessThan(1500);
+    const live = await get(`${A.url}/${deadHash}.narinfo`); // the peer that will die: asked, answers 404
+    expect(live.status).toBe(404);
+    expect(live.headers.get('x-iris-miss')).toBe('no-peer');
+    const neg = await get(`${A.url}/${fakeHash}.narinfo`); // negative cache
+    expect(neg.status).toBe(404);
+    expect(neg.ms).toBeLessThan(100);
+    deadServer.closeAllConnections();
+    await new Promise((r) => deadServer.close(r));
+    await new Promise((r) => setTimeout(r, 1100)); // past the negative TTL
+    const dead = await get(`${A.url}/${deadHash}.narinfo`);
+    expect(dead.status).toBe(404);
+    expect(dead.ms).toBeLessThan(200);
+    const absent = 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz';
+    const bloomNeg = await get(`${A.url}/${absent}.narinfo`);
+    expect(bloomNeg.status).toBe(404);
+    expect(bloomNeg.headers.get('x-iris-miss')).toBe('bloom-negative');
+    expect(bloomNeg.ms).toBeLessThan(100);
+  });
+
+  it('finds a path pushed on one peer from another within one filter refresh', async () => {
+    const h = storePathHash(pushPath);
+    expect((await get(`${A.url}/${h}.narinfo`)).status).toBe(404);
+    await copyIntoStore(B.root, [pushPath]);
+    const push = await execa(process.execPath, [BIN, 'iris', 'push', '--sign', '--key-file', trusted.secretFile, '--store-root', B.root, '--url', B.url, pushPath], {
+      env: nixEnv(),
+      reject: false,
+    });
+    expect(push.stderr).toContain('signed 1 path');
+    expect(push.exitCode).toBe(0);
+    const t0 = Date.now();
+    let status = 0;
+    while (Date.now() - t0 < 4000) {
+      status = (await get(`${A.url}/${h}.narinfo`)).status;
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(3500); // one refresh (1 s) + negative TTL (1 s) + slack for a loaded 2-core box
+    const prov = await execa(process.execPath, [BIN, 'iris', 'providers', '--url', A.url, h], { reject: false });
+    expect(prov.exitCode).toBe(0);
+    expect(prov.stdout).toContain(`${B.url}\t${pushPath}\tsigned by fleet-1`);
+    const r = await clientCopy(A.url, [pushPath], join(tmp.path, 'client4'));
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('rejects path traversal and malformed hashes with 400, never a 5xx', async () => {
+    for (const p of ['/nar/..%2f..%2fetc%2fpasswd', '/nar/abc.nar', '/0123.narinfo', '/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.narinfo', '/iris/v1/providers/xyz']) {
+      expect((await get(`${A.url}${p}`)).status, p).toBe(400);
+    }
+    const raw = await execa('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--path-as-is', `${A.url}/../../etc/passwd`], { reject: false });
+    expect(raw.stdout).toBe('400');
+  });
+});

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireProgram } from './support/processes.js';
+import { makeTempDir } from './support/tmp.js';
+import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from './reconciler-helpers/harness.js';
+import { addSignature, buildRelease, tamper, testKey } from './reconciler-helpers/releases.js';
+import type { RunningReconciler } from '../reconciler/main.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
+
+// The fleet dashboard in a real headless Chromium; the screenshot is kept in .artifacts/.
+describe('reconciler dashboard', () => {
+  const ops1 = testKey('test-only-ops-1');
+  const ops2 = testKey('test-only-ops-2');
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  let repo: ChannelsRepo;
+  let rec: RunningReconciler;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    await requireProgram('git', 'git');
+    await requireProgram('chromium', 'chromium');
+    tmp = await makeTempDir('ogygia-rec-dash-');
+    repo = await createChannelsRepo(tmp.path);
+    const prod1 = addSignature(buildRelease(undefined, { channel: 'prod', signers: [ops1] }), ops2);
+    const prod2 = buildRelease(prod1, { channel: 'prod', signers: [ops1, ops2] });
+    const staging = buildRelease(undefined, { channel: 'staging', signers: [ops1] });
+    await repo.publish('prod', prod1.text);
+    await repo.publish('prod', prod2.text);
+    await repo.publish('staging', staging.text);
+    rec = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'state') });
+    await repo.publish('staging', tamper(buildRelease(staging, { channel: 'staging', signers: [ops1] })).text, 'tampered staging');
+    await rec.syncer.sync('test');
+    const reports: Array<[string, string, Record<string, unknown>]> = [
+      ['web01', 'prod', { state: 'applied', revision: 2, digest: prod2.digest }],
+      ['web02', 'prod', { state: 'applied', revision: 1, digest: prod1.digest }],
+      ['web03', 'prod', { state: 'applying', revision: 1, digest: prod1.digest }],
+      ['db01', 'prod', { state: 'rolled-back', revision: 1, digest: prod1.digest, error: { code: 'HealthCheckFailedError', message: 'health command exited 3 after switch' } }],
+      ['ci01', 'staging', { state: 'applied', revision: 1, digest: staging.digest }],
+    ];
+    for (const [host, channel, over] of reports) {
+      const r = await fetch(`${rec.url}/v1/hosts/${host}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          host, channel, commit: null, current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'a1b2c3d4e5f6',
+          agentVersion: '0.1.0', reportedAt: '2026-11-21T10:00:00Z', ...over,
+        }),
+      });
+      expect(r.status).toBe(202);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rec?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('renders channels and hosts readable in headless Chromium, with a screenshot', async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const res = await page.goto(`${rec.url}/`);
+    expect(res?.status()).toBe(200);
+    expect(await page.title()).toBe('Ogygia fleet');
+    const channels = await page.locator('section:has(h2:text("Channels")) tbody tr').allInnerTexts();
+    expect(channels).toHaveLength(2);
+    expect(channels[0]).toMatch(/^prod\s+2\s/);
+    expect(channels[1]).toMatch(/^staging\s+1\s/);
+    expect(channels[1]).toContain('ThresholdNotMetError');
+    const hosts = await page.locator('section:has(h2:text("Hosts")) tbody tr').allInnerTexts();
+    expect(hosts.map((h) => h.split(/\s+/).slice(0, 2).join(' '))).toEqual(['ci01 staging', 'db01 prod', 'web01 prod', 'web02 prod', 'web03 prod']);
+    expect(hosts.join('\n')).toMatch(/web01\s+prod\s+2\s+2\s+in-sync/);
+    expect(hosts.join('\n')).toMatch(/web02\s+prod\s+2\s+1\s+pending/);
+    expect(hosts.join('\n')).toMatch(/db01\s+prod\s+2\s+1\s+rolled-back/);
+    await mkdir(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, 'reconciler-dashboard.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(existsSync(file)).toBe(true);
+    // The JSON the page was built from agrees.
+    expect((await getJson(`${rec.url}/v1/hosts`)).body.hosts).toHaveLength(5);
+  });
+});

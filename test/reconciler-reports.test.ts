@@ -1,0 +1,173 @@
+import { request } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEtcd, type EtcdServer } from './support/etcd.js';
+import { requireProgram } from './support/processes.js';
+import { makeTempDir } from './support/tmp.js';
+import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from './reconciler-helpers/harness.js';
+import { buildRelease, testKey, type Built } from './reconciler-helpers/releases.js';
+import type { RunningReconciler } from '../reconciler/main.js';
+
+const TOKEN = 'test-report-token';
+
+function report(host: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    host,
+    channel: 'dev',
+    state: 'applied',
+    revision: 1,
+    digest: null,
+    commit: null,
+    current: 'abcdef123456',
+    booted: 'abcdef123456',
+    nextboot: 'abcdef123456',
+    agentVersion: '0.1.0',
+    reportedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    ...over,
+  };
+}
+
+async function post(base: string, host: string, body: unknown, token: string | null = TOKEN): Promise<{ status: number; body: any }> {
+  return getJson(`${base}/v1/hosts/${host}/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('reconciler reports', () => {
+  const ops1 = testKey('test-only-ops-1');
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  let repo: ChannelsRepo;
+  let dev1: Built;
+  const running: RunningReconciler[] = [];
+  let etcd: EtcdServer | undefined;
+
+  const start = async (state: string, extra: Record<string, unknown> = {}): Promise<RunningReconciler> => {
+    const r = await startTestReconciler({
+      source: repo.bare,
+      stateDir: join(tmp.path, state),
+      extra: { reports: { token_files: [join(tmp.path, 'token')] }, ...extra },
+    });
+    running.push(r);
+    return r;
+  };
+  const stop = async (r: RunningReconciler): Promise<void> => {
+    await r.stop();
+    running.splice(running.indexOf(r), 1);
+  };
+
+  beforeAll(async () => {
+    await requireProgram('git', 'git');
+    tmp = await makeTempDir('ogygia-rec-reports-');
+    repo = await createChannelsRepo(tmp.path);
+    dev1 = buildRelease(undefined, { channel: 'dev', signers: [ops1] });
+    await repo.publish('dev', dev1.text);
+    await writeFile(join(tmp.path, 'token'), TOKEN + '\n');
+  });
+
+  afterAll(async () => {
+    for (const r of [...running]) await r.stop();
+    await etcd?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('accepts schema-valid reports with the bearer token and derives host states', async () => {
+    const rec = await start('state-a');
+    const dev2 = buildRelease(dev1, { channel: 'dev', signers: [ops1] });
+    expect((await post(rec.url, 'web01', report('web01', { digest: dev1.digest }))).status).toBe(202);
+    expect((await post(rec.url, 'web02', report('web02', { revision: null }))).status).toBe(202);
+    expect((await post(rec.url, 'web03', report('web03', { state: 'applying' }))).status).toBe(202);
+    const failed = report('web04', { state: 'failed', error: { code: 'ThresholdNotMetError', message: 'needs 2' }, timings: { fetchMs: 12 } });
+    expect((await post(rec.url, 'web04', failed)).status).toBe(202);
+    expect((await post(rec.url, 'web05', report('web05', { state: 'rolled-back', digest: dev2.digest, revision: 2 }))).status).toBe(202);
+    const hosts = (await getJson(`${rec.url}/v1/hosts`)).body.hosts as Array<Record<string, any>>;
+    expect(Object.fromEntries(hosts.map((h) => [h.host, h.state]))).toEqual({
+      web01: 'in-sync',
+      web02: 'pending',
+      web03: 'applying',
+      web04: 'failed',
+      web05: 'rolled-back',
+    });
+    expect(hosts[0]).toMatchObject({ channel: 'dev', desired: { revision: 1, digest: dev1.digest }, applied: { revision: 1 }, current: 'abcdef123456' });
+    expect(hosts[3]!.error).toEqual({ code: 'ThresholdNotMetError', message: 'needs 2' });
+    const metrics = await (await fetch(`${rec.url}/metrics`)).text();
+    expect(metrics).toMatch(/ogygia_reconciler_hosts\{state="in-sync"\} 1/);
+    expect(metrics).toMatch(/ogygia_reconciler_reports_total\{result="accepted"\} 5/);
+  });
+
+  it('refuses reports without the right token, off-schema or for another host, with a code', async () => {
+    const rec = running[0]!;
+    const none = await post(rec.url, 'web01', report('web01'), null);
+    expect([none.status, none.body.code]).toEqual([401, 'UnauthorizedError']);
+    const wrong = await post(rec.url, 'web01', report('web01'), 'not-the-token');
+    expect([wrong.status, wrong.body.code]).toEqual([401, 'UnauthorizedError']);
+    const bad = await post(rec.url, 'web01', report('web01', { state: 'dancing', extra: 1 }));
+    expect([bad.status, bad.body.code]).toEqual([400, 'InvalidReportError']);
+    expect(bad.body.data.problems.join('\n')).toMatch(/state/);
+    const other = await post(rec.url, 'web01', report('web09'));
+    expect([other.status, other.body.code]).toEqual([400, 'InvalidReportError']);
+    const json = await post(rec.url, 'web01', '{ not json');
+    expect([json.status, json.body.code]).toEqual([400, 'MalformedJsonError']);
+    const host = await post(rec.url, 'bad_host!', report('web01'));
+    expect([host.status, host.body.code]).toEqual([400, 'InvalidHostNameError']);
+  });
+
+  it('refuses an oversize report (over 64 KiB) with 413', async () => {
+    const rec = running[0]!;
+    const big = await post(rec.url, 'web01', report('web01', { error: { code: 'X', message: 'y'.repeat(70 * 1024) } }));
+    expect([big.status, big.body.code]).toEqual([413, 'OversizeError']);
+  });
+
+  it('refuses an oversize report before reading it whole (answers while the body is still unsent)', async () => {
+    const rec = running[0]!;
+    const u = new URL(rec.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: u.hostname, port: u.port, path: '/v1/hosts/web01/reports', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024), authorization: `Bearer ${TOKEN}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', (e) => (String(e).includes('ECONNRESET') ? undefined : reject(e)));
+      req.write('{"host":"web01",'); // 17 bytes of the announced 50 MiB, then nothing more
+    });
+    expect(status).toBe(413);
+  });
+
+  it('snapshots reports to the state directory and reads them back after a restart', async () => {
+    await stop(running[0]!);
+    const again = await start('state-a');
+    const hosts = (await getJson(`${again.url}/v1/hosts`)).body.hosts as Array<{ host: string }>;
+    expect(hosts.map((h) => h.host)).toEqual(['web01', 'web02', 'web03', 'web04', 'web05']);
+    await stop(again);
+  });
+
+  it('shows a host as stale when it stopped reporting', async () => {
+    const rec = await start('state-stale', { reports: { token_files: [join(tmp.path, 'token')], stale_after_seconds: 0.3 } });
+    expect((await post(rec.url, 'web01', report('web01', { digest: dev1.digest }))).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 600));
+    const hosts = (await getJson(`${rec.url}/v1/hosts`)).body.hosts as Array<{ state: string }>;
+    expect(hosts[0]!.state).toBe('stale');
+    await stop(rec);
+  });
+
+  it('replicas sharing etcd see each other’s reports', async () => {
+    etcd = await startEtcd();
+    const etcdCfg = { etcd: { endpoints: [etcd.endpoint], namespace: '/ogygia-test' } };
+    const a = await start('replica-a', etcdCfg);
+    const b = await start('replica-b', etcdCfg);
+    expect((await post(a.url, 'alpha', report('alpha', { digest: dev1.digest }))).status).toBe(202);
+    expect((await post(b.url, 'beta', report('beta', { state: 'failed' }))).status).toBe(202);
+    for (const r of [a, b]) {
+      const hosts = (await getJson(`${r.url}/v1/hosts`)).body.hosts as Array<{ host: string; state: string }>;
+      expect(hosts.map((h) => [h.host, h.state])).toEqual([
+        ['alpha', 'in-sync'],
+        ['beta', 'failed'],
+      ]);
+    }
+  });
+});
