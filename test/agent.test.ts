@@ -1,14 +1,18 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReleaseChain } from './support/releases.js';
 import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
 
 // The agent end to end with real Nix (as root), real git and signed releases:
 // happy path, health-failure rollback + quarantine, replay refusal.
 let world: World;
-let A: string, B: string, C: string, D: string;
+let A: string, B: string, C: string, D: string, F: string;
 
 beforeAll(async () => {
   world = await makeWorld();
-  [A, B, C, D] = await publishClosures(world, [{ name: 'a' }, { name: 'b' }, { name: 'c', healthy: false }, { name: 'd' }]);
+  [A, B, C, D, F] = await publishClosures(world, [{ name: 'a' }, { name: 'b' }, { name: 'c', healthy: false }, { name: 'd' }, { name: 'f', failSwitch: true }]);
 });
 afterAll(async () => {
   await world?.cleanup();
@@ -71,5 +75,46 @@ describe('agent with real Nix', () => {
     expect(run.out?.error?.code).toBe('ReplayError');
     expect(await h.profileTarget()).toBe(D);
     expect(await h.currentSystem()).toBe(D);
+  });
+
+  it('rolls back a failing switch-to-configuration to the previous system and runs its switch', async () => {
+    const h = await makeHost(world, 'web01');
+    const chain = new ReleaseChain('prod', [world.releaseKey]);
+    await world.commit(chain.next({ targets: { '*': A } }).text, 'A');
+    expect((await h.runOnce()).exitCode).toBe(10);
+    await world.commit(chain.next({ targets: { '*': F } }).text, 'F fails to switch');
+    const run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(30);
+    expect(run.out?.error?.code).toBe('SwitchError');
+    expect(await h.profileTarget()).toBe(A);
+    expect(await h.currentSystem()).toBe(A);
+    expect(await h.switchLog()).toEqual([`switch ${A}`, `switch ${F}`, `switch ${A}`]);
+    expect(await h.state()).toMatchObject({ phase: 'rolled-back', error: { code: 'SwitchError' }, good: { storePath: A } });
+  });
+
+  it('--dry-run verifies and plans without touching the system', async () => {
+    const h = await makeHost(world, 'web01');
+    await world.commit(new ReleaseChain('prod', [world.releaseKey]).next({ targets: { '*': B } }).text, 'dry');
+    const run = await h.runOnce(['--dry-run']);
+    expect(run.exitCode, run.stderr).toBe(11);
+    expect(run.out?.outcome).toBe('would-apply');
+    expect(await h.profileTarget()).toBeNull();
+    expect(await h.switchLog()).toEqual([]);
+    await expect(h.state()).rejects.toThrow();
+  });
+
+  it('--check-config accepts a good file and lists every problem of a bad one', async () => {
+    const h = await makeHost(world, 'web01');
+    const cli = (args: string[]) =>
+      execa('node', ['--import', 'tsx', 'test/support/run-cli.ts', ...args], { reject: false, cwd: new URL('..', import.meta.url).pathname });
+    const ok = await cli(['agent', '--check-config', h.configFile]);
+    expect(ok.exitCode, String(ok.stderr)).toBe(0);
+    const bad = join(h.root, 'bad.toml');
+    await writeFile(bad, 'channel = "Prod"\nsource = "ftp://x"\n');
+    const r = await cli(['agent', '--check-config', bad]);
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stderr)).toMatch(/channel: /);
+    expect(String(r.stderr)).toMatch(/source: /);
+    expect(String(r.stderr)).toMatch(/trust: /);
   });
 });
