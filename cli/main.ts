@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isOgygiaError } from '../core/errors/index.js';
 import { ConfigError } from '../core/errors/index.js';
@@ -42,7 +44,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
+// Run only when this file is the program itself (`node dist/cli/main.js`), not when bin/ogygia imports it:
+// otherwise every command would run twice, and the first process.exit would cut the other's output.
+const isEntry = ((): boolean => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type StatusDeps, collectStatus, defaultStatusDeps } from '../../core/status/collect.js';
 import { renderStatusText, statusJson } from '../../core/status/render-report.js';
-import { type CommandIO, processIO } from '../io.js';
+import { type CommandIO, flushStdout, processIO } from '../io.js';
 import type { SetExit } from '../registry.js';
 
 export interface StatusOptions {
@@ -19,9 +19,10 @@ export async function status(opts: StatusOptions, io: CommandIO = processIO, dep
   if (opts.json) {
     if (report.notice) io.err(report.notice);
     io.out(JSON.stringify(statusJson(report), null, 2));
-    return 0;
+  } else {
+    io.out(renderStatusText(report, { wide: opts.wide ?? false }).join('\n'));
   }
-  for (const line of renderStatusText(report, { wide: opts.wide ?? false })) io.out(line);
+  if (io === processIO) await flushStdout();
   return 0;
 }
 
