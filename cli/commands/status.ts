@@ -19,9 +19,9 @@ export async function status(opts: StatusOptions, io: CommandIO = processIO, dep
   if (opts.json) {
     if (report.notice) io.err(report.notice);
     io.out(JSON.stringify(statusJson(report), null, 2));
-    return 0;
+  } else {
+    io.out(renderStatusText(report, { wide: opts.wide ?? false }).join('\n'));
   }
-  for (const line of renderStatusText(report, { wide: opts.wide ?? false })) io.out(line);
   return 0;
 }
 
