@@ -1,3 +1,4 @@
+import { flushStdout } from './io.js';
 import { main } from './main.js';
 
 /**
@@ -7,7 +8,11 @@ import { main } from './main.js';
  */
 const prefix = process.env.OGYGIA_ARGV0_COMMAND ? [process.env.OGYGIA_ARGV0_COMMAND] : [];
 main([...prefix, ...process.argv.slice(2)]).then(
-  (code) => process.exit(code),
+  // Writes to a pipe are asynchronous: let stdout drain before exiting, or long output is cut short.
+  async (code) => {
+    await flushStdout();
+    process.exit(code);
+  },
   (e: unknown) => {
     process.stderr.write(`ogygia: internal error: ${String(e)}\n`);
     process.exit(70);

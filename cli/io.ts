@@ -11,3 +11,12 @@ export const processIO: CommandIO = {
 
 /** A command's outcome: the exit status the entry point will use. */
 export type ExitStatus = number;
+
+/**
+ * Resolve once everything written to stdout so far has been handed to the OS.
+ * Writes to a pipe are asynchronous in Node, and the entry point's
+ * process.exit would otherwise cut long output (a 10,000-host table) short.
+ */
+export function flushStdout(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
+}

@@ -182,6 +182,21 @@ describe('ogygia status with etcd', () => {
     );
   });
 
+  it('prints every line of a large fleet through a pipe', async () => {
+    const ns = '/big/versions';
+    const raw = new Etcd3({ hosts: etcd.endpoint });
+    const n = 3000;
+    for (let i = 0; i < n; i += 250) {
+      await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, j) => raw.put(`${ns}/host${String(i + j).padStart(5, '0')}/current`).value('abcdef012345')));
+    }
+    raw.close();
+    const f = await config('etcd-big.toml', `[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\nnamespace = "${ns}"\n`);
+    const r = await cli(['status'], { OGYGIA_ROOT: rootFull, OGYGIA_CONFIG: f, OGYGIA_HOSTNAME: 'web01' });
+    const lines = r.out.split('\n');
+    expect(lines).toHaveLength(n + 4);
+    expect(lines.at(-1)).toBe('host02999        abcdef012345  unknown       unknown');
+  });
+
   it('adds the agent columns with --wide', async () => {
     const r = await cli(['status', '--wide'], { OGYGIA_ROOT: rootFull, OGYGIA_CONFIG: file, OGYGIA_HOSTNAME: 'web01.dc1.example.com' });
     expect(r.out.split('\n').slice(1)).toEqual([

@@ -28,7 +28,7 @@ export async function report(io: CommandIO = processIO, env: NodeJS.ProcessEnv =
     );
   }
   const [host, revisions] = await Promise.all([detectHostname(env), readLocalRevisions(root)]);
-  const store = openFleetStore(target.kind, target.store);
+  const store = await openFleetStore(target.kind, target.store);
   try {
     await store.publish(host, revisions);
   } finally {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { loadConfigFile } from '../../core/config-file.js';
+import { statusConfigSchema } from '../../core/status-config.js';
 import { type StatusDeps, collectStatus, defaultStatusDeps } from '../../core/status/collect.js';
 import { renderStatusText, statusJson } from '../../core/status/render-report.js';
 import { type CommandIO, processIO } from '../io.js';
@@ -7,6 +9,15 @@ import type { SetExit } from '../registry.js';
 export interface StatusOptions {
   json?: boolean;
   wide?: boolean;
+  checkConfig?: string;
+}
+
+/** Validate a status config.toml without reading any store (the NixOS module runs this at build time). */
+export async function checkStatusConfig(file: string, io: CommandIO = processIO): Promise<number> {
+  const cfg = await loadConfigFile(file, statusConfigSchema);
+  const store = cfg.ogygia?.etcd ? 'etcd' : cfg.ogygia?.zookeeper?.enable ? 'ZooKeeper' : cfg.ogygia?.reconciler ? 'the reconciler' : 'no fleet store';
+  io.out(`status: ${file} is valid (fleet from ${store})`);
+  return 0;
 }
 
 /**
@@ -15,13 +26,14 @@ export interface StatusOptions {
  * reconciler. A fleet that cannot be read falls back to local data (exit 0).
  */
 export async function status(opts: StatusOptions, io: CommandIO = processIO, deps: StatusDeps = defaultStatusDeps): Promise<number> {
+  if (opts.checkConfig !== undefined) return checkStatusConfig(opts.checkConfig, io);
   const report = await collectStatus(deps);
   if (opts.json) {
     if (report.notice) io.err(report.notice);
     io.out(JSON.stringify(statusJson(report), null, 2));
-    return 0;
+  } else {
+    io.out(renderStatusText(report, { wide: opts.wide ?? false }).join('\n'));
   }
-  for (const line of renderStatusText(report, { wide: opts.wide ?? false })) io.out(line);
   return 0;
 }
 
@@ -31,5 +43,6 @@ export function registerStatus(program: Command, setExit: SetExit): void {
     .description('show the current, booted and next-boot revision of this host and the fleet (etcd, ZooKeeper or the reconciler)')
     .option('--json', 'print the same data as JSON')
     .option('--wide', "add the agent's channel, revision, state and last-seen columns")
+    .option('--check-config <file>', 'validate a status config.toml and exit (used by the NixOS module at build time)')
     .action(async (opts: StatusOptions) => setExit(await status(opts)));
 }

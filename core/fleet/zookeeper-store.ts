@@ -5,7 +5,7 @@ import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './
 import { storeUnavailable } from './unavailable.js';
 
 /** Reads in flight at once while listing a large fleet. */
-const READ_CONCURRENCY = 1024;
+const READ_CONCURRENCY = 8192;
 const LIST_KEYS = [...REVISION_KEYS, AGENT_KEY] as const;
 
 const isCode = (e: ZkError | null, code: number): boolean => e !== null && typeof e.getCode === 'function' && e.getCode() === code;

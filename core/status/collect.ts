@@ -31,7 +31,7 @@ export interface StatusDeps {
   loadConfig(file: string): Promise<StatusConfig | undefined>;
   detectHostname(env: NodeJS.ProcessEnv): Promise<string>;
   readLocalRevisions(root: string): Promise<HostRevisions>;
-  openStore(kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): FleetStore;
+  openStore(kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetStore>;
   readReconciler(url: string, timeoutSeconds: number): Promise<FleetEntry[]>;
 }
 
@@ -45,7 +45,7 @@ export const defaultStatusDeps: StatusDeps = {
 };
 
 async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetEntry[]> {
-  const store = deps.openStore(kind, config);
+  const store = await deps.openStore(kind, config);
   try {
     return await store.list();
   } finally {

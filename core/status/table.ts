@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { displayWidth } from './display-width.js';
 import type { StatusRow } from './rows.js';
 
 /** Column titles; the glyphs are double width, so widths are measured, never counted. */
@@ -15,7 +15,7 @@ export function rowCells(row: StatusRow, wide: boolean): string[] {
 
 /** Pure: pad `cell` with spaces to `width` terminal columns. */
 export function padCell(cell: string, width: number): string {
-  return cell + ' '.repeat(Math.max(0, width - stringWidth(cell)));
+  return cell + ' '.repeat(Math.max(0, width - displayWidth(cell)));
 }
 
 /**
@@ -28,7 +28,7 @@ export function renderTable(rows: readonly StatusRow[], opts: { wide?: boolean }
   const wide = opts.wide ?? false;
   const header = [...BASE_COLUMNS, ...(wide ? WIDE_COLUMNS : [])];
   const body = rows.map((r) => rowCells(r, wide));
-  const widths = header.map((h, i) => Math.max(stringWidth(h), ...body.map((cells) => stringWidth(cells[i] ?? ''))));
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...body.map((cells) => displayWidth(cells[i] ?? ''))));
   const line = (cells: readonly string[]): string => cells.map((c, i) => padCell(c, widths[i] ?? 0)).join(COLUMN_GAP).trimEnd();
   const total = widths.reduce((a, b) => a + b, 0) + COLUMN_GAP.length * (widths.length - 1);
   return [line(header), '-'.repeat(total), ...body.map(line)];
