@@ -32,7 +32,7 @@ describe('agent publishing to the fleet store', () => {
       await world.commit(new ReleaseChain('prod', [world.releaseKey]).next({ targets: { '*': A } }).text, `for ${kind}`);
       const run = await h.runOnce();
       expect(run.exitCode, run.stderr).toBe(10);
-      const store = openFleetStore(kind, { endpoints: [endpoint], namespace: '/test-agent', timeoutSeconds: 5 });
+      const store = await openFleetStore(kind, { endpoints: [endpoint], namespace: '/test-agent', timeoutSeconds: 5 });
       try {
         const entry = (await store.list()).find((e) => e.host === `web-${kind}`);
         expect(entry).toMatchObject({ current: 'rev-a-012345', nextboot: 'rev-a-012345', booted: 'unknown' });
