@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
 import { createHttpReporter, toWire, WIRE_MESSAGE_MAX } from './http.js';
-import type { AgentReport } from './schema.js';
+import { reportSchema } from '../../reconciler/reports/schema.js';
+import { agentReportSchema, type AgentReport } from './schema.js';
 
 const report = (state: AgentReport['state'], extra: Partial<AgentReport> = {}): AgentReport => ({
   host: 'web01',
@@ -31,6 +32,22 @@ describe('toWire', () => {
     expect(e.outputTail).toBeUndefined();
     expect(e.message.startsWith('switch failed\n--- output tail ---\nxxx')).toBe(true);
     expect(e.message.length).toBe(WIRE_MESSAGE_MAX);
+  });
+});
+
+describe('contract with the reconciler (reconciler/reports/schema.ts, docs/api.md)', () => {
+  it('every report state, with and without an error and output tail, is accepted on the wire', () => {
+    for (const state of ['idle', 'applying', 'applied', 'failed', 'rolled-back', 'refused'] as const) {
+      for (const extra of [
+        {},
+        { revision: null, digest: null, commit: null },
+        { error: { code: 'HealthCheckError', message: 'm'.repeat(2048), outputTail: 't'.repeat(4096) }, timings: { copy: 1, total: 2 } },
+      ]) {
+        const r = agentReportSchema.parse(report(state, extra));
+        const wire = reportSchema.safeParse(JSON.parse(JSON.stringify(toWire(r))));
+        expect(wire.success, JSON.stringify(wire.error?.issues)).toBe(true);
+      }
+    }
   });
 });
 
