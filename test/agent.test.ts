@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,24 @@ describe('agent with real Nix', () => {
     expect(await h.currentSystem()).toBe(A);
     expect(await h.switchLog()).toEqual([`switch ${A}`, `switch ${F}`, `switch ${A}`]);
     expect(await h.state()).toMatchObject({ phase: 'rolled-back', error: { code: 'SwitchError' }, good: { storePath: A } });
+  });
+
+  it('a health command that hangs times out and rolls back (StepTimeoutError)', async () => {
+    const h = await makeHost(world, 'web01');
+    const chain = new ReleaseChain('prod', [world.releaseKey]);
+    await world.commit(chain.next({ targets: { '*': A } }).text, 'A');
+    expect((await h.runOnce()).exitCode).toBe(10);
+    await h.writeConfig({ toml: '' });
+    await writeFile(h.configFile, (await readFile(h.configFile, 'utf8')).replace('timeout_seconds = 30', 'timeout_seconds = 1'));
+    await writeFile(join(h.root, 'hold-health'), '');
+    await world.commit(chain.next({ targets: { '*': B } }).text, 'B, health hangs');
+    const t0 = Date.now();
+    const run = await h.runOnce();
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(run.exitCode, run.stderr).toBe(30);
+    expect(run.out?.error?.code).toBe('StepTimeoutError');
+    expect(await h.profileTarget()).toBe(A);
+    expect(await h.currentSystem()).toBe(A);
   });
 
   it('--dry-run verifies and plans without touching the system', async () => {
