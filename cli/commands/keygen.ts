@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { UsageError } from '../../core/errors/index.js';
@@ -18,6 +20,7 @@ export async function keygen(opts: KeygenOptions, io: CommandIO = processIO): Pr
     throw new UsageError(`${opts.out} already exists; pick another --out or pass --force to replace that key for good.`, { out: opts.out });
   }
   const key = generateSecretKey(opts.name);
+  await mkdir(dirname(opts.out), { recursive: true, mode: 0o700 });
   await writeFileAtomic(opts.out, formatSecretKey(key) + '\n', 0o600);
   io.out(formatPublicKey(key.publicKey));
   io.err(`keygen: wrote secret key ${opts.name} to ${opts.out} (mode 0600); keep it offline and pin the public key above on your hosts.`);

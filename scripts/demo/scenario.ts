@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { FleetLab } from './fleet-lab.js';
@@ -38,7 +38,7 @@ export interface ScenarioResult {
   reconcilerUrl: string;
   irisdUrl: string;
   etcdEndpoint: string;
-  revisions: { source: string[]; closures: Record<string, string> };
+  revisions: { source: string[]; installed: string; closures: Record<string, string> };
   afterRelease1: HostRow[];
   afterRelease2: HostRow[];
   afterRelease3: HostRow[];
@@ -50,6 +50,8 @@ export interface ScenarioResult {
 }
 
 const SRC = ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222', '3333333333333333333333333333333333333333'];
+/** The system each host was installed with (booted before Ogygia touched it). */
+const INSTALLED = '0000000000000000000000000000000000000000';
 
 /** A fake NixOS system closure (no nixpkgs needed): a switch script and a health marker, under OGYGIA_ROOT. */
 function systemDerivation(name: string, revision: string, healthy: boolean, salt: string): string {
@@ -107,6 +109,10 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
     await writeFile(f, systemDerivation(`nixos-system-demo-${name.toLowerCase()}`, rev, healthy, salt));
     closures[name] = (await lab.nix('nix-build', [f, '--no-out-link'])).split('\n').pop()!;
   }
+  // The installed system stays in the system store: each host booted it before the demo.
+  const installFile = join(nixDir, 'installed.nix');
+  await writeFile(installFile, systemDerivation('nixos-system-demo-installed', INSTALLED, true, salt));
+  const installed = (await lab.nix('nix-build', [installFile, '--no-out-link'])).split('\n').pop()!;
   const cacheStore = join(W, 'cache-store');
   const paths = Object.values(closures);
   await lab.nix('nix', ['copy', '--no-check-sigs', '--to', `local?root=${cacheStore}`, ...paths]);
@@ -146,6 +152,10 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
     roots[host] = root;
     await mkdir(join(root, 'run'), { recursive: true });
     await mkdir(join(root, 'nix/var/nix/profiles'), { recursive: true });
+    // Installed and booted: current, booted and the system profile all point at the installed system.
+    await symlink(installed, join(root, 'run/current-system'));
+    await symlink(installed, join(root, 'run/booted-system'));
+    await lab.nix('nix-env', ['-p', join(root, 'nix/var/nix/profiles/system'), '--set', installed]);
     await lab.write(
       `agents/${host}.toml`,
       [
@@ -219,7 +229,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
     reconcilerUrl,
     irisdUrl,
     etcdEndpoint: etcd.endpoint,
-    revisions: { source: SRC, closures },
+    revisions: { source: SRC, installed, closures },
     afterRelease1,
     afterRelease2,
     afterRelease3,
