@@ -1,4 +1,4 @@
-import { OgygiaError, RollbackError } from '../core/errors/index.js';
+import { OgygiaError, RollbackError, StateWriteError } from '../core/errors/index.js';
 import type { Logger } from '../core/log.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
@@ -110,7 +110,18 @@ export async function rollback(
 ): Promise<DeployResult> {
   const err = base.error && base.phase === 'rolling-back' ? base.error : stepError(cause);
   const quarantined = base.digest && !base.quarantined.includes(base.digest) ? [...base.quarantined, base.digest].slice(-64) : base.quarantined;
-  let state = await ctx.store.save({ ...base, phase: 'rolling-back', error: err, quarantined });
+  // Undoing a half-applied system matters more than writing it down: when the state cannot be
+  // written (disk full), roll back anyway; on restart, recovery works from the last durable phase.
+  const record = async (s: AgentState): Promise<AgentState> => {
+    try {
+      return await ctx.store.save(s);
+    } catch (e) {
+      if (!(e instanceof StateWriteError)) throw e;
+      ctx.log.error(`${e.message} [${e.code}]; rolling back regardless`);
+      return s;
+    }
+  };
+  let state = await record({ ...base, phase: 'rolling-back', error: err, quarantined });
   const prev = state.previousStorePath;
   ctx.log.warn(`revision ${state.revision} failed (${err.code}: ${err.message}); rolling back to ${prev ?? 'nothing'}`);
   if (prev === null) {
@@ -118,7 +129,7 @@ export async function rollback(
       `Revision ${state.revision} failed and this host had no previous system profile to go back to; fix the release and publish a new one.`,
       { revision: state.revision },
     );
-    state = await ctx.store.save({ ...state, phase: 'failed', error: { ...err, message: `${err.message} ${e.message}` } });
+    state = await record({ ...state, phase: 'failed', error: { ...err, message: `${err.message} ${e.message}` } });
     await ctx.report(state, 'failed', state.error ?? undefined, { ...timings, total: Date.now() - t0 });
     return { state, outcome: 'failed', error: e };
   }
@@ -133,12 +144,12 @@ export async function rollback(
       { previousStorePath: prev, cause: re },
     );
     const se: StepError = re.outputTail !== undefined ? { code: failed.code, message: failed.message, outputTail: re.outputTail } : { code: failed.code, message: failed.message };
-    state = await ctx.store.save({ ...state, phase: 'failed', error: se });
+    state = await record({ ...state, phase: 'failed', error: se });
     ctx.log.error(failed.message);
     await ctx.report(state, 'failed', se, { ...timings, rollback: Date.now() - r0, total: Date.now() - t0 });
     return { state, outcome: 'failed', error: failed };
   }
-  state = await ctx.store.save({ ...state, phase: 'rolled-back', resumes: 0 });
+  state = await record({ ...state, phase: 'rolled-back', resumes: 0 });
   ctx.log.warn(`rolled back to ${prev}; revision ${state.revision} (${state.digest}) is quarantined until a newer release arrives`);
   await ctx.report(state, 'rolled-back', err, { ...timings, rollback: Date.now() - r0, total: Date.now() - t0 });
   return { state, outcome: 'rolled-back', error: cause instanceof OgygiaError ? cause : undefined };

@@ -1,4 +1,4 @@
-import { InterruptedApplyError, OgygiaError } from '../core/errors/index.js';
+import { InterruptedApplyError, OgygiaError, StateWriteError } from '../core/errors/index.js';
 import { readLocalRevisions } from '../core/local-revisions.js';
 import type { Logger } from '../core/log.js';
 import type { TrustPolicy } from '../core/trust.js';
@@ -159,16 +159,26 @@ export class Manager {
       this.d.log.info(`dry run: would apply revision ${rev} (${action.deployment.storePath}) of ${this.d.channel}`);
       return { outcome: 'would-apply', revision: rev };
     }
-    // Accept: raise the floor first, so no crash from here on can let an older release in again.
-    await this.d.store.raiseFloor({ channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit });
-    this.floorFile = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
-    const previousStorePath = await this.d.executor.profileTarget();
-    const r = await applyDeployment(this.ctx, { ...state, channel: this.d.channel }, action.deployment, {
-      previousStorePath: previousStorePath === action.deployment.storePath && state.good ? state.good.storePath : previousStorePath,
-      substituters: verified.release.substituters ?? this.d.substituters,
-      startAt: 'copy',
-      resumed: false,
-    });
+    let r: Awaited<ReturnType<typeof applyDeployment>>;
+    try {
+      // Accept: raise the floor first, so no crash from here on can let an older release in again.
+      await this.d.store.raiseFloor({ channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit });
+      this.floorFile = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
+      const previousStorePath = await this.d.executor.profileTarget();
+      r = await applyDeployment(this.ctx, { ...state, channel: this.d.channel }, action.deployment, {
+        previousStorePath: previousStorePath === action.deployment.storePath && state.good ? state.good.storePath : previousStorePath,
+        substituters: verified.release.substituters ?? this.d.substituters,
+        startAt: 'copy',
+        resumed: false,
+      });
+    } catch (e) {
+      // The state could not be recorded before anything changed: apply nothing, say why, retry next poll.
+      if (!(e instanceof StateWriteError)) throw e;
+      this.d.log.error(`${e.message} [${e.code}]`);
+      await this.report(state, 'failed', { code: e.code, message: e.message });
+      this.d.source.reset();
+      return { outcome: 'failed', revision: rev, error: e };
+    }
     this.state = r.state;
     if (r.outcome === 'failed') this.d.source.reset();
     return { outcome: r.outcome, revision: rev, ...(r.error ? { error: r.error } : {}) };

@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { StateCorruptError } from '../core/errors/index.js';
+import { StateCorruptError, StateWriteError } from '../core/errors/index.js';
 import { DIGEST } from '../core/release.js';
 import { STORE_PATH } from '../core/store-path.js';
 import type { AcceptedHead } from '../core/transition.js';
@@ -118,6 +118,20 @@ export interface StateStore {
 export const STATE_FILE = 'state.json';
 export const FLOOR_FILE = 'replay-floor.json';
 
+/** Write a state file atomically; a failure (disk full, read-only) becomes a StateWriteError that says what to do. */
+async function durably(file: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(file, text, 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new StateWriteError(
+      `Cannot write the agent state ${file} (${code}); free space or fix permissions in ${dirname(file)} — the agent applies nothing it cannot record.`,
+      { file, errno: code },
+    );
+  }
+}
+
 export function createStateStore(dir: string, now: () => Date = () => new Date()): StateStore {
   const stateFile = join(dir, STATE_FILE);
   const floorFile = join(dir, FLOOR_FILE);
@@ -165,14 +179,12 @@ export function createStateStore(dir: string, now: () => Date = () => new Date()
     },
     async save(state) {
       const stamped = { ...state, updatedAt: now().toISOString() };
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(stateFile, JSON.stringify(agentStateSchema.parse(stamped), null, 2) + '\n', 0o600);
+      await durably(stateFile, JSON.stringify(agentStateSchema.parse(stamped), null, 2) + '\n');
       return stamped;
     },
     async raiseFloor(floor) {
       if (floorCache && floorCache.channel === floor.channel && floorCache.revision >= floor.revision) return;
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(floorFile, JSON.stringify(floorSchema.parse(floor)) + '\n', 0o600);
+      await durably(floorFile, JSON.stringify(floorSchema.parse(floor)) + '\n');
       floorCache = floor;
     },
   };

@@ -46,3 +46,4 @@ export { RollbackError } from './RollbackError.js';
 export { StateCorruptError } from './StateCorruptError.js';
 export { SourceUnavailableError } from './SourceUnavailableError.js';
 export { InterruptedApplyError } from './InterruptedApplyError.js';
+export { StateWriteError } from './StateWriteError.js';

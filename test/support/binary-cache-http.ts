@@ -16,7 +16,8 @@ export interface HttpBinaryCache {
   stop(): Promise<void>;
 }
 
-export async function serveBinaryCache(dir: string): Promise<HttpBinaryCache> {
+/** Serve `dir` as a binary cache on 127.0.0.1 (`port` 0 picks a free one; pass the old port to bring a stopped cache back at the same URL). */
+export async function serveBinaryCache(dir: string, port = 0): Promise<HttpBinaryCache> {
   let gate: Promise<void> | undefined;
   let open: (() => void) | undefined;
   const requests: string[] = [];
@@ -37,7 +38,7 @@ export async function serveBinaryCache(dir: string): Promise<HttpBinaryCache> {
       }
     })();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,

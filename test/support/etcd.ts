@@ -6,7 +6,12 @@ import { makeTempDir } from './tmp.js';
 export interface EtcdServer {
   readonly endpoint: string; // http://127.0.0.1:PORT
   readonly port: number;
+  /** The running etcd process (replaced by `restart`). */
   readonly process: Started;
+  /** Kill etcd (SIGKILL) but keep its data, as a crash or a network cut would. */
+  kill(): Promise<void>;
+  /** Start etcd again on the same port with the same data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -17,7 +22,7 @@ export async function startEtcd(): Promise<EtcdServer> {
   const port = await freePort();
   const peer = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = startProcess(
+  const start = () => startProcess(
     bin,
     [
       '--name', 'test', '--data-dir', join(dir.path, 'data'),
@@ -27,11 +32,22 @@ export async function startEtcd(): Promise<EtcdServer> {
     ],
     { log: join(dir.path, 'etcd.log'), env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.arch === 'arm64' ? 'arm64' : '' } },
   );
+  let proc = start();
   await waitForPort(port);
   return {
     endpoint: url,
     port,
-    process: proc,
+    get process() {
+      return proc;
+    },
+    async kill() {
+      await proc.stop('SIGKILL');
+    },
+    async restart() {
+      await proc.stop('SIGKILL');
+      proc = start();
+      await waitForPort(port);
+    },
     async stop() {
       await proc.stop();
       await dir.cleanup();
