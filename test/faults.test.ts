@@ -8,6 +8,7 @@ import type { HostView } from '../reconciler/hosts-view.js';
 import { makeHost, makeWorld, publishClosures, type Host, type World } from './support/agent-world.js';
 import { serveBinaryCache, type HttpBinaryCache } from './support/binary-cache-http.js';
 import { startEtcd, type EtcdServer } from './support/etcd.js';
+import { eventually } from './support/eventually.js';
 import { freePort, waitForPort } from './support/ports.js';
 import { startProcess, type Started } from './support/processes.js';
 import { ReleaseChain } from './support/releases.js';
@@ -18,20 +19,7 @@ import { ReleaseChain } from './support/releases.js';
 // accurate report.
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> => eventually(f, what, ms, 200);
 
 describe('faults', () => {
   let world: World;

@@ -3,8 +3,9 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
 /**
- * Serve the mirror read-only over git smart HTTP by running git's own
- * `git http-backend` as CGI. Pushing (receive-pack) is switched off.
+ * Serve a repository over git smart HTTP by running git's own
+ * `git http-backend` as CGI. The reconciler serves its mirror read-only
+ * (receive-pack off); `allowPush` switches pushing on (the tests' git server).
  */
 export interface BackendRequest {
   readonly method: string;
@@ -17,7 +18,7 @@ export interface BackendRequest {
   readonly body?: Readable;
 }
 
-export function runHttpBackend(git: string, projectRoot: string, req: BackendRequest, res: ServerResponse): Promise<void> {
+export function runHttpBackend(git: string, projectRoot: string, req: BackendRequest, res: ServerResponse, opts: { allowPush?: boolean } = {}): Promise<void> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -27,7 +28,7 @@ export function runHttpBackend(git: string, projectRoot: string, req: BackendReq
       HOME: projectRoot,
       GIT_CONFIG_COUNT: '3',
       GIT_CONFIG_KEY_0: 'http.receivepack',
-      GIT_CONFIG_VALUE_0: 'false',
+      GIT_CONFIG_VALUE_0: opts.allowPush ? 'true' : 'false',
       GIT_CONFIG_KEY_1: 'http.uploadpack',
       GIT_CONFIG_VALUE_1: 'true',
       GIT_CONFIG_KEY_2: 'http.getanyfile',

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startEtcd, type EtcdServer } from '../../test/support/etcd.js';
+import { eventually } from '../../test/support/eventually.js';
 import { freePort, waitForPort } from '../../test/support/ports.js';
 import { startProcess, type Started } from '../../test/support/processes.js';
 
@@ -72,20 +73,9 @@ export class FleetLab {
     return p;
   }
 
-  /** Wait until `check` returns a value (polling), or fail after `timeoutMs` with `what`. */
-  async until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await check();
-        if (v !== undefined) return v;
-      } catch (e) {
-        last = e;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+  /** Wait until `check` returns a value (polling), or fail after `timeoutMs` naming `what`. */
+  until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+    return eventually(check, what, timeoutMs, 250);
   }
 
   /** Stop every program the lab started, newest first, by PID. */

@@ -78,21 +78,7 @@ export async function startTestReconciler(o: RecOptions): Promise<RunningReconci
   return startReconciler(cfg, { log });
 }
 
-/** Poll until `fn` returns a value that is not undefined (no timing assertion: the test timeout bounds it). */
-export async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      lastErr = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '../support/eventually.js';
 
 export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
   const r = await fetch(url, init);
