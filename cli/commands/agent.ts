@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseAgentConfig, loadAgentConfig } from '../../agent/config.js';
-import { runAgent, type FleetStoreOpener } from '../../agent/main.js';
+import type { FleetStoreOpener } from '../../agent/main.js';
 import type { PollOutcome } from '../../agent/manager.js';
 import { ConfigError, UsageError } from '../../core/errors/index.js';
 import { type CommandIO, processIO } from '../io.js';
@@ -62,6 +62,7 @@ export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   try {
+    const { runAgent } = await import('../../agent/main.js');
     const r = await runAgent(config, {
       once: opts.once === true,
       dryRun: opts.dryRun === true,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadIrisdConfig } from '../../irisd/config.js';
-import { runIrisd } from '../../irisd/main.js';
 import { type CommandIO, processIO } from '../io.js';
 import type { SetExit } from '../registry.js';
 
@@ -19,6 +18,8 @@ export async function irisd(opts: IrisdOptions, io: CommandIO = processIO): Prom
   }
   if (!opts.config) throw new UsageError('Pass --config FILE (the irisd.toml to run with) or --check-config FILE to only validate it.');
   const cfg = await loadIrisdConfig(opts.config);
+  // Loaded on use, so other commands never load fastify or the bloom filter.
+  const { runIrisd } = await import('../../irisd/main.js');
   const running = await runIrisd(cfg);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

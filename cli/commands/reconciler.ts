@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadReconcilerConfig } from '../../reconciler/config.js';
-import { startReconciler } from '../../reconciler/main.js';
 import { type CommandIO, processIO } from '../io.js';
 import type { SetExit } from '../registry.js';
 
@@ -30,6 +29,8 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  // Loaded on use, so other commands never load fastify, the mirror or the metrics.
+  const { startReconciler } = await import('../../reconciler/main.js');
   const running = await startReconciler(cfg);
   await stopRequested;
   await running.stop();
