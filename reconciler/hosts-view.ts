@@ -13,7 +13,7 @@ export interface HostView {
   readonly current: string | null;
   readonly booted: string | null;
   readonly nextboot: string | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly error: { readonly code: string; readonly message: string; readonly outputTail?: string } | null;
   readonly agentVersion: string;
   readonly reportedAt: string;
   readonly lastSeen: string;

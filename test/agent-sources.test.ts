@@ -188,7 +188,7 @@ describe('reconciler source (the real reconciler, HTTP API)', () => {
         return x?.agentState === 'rolled-back' ? x : undefined;
       });
       expect(v2).toMatchObject({ state: 'rolled-back', applied: { revision: 1 }, current: 'rev-a-012345', error: { code: 'HealthCheckError' } });
-      expect(v2.error?.message).toContain('--- output tail ---');
+      expect(v2.error?.outputTail).toContain('health: system says unhealthy');
     } finally {
       await rec.stop();
     }

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
-import { createHttpReporter, toWire, WIRE_MESSAGE_MAX } from './http.js';
+import { createHttpReporter, toWire, WIRE_TEXT_MAX } from './http.js';
 import { reportSchema } from '../../reconciler/reports/schema.js';
 import { agentReportSchema, type AgentReport } from './schema.js';
 
@@ -26,12 +26,12 @@ describe('toWire', () => {
     const r = report('refused', { error: { code: 'ReplayError', message: 'old' } });
     expect(toWire(r)).toEqual(r);
   });
-  it('folds the output tail into the message within the limit', () => {
-    const w = toWire(report('rolled-back', { error: { code: 'SwitchError', message: 'switch failed', outputTail: 'x'.repeat(4096) } }));
+  it('sends the output tail as its own field, keeping its end within the limit', () => {
+    const w = toWire(report('rolled-back', { error: { code: 'SwitchError', message: 'switch failed', outputTail: 'x'.repeat(4000) + 'END' } }));
     const e = w.error as { code: string; message: string; outputTail?: string };
-    expect(e.outputTail).toBeUndefined();
-    expect(e.message.startsWith('switch failed\n--- output tail ---\nxxx')).toBe(true);
-    expect(e.message.length).toBe(WIRE_MESSAGE_MAX);
+    expect(e.message).toBe('switch failed');
+    expect(e.outputTail?.endsWith('END')).toBe(true);
+    expect(e.outputTail?.length).toBeLessThanOrEqual(WIRE_TEXT_MAX);
   });
 });
 

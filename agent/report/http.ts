@@ -126,16 +126,13 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
 /** A reporter that sends nowhere (no reconciler URL configured). */
 export const nullReporter: Reporter = { submit() {}, flush: async () => true, close() {} };
 
-/** The reconciler's error object is `{ code, message }` (≤ 4096 characters): the output tail rides at the end of the message. */
-export const WIRE_MESSAGE_MAX = 4096;
+/** The reconciler's limits on an error (docs/api.md): message and output tail, 4096 characters each. */
+export const WIRE_TEXT_MAX = 4096;
 
-/** Pure: the report as the reconciler's POST /v1/hosts/:host/reports accepts it (docs/agent.md). */
+/** Pure: the report as the reconciler's POST /v1/hosts/:host/reports accepts it (docs/api.md): the output tail is kept, its end first. */
 export function toWire(r: AgentReport): Record<string, unknown> {
   if (!r.error) return r;
   const { outputTail, ...error } = r.error;
-  if (outputTail === undefined) return r;
-  const sep = '\n--- output tail ---\n';
-  const room = WIRE_MESSAGE_MAX - error.message.length - sep.length;
-  const message = room > 0 ? error.message + sep + outputTail.slice(-room) : error.message.slice(0, WIRE_MESSAGE_MAX);
-  return { ...r, error: { ...error, message } };
+  const message = error.message.slice(0, WIRE_TEXT_MAX);
+  return { ...r, error: { ...error, message, ...(outputTail !== undefined ? { outputTail: outputTail.slice(-WIRE_TEXT_MAX) } : {}) } };
 }

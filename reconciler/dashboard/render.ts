@@ -57,7 +57,7 @@ export function renderDashboard(input: DashboardInput): string {
       const behind = h.desired && h.applied.revision !== null && h.applied.revision < h.desired.revision;
       return `<tr><td class="name">${esc(h.host)}</td><td>${esc(h.channel)}</td>` +
         `<td class="num">${h.desired ? h.desired.revision : '—'}</td><td class="num ${behind ? 'warn' : ''}">${h.applied.revision ?? '—'}</td>` +
-        `<td><span class="badge ${STATE_CLASS[h.state] ?? ''}">${esc(h.state)}</span>${h.error ? `<div class="why">${esc(h.error.code)}: ${esc(h.error.message)}</div>` : ''}</td>` +
+        `<td><span class="badge ${STATE_CLASS[h.state] ?? ''}">${esc(h.state)}</span>${h.error ? `<div class="why">${esc(h.error.code)}: ${esc(h.error.message)}</div>${h.error.outputTail ? `<details class="why"><summary>output</summary><pre>${esc(h.error.outputTail)}</pre></details>` : ''}` : ''}</td>` +
         `<td><code>${short(h.current)}</code></td><td title="${esc(h.lastSeen)}">${age(h.lastSeen, now)}</td></tr>`;
     })
     .join('\n');

@@ -27,7 +27,8 @@ export const reportSchema = z.strictObject({
   current: revisionText.optional(),
   booted: revisionText.optional(),
   nextboot: revisionText.optional(),
-  error: z.strictObject({ code: z.string().min(1).max(128), message: z.string().max(4096) }).optional(),
+  /** The last error: its code, a sentence, and (apply failures) the tail of the failing step's output. */
+  error: z.strictObject({ code: z.string().min(1).max(128), message: z.string().max(4096), outputTail: z.string().max(4096).optional() }).optional(),
   timings: z.record(z.string().max(64), z.number().min(0)).optional(),
   agentVersion: z.string().min(1).max(64),
   reportedAt: timestamp,
