@@ -16,7 +16,7 @@ const started = Date.now();
 const say = (line: string) => process.stdout.write(line + '\n');
 
 async function prerequisites(): Promise<void> {
-  const r = await execa('bash', [join(import.meta.dirname, 'install-system-deps.sh')], { reject: false, stdio: 'inherit' });
+  const r = await execa('bash', [join(import.meta.dirname, 'install-system-deps.sh'), 'demo'], { reject: false, stdio: 'inherit' });
   if (r.exitCode !== 0) {
     say('demo: install the programs above, then run `npm run demo` again.');
     process.exit(1);

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs the system programs Ogygia's tests and demo run for real:
-# git, Nix (single-user, as root), etcd, ZooKeeper, Chromium (dashboard
-# screenshot), nginx and wrk (benchmarks). On Debian as root it runs apt-get;
-# elsewhere it prints the exact command and fails.
+# Installs the system programs Ogygia's tests and demo run for real.
+#   install-system-deps.sh          everything the tests need: git, Nix (run as
+#                                   root, single-user), etcd, ZooKeeper, Java,
+#                                   Chromium (dashboard screenshot)
+#   install-system-deps.sh demo     only what `npm run demo` needs: git, Nix, etcd
+# OGYGIA_BENCH_DEPS=1 adds nginx and wrk (benchmarks). On Debian as root it
+# runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
+profile="${1:-test}"
 need=()
 command -v git >/dev/null || need+=(git)
 command -v nix-build >/dev/null || need+=(nix-bin)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
-[ -e /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
-command -v java >/dev/null || need+=(default-jre-headless)
-command -v chromium >/dev/null || need+=(chromium)
+if [ "$profile" != demo ]; then
+  [ -e /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
+  command -v java >/dev/null || need+=(default-jre-headless)
+  command -v chromium >/dev/null || need+=(chromium)
+fi
 if [ "${OGYGIA_BENCH_DEPS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need+=(nginx)
   command -v wrk >/dev/null || need+=(wrk)
