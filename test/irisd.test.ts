@@ -225,6 +225,14 @@ describe('irisd with the real Nix client', () => {
   it('finds a path pushed on one peer from another within one filter refresh', async () => {
     const h = storePathHash(pushPath);
     expect((await get(`${A.url}/${h}.narinfo`)).status).toBe(404);
+    // Peers fetch B's filter only when it changed: an unchanged filter answers 304 to its ETag.
+    const before = await fetch(`${B.url}/iris/v1/filter`);
+    const etag = before.headers.get('etag');
+    expect(before.status).toBe(200);
+    expect(etag).toBeTruthy();
+    await before.arrayBuffer();
+    const same = await fetch(`${B.url}/iris/v1/filter`, { headers: { 'if-none-match': etag! } });
+    expect(same.status).toBe(304);
     await copyIntoStore(B.root, [pushPath]);
     const push = await execa(process.execPath, [BIN, 'iris', 'push', '--sign', '--key-file', trusted.secretFile, '--store-root', B.root, '--url', B.url, pushPath], {
       env: nixEnv(),
@@ -240,6 +248,10 @@ describe('irisd with the real Nix client', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200); // found after filter refreshes, with no restart and no manual step
+    const after = await fetch(`${B.url}/iris/v1/filter`, { headers: { 'if-none-match': etag! } });
+    expect(after.status).toBe(200); // the push changed B's filter, so its ETag changed
+    expect(after.headers.get('etag')).not.toBe(etag);
+    await after.arrayBuffer();
     const prov = await execa(process.execPath, [BIN, 'iris', 'providers', '--url', A.url, h], { reject: false });
     expect(prov.exitCode).toBe(0);
     expect(prov.stdout).toContain(`${B.url}\t${pushPath}\tsigned by fleet-1`);
