@@ -57,7 +57,7 @@ describe(`load: ${AGENTS} agents long-polling and reporting every 10 s for ${SEC
 
   it('fails no request, releases every long-poll on each push, and keeps every report', async () => {
     const stop = new AbortController();
-    setMaxListeners(AGENTS * 2, stop.signal); // one listener per in-flight long-poll
+    setMaxListeners(AGENTS + 10, stop.signal); // one link per simulated agent
     const errors: string[] = [];
     const lastSent = new Map<string, string>();
     const seen = new Map<string, string>(); // host -> last digest it received
@@ -68,10 +68,13 @@ describe(`load: ${AGENTS} agents long-polling and reporting every 10 s for ${SEC
       const host = `sim${String(i).padStart(4, '0')}`;
       let etag: string | undefined;
       let head: { revision: number; digest: string; commit: string } | undefined;
+      // Each agent has its own signal, linked once to the fleet's stop signal.
+      const mine = new AbortController();
+      stop.signal.addEventListener('abort', () => mine.abort(), { once: true });
       const poll = async () => {
         while (!stop.signal.aborted) {
           try {
-            const r = await fetch(`${url}/v1/channels/prod?wait=20`, { headers: etag ? { 'if-none-match': etag } : {}, signal: stop.signal });
+            const r = await fetch(`${url}/v1/channels/prod?wait=20`, { headers: etag ? { 'if-none-match': etag } : {}, signal: mine.signal });
             polls++;
             if (r.status === 200) {
               const body = (await r.json()) as { document: { release: { revision: number } }; commit: string; digest: string };
