@@ -92,6 +92,16 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
     expect(lines.find((l) => l.startsWith('web02'))).toMatch(/^web02\s+333333333333\s+000000000000\s+333333333333$/);
   });
 
+  it('adds what each agent published with --wide: channel, revision and state', () => {
+    const lines = result.statusWide.split('\n');
+    const db01 = lines.find((l) => l.startsWith('db01'));
+    const web02 = lines.find((l) => l.startsWith('web02'));
+    expect(lines[1]).toMatch(/channel/i);
+    expect(db01).toMatch(/\bprod\b/);
+    expect(db01).toMatch(/rolled-back/);
+    expect(web02).toMatch(/\bprod\b.*\b3\b.*applied/);
+  });
+
   it('serves the dashboard with every host', async () => {
     const html = await (await fetch(`${result.reconcilerUrl}/`)).text();
     for (const h of HOSTS) expect(html).toContain(h);

@@ -45,6 +45,7 @@ export interface ScenarioResult {
   verifyBefore: { code: number; out: string };
   verifyAfter: { code: number; out: string };
   statusOut: string;
+  statusWide: string;
   statusJson: unknown;
   roots: Record<Host, string>;
 }
@@ -223,6 +224,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
   const statusEnv = { OGYGIA_CONFIG: statusCfg, OGYGIA_HOSTNAME: 'web01', OGYGIA_ROOT: roots.web01 };
   const statusOut = (await lab.ogygia(['status'], { env: statusEnv })).out;
   const statusJson = JSON.parse((await lab.ogygia(['status', '--json'], { env: statusEnv })).out);
+  const statusWide = (await lab.ogygia(['status', '--wide'], { env: statusEnv })).out;
   step(7, 'the fleet, as `ogygia status` shows it (from etcd)', [...statusOut.split('\n'), `dashboard: ${reconcilerUrl}/`]);
 
   return {
@@ -236,6 +238,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
     verifyBefore,
     verifyAfter,
     statusOut,
+    statusWide,
     statusJson,
     roots,
   };
