@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPublicKey, formatSecretKey, generateSecretKey, parsePublicKey, parseSecretKey, signBytes, verifyBytes } from './keys.js';
+import { formatPublicKey, formatSecretKey, generateSecretKey, parsePublicKey, parseSecretKey, signBytes, verifyBytes, verifyBytesReference } from './keys.js';
 
 describe('Nix-format keys', () => {
   it('round-trips a generated key through its text form', () => {
@@ -57,6 +57,23 @@ describe('Nix-format keys', () => {
         expect(verifyBytes(k.publicKey, flipped, sig)).toBe(false);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('the fast verifier (node:crypto) agrees with @noble/ed25519 on valid, altered and random signatures', () => {
+    const k = generateSecretKey('agree');
+    const other = generateSecretKey('other');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.nat(), (msg, junk, i) => {
+        const sig = signBytes(k, msg);
+        const bent = sig.slice();
+        bent[i % 64]! ^= 1 << (i % 8);
+        for (const [key, s] of [[k.publicKey, sig], [k.publicKey, bent], [k.publicKey, junk], [other.publicKey, sig]] as const) {
+          expect(verifyBytes(key, msg, s)).toBe(verifyBytesReference(key, msg, s));
+        }
+        expect(verifyBytes(k.publicKey, msg, sig)).toBe(true);
+      }),
+      { numRuns: 200 },
     );
   });
 });

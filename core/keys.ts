@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject, verify as cryptoVerify } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { InvalidKeyError } from './errors/index.js';
@@ -103,13 +104,40 @@ export function signBytes(key: SecretKey, message: Uint8Array): Uint8Array {
   return ed.sign(message, key.seed);
 }
 
+/**
+ * Verify an ed25519 signature. Uses node:crypto (OpenSSL), ~12x faster than
+ * @noble/ed25519 here (NOTES.md: ~9,400 vs ~740 verifications/s); keys.test.ts
+ * checks that both always agree. Signing and key derivation stay on @noble.
+ */
 export function verifyBytes(key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  if (signature.length !== 64 || key.bytes.length !== 32) return false;
+  try {
+    return cryptoVerify(null, message, nodeKey(key.bytes), signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The pure-JS verifier, kept as the reference the fast path is tested against. */
+export function verifyBytesReference(key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== 64) return false;
   try {
     return ed.verify(signature, message, key.bytes);
   } catch {
     return false;
   }
+}
+
+const nodeKeys = new Map<string, KeyObject>();
+function nodeKey(bytes: Uint8Array): KeyObject {
+  const id = Buffer.from(bytes).toString('base64url');
+  let k = nodeKeys.get(id);
+  if (!k) {
+    k = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: id }, format: 'jwk' });
+    if (nodeKeys.size > 4096) nodeKeys.clear();
+    nodeKeys.set(id, k);
+  }
+  return k;
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
