@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBinaryCache, type HttpBinaryCache } from './support/binary-cache-http.js';
 import { makeHost, makeWorld, publishClosures, type Host, type World } from './support/agent-world.js';
 import { ReleaseChain } from './support/releases.js';
+import { eventually } from './support/eventually.js';
 
 // SIGKILL of the agent at each step of an apply, then a restart: the host
 // converges (profile, /run/current-system and state agree) with no half-applied state.
@@ -21,15 +22,7 @@ afterAll(async () => {
   await world?.cleanup();
 });
 
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => eventually(f, what, timeoutMs, 50);
 
 async function phaseIs(h: Host, phase: string): Promise<true | undefined> {
   return (await h.state()).phase === phase ? true : undefined;

@@ -12,6 +12,7 @@ import { startGitHttpServer } from './support/git-http.js';
 import { freePort } from './support/ports.js';
 import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
 import { ReleaseChain } from './support/releases.js';
+import { eventually } from './support/eventually.js';
 
 // Sources over the network: a git mirror over smart HTTP (force-push refused),
 // the reconciler API (down, then up: the agent keeps retrying and applies),
@@ -29,15 +30,7 @@ afterAll(async () => {
 
 const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args]);
 
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => eventually(f, what, timeoutMs, 100);
 
 describe('git mirror source (git+http://, isomorphic-git)', () => {
   it('applies releases from the mirror and refuses a force-pushed rewind with NotDescendantError', async () => {
