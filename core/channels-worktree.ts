@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import git from 'isomorphic-git';
 import { writeFileAtomic } from './atomic-write.js';
 import { CHANNELS_DIR } from './channels-repo.js';
-import { ChannelNotFoundError, GitError } from './errors/index.js';
+import { ChannelNotFoundError, GitError, UsageError } from './errors/index.js';
 import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from './release.js';
 import { releaseDigest } from './signing.js';
 
@@ -20,6 +20,14 @@ import { releaseDigest } from './signing.js';
 export async function ensureRepo(dir: string): Promise<boolean> {
   await mkdir(dir, { recursive: true });
   if (fs.existsSync(join(dir, '.git'))) return false;
+  // Inside another repository: refuse rather than create a repository nested in it.
+  const enclosing = await git.findRoot({ fs, filepath: resolve(dir) }).catch(() => undefined);
+  if (enclosing !== undefined) {
+    throw new UsageError(
+      `${dir} is inside the git repository ${enclosing}; pass its top level (--repo ${enclosing}) so channels/ sits at the repository root.`,
+      { repo: dir, enclosing },
+    );
+  }
   await git.init({ fs, dir, defaultBranch: 'main' });
   return true;
 }

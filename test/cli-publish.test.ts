@@ -147,6 +147,14 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
       expect(r.code, r.err).not.toBe(0);
       expect(r.err).toContain(`[${code}]`);
     }
+    // A subdirectory of an existing repository is refused, naming the top level; no nested repository appears.
+    const outer = join(tmp.path, 'outer');
+    await mkdir(join(outer, 'sub'), { recursive: true });
+    await execa('git', ['init', '-q', outer]);
+    const nested = await ogygia(['publish', '--repo', join(outer, 'sub'), '--channel', 'prod', '--key', key, '--store-path', STORE.a, '--source-revision', SRC1]);
+    expect(nested.code).toBe(2);
+    expect(nested.err).toContain(`is inside the git repository ${outer}; pass its top level (--repo ${outer})`);
+    expect(await readFile(join(outer, 'sub', '.git', 'HEAD'), 'utf8').catch(() => 'absent')).toBe('absent');
     const badChannel = await ogygia(['publish', '--repo', repo, '--channel', 'Prod', '--key', key, '--store-path', STORE.a, '--source-revision', SRC1]);
     expect(badChannel.err).toContain('[InvalidChannelNameError]');
     const pubAsKey = join(tmp.path, 'pub.key');
