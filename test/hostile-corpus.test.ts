@@ -18,8 +18,8 @@ afterAll(async () => {
 });
 
 /** A host web01 following channel prod from a local git repository whose head is `content`; one `--once` poll. */
-async function pollOnce(name: string, content: string) {
-  const dir = join(tmp.path, name.replace(/[^a-z0-9]+/gi, '-'));
+async function pollOnce(index: number, name: string, content: string) {
+  const dir = join(tmp.path, `case-${index}`); // one directory per case: names alone can collide once slugged
   const repo = join(dir, 'channels');
   const root = join(dir, 'root');
   await mkdir(join(repo, 'channels'), { recursive: true });
@@ -50,8 +50,8 @@ describe('hostile and broken releases: each refused by its code, nothing applied
   const outcomes = new Map<string, { exitCode: number; out: string; applied: string[] }>();
 
   beforeAll(async () => {
-    await inBatches(hostileReleases, 4, async (c) => {
-      const { r, root } = await pollOnce(c.name, c.content);
+    await inBatches([...hostileReleases.entries()], 4, async ([i, c]) => {
+      const { r, root } = await pollOnce(i, c.name, c.content);
       const applied = [
         ...(existsSync(join(root, 'switch.log')) ? ['switch.log'] : []),
         ...(existsSync(join(root, 'run/current-system')) ? ['run/current-system'] : []),
