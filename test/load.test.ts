@@ -125,7 +125,8 @@ describe(`load: ${AGENTS} agents long-polling and reporting every 10 s for ${SEC
     await Promise.all(fleet);
 
     expect(errors.slice(0, 10)).toEqual([]);
-    expect(sent).toBeGreaterThanOrEqual(AGENTS * Math.floor(SECONDS / 10) * 0.9);
+    // The load really happened: every agent reported on schedule, give or take its staggered start.
+    expect(sent).toBeGreaterThanOrEqual(AGENTS * (Math.floor((SECONDS * 1000) / REPORT_EVERY_MS) - 1));
     // Every agent holds the newest release.
     const newest = ((await (await fetch(`${url}/v1/channels/prod`)).json()) as { digest: string; document: { release: { revision: number } } });
     expect(newest.document.release.revision).toBe(3);
