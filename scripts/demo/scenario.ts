@@ -1,6 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { buildSystemClosure } from '../../test/support/nix.js';
 import { FleetLab } from './fleet-lab.js';
 
 /**
@@ -54,26 +55,6 @@ const SRC = ['1111111111111111111111111111111111111111', '2222222222222222222222
 /** The system each host was installed with (booted before Ogygia touched it). */
 const INSTALLED = '0000000000000000000000000000000000000000';
 
-/** A fake NixOS system closure (no nixpkgs needed): a switch script and a health marker, under OGYGIA_ROOT. */
-function systemDerivation(name: string, revision: string, healthy: boolean, salt: string): string {
-  const script = [
-    'mkdir -p $out/bin $out/sw/share/ogygia',
-    `printf %s ${revision} > $out/sw/share/ogygia/build-revision`,
-    `printf %s ${healthy ? 'healthy' : 'unhealthy'} > $out/health`,
-    `printf %s ${salt} > $out/salt`,
-    "cat > $out/bin/switch-to-configuration <<'SW'",
-    '#!/bin/sh',
-    'root="$OGYGIA_ROOT"; [ -n "$root" ] || root=/',
-    'self="$(cd "$(dirname "$0")/.." && pwd)"',
-    'echo "$1 $self" >> "$root/switch.log"',
-    'mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system"',
-    'SW',
-    'chmod +x $out/bin/switch-to-configuration',
-  ].join('\n');
-  const lit = (s: string) => '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n') + '"';
-  return `derivation { name = ${lit(name)}; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" ${lit(script)} ]; PATH = "/usr/bin:/bin"; }\n`;
-}
-
 export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): Promise<ScenarioResult> {
   const W = lab.dir;
   const salt = `${process.pid}-${Date.now()}`;
@@ -97,23 +78,19 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
 
   // 2. Closures built with Nix, moved into irisd's store, signed there, removed from the system store.
   const nixDir = join(W, 'nix');
-  await mkdir(nixDir, { recursive: true });
   const spec: [string, string, boolean][] = [
     ['A', SRC[0]!, true],
     ['B', SRC[1]!, true],
     ['C', SRC[2]!, true],
     ['Cbad', SRC[2]!, false],
   ];
+  // Fake NixOS systems without nixpkgs (the same builder the tests use): a switch script and a health marker.
   const closures: Record<string, string> = {};
-  for (const [name, rev, healthy] of spec) {
-    const f = join(nixDir, `${name}.nix`);
-    await writeFile(f, systemDerivation(`nixos-system-demo-${name.toLowerCase()}`, rev, healthy, salt));
-    closures[name] = (await lab.nix('nix-build', [f, '--no-out-link'])).split('\n').pop()!;
+  for (const [name, revision, healthy] of spec) {
+    closures[name] = await buildSystemClosure(nixDir, { name: `nixos-system-demo-${name.toLowerCase()}`, revision, healthy, salt });
   }
   // The installed system stays in the system store: each host booted it before the demo.
-  const installFile = join(nixDir, 'installed.nix');
-  await writeFile(installFile, systemDerivation('nixos-system-demo-installed', INSTALLED, true, salt));
-  const installed = (await lab.nix('nix-build', [installFile, '--no-out-link'])).split('\n').pop()!;
+  const installed = await buildSystemClosure(nixDir, { name: 'nixos-system-demo-installed', revision: INSTALLED, salt });
   const cacheStore = join(W, 'cache-store');
   const paths = Object.values(closures);
   await lab.nix('nix', ['copy', '--no-check-sigs', '--to', `local?root=${cacheStore}`, ...paths]);
