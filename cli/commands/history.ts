@@ -4,7 +4,7 @@ import { ChannelNotFoundError } from '../../core/errors/index.js';
 import { foldHistory, type HistoryEntry } from '../../core/release-history.js';
 import { assertChannelName } from '../../core/release.js';
 import { type CommandIO, processIO } from '../io.js';
-import { formatTable } from '../table.js';
+import { alignColumns } from '../../core/columns.js';
 import type { SetExit } from '../registry.js';
 
 export interface HistoryOptions {
@@ -45,7 +45,7 @@ export async function history(opts: HistoryOptions, io: CommandIO = processIO): 
     e.signers.join(',') || '-',
     e.release ? Object.entries(e.release.targets).map(([h, t]) => `${h}=${t.storePath}`).join(' ') : (e.error?.message ?? ''),
   ]);
-  for (const line of formatTable(['REV', 'ISSUED', 'COMMIT', 'DIGEST', 'SIGNERS', 'TARGETS'], rows)) io.out(line);
+  for (const line of alignColumns([['REV', 'ISSUED', 'COMMIT', 'DIGEST', 'SIGNERS', 'TARGETS'], ...rows]).lines) io.out(line);
   return 0;
 }
 

@@ -1,0 +1,16 @@
+import { displayWidth } from './display-width.js';
+
+export const COLUMN_GAP = '  ';
+
+/**
+ * Pure: align rows of cells into lines. Columns are padded by display width
+ * (emoji and wide characters take two terminal columns), separated by two
+ * spaces, and trailing spaces are trimmed. `width` is the full table width,
+ * for a separator line.
+ */
+export function alignColumns(rows: readonly (readonly string[])[]): { lines: string[]; width: number } {
+  const n = Math.max(0, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const lines = rows.map((cells) => cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)))).join(COLUMN_GAP).trimEnd());
+  return { lines, width: widths.reduce((a, b) => a + b, 0) + COLUMN_GAP.length * Math.max(0, n - 1) };
+}
