@@ -1,6 +1,6 @@
 import { ChannelDeletedError, InvalidChannelNameError, NotDescendantError, OgygiaError, isOgygiaError } from './errors/index.js';
 import { type ChannelImpact, computeImpact } from './impact.js';
-import { CHANNEL_NAME, type ChannelDocument, parseChannelDocument } from './release.js';
+import { CHANNEL_NAME, type ChannelDocument, parseChannelDocument, type Release } from './release.js';
 import { releaseDigest } from './signing.js';
 import { assertNotExpired, classifyTransition } from './transition.js';
 import { assertThreshold, checkSignatures, policyFor, type TrustConfig } from './trust.js';
@@ -14,6 +14,8 @@ export interface ChannelsAt {
 export interface ChannelCheck {
   readonly channel: string;
   readonly file: string;
+  /** The release, when the file parsed (callers check its closure without parsing again). */
+  readonly release?: Release;
   readonly revision?: number;
   readonly digest?: string;
   readonly signers: readonly string[];
@@ -128,13 +130,16 @@ export function checkRepository(input: {
         if (kind === 'first' || kind === 'next') impact.push(computeImpact(before?.doc.release, d.release));
       }
     }
-    const c: { channel: string; file: string; revision?: number; digest?: string; signers: string[]; problems: OgygiaError[] } = {
+    const c: { channel: string; file: string; release?: Release; revision?: number; digest?: string; signers: string[]; problems: OgygiaError[] } = {
       channel: name,
       file,
       signers,
       problems: errs,
     };
-    if (doc) c.revision = doc.release.revision;
+    if (doc) {
+      c.release = doc.release;
+      c.revision = doc.release.revision;
+    }
     if (digest) c.digest = digest;
     channels.push(c);
   }

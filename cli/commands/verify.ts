@@ -6,7 +6,6 @@ import { NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/
 import type { ChannelImpact } from '../../core/impact.js';
 import { checkRepository, type RepoCheck } from '../../core/repo-check.js';
 import { parseRepoPolicy } from '../../core/repo-policy.js';
-import { parseChannelDocument } from '../../core/release.js';
 import type { TrustConfig } from '../../core/trust.js';
 import { type CommandIO, processIO } from '../io.js';
 import { collect } from '../options.js';
@@ -79,24 +78,22 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
   const cacheChecked: string[] = [];
   if (opts.checkCache) {
     const changed = base ? new Set(result.impact.map((i) => i.channel)) : new Set(head.files.keys());
-    for (const name of changed) {
-      const file = head.files.get(name);
-      if (!file) continue;
+    for (const c of result.channels) {
+      if (!changed.has(c.channel) || !c.release) continue; // a file that did not parse is already a problem
+      const paths = [...new Set(Object.values(c.release.targets).map((t) => t.storePath))];
+      const subs = opts.substituter?.length ? opts.substituter : (c.release.substituters ?? []);
       try {
-        const doc = parseChannelDocument(file.bytes, { fileChannel: name });
-        const paths = [...new Set(Object.values(doc.release.targets).map((t) => t.storePath))];
-        const subs = opts.substituter?.length ? opts.substituter : (doc.release.substituters ?? []);
-        const n = await checkClosureCached(paths, subs);
-        cacheChecked.push(`${name}: ${n} path(s) present`);
+        cacheChecked.push(`${c.channel}: ${await checkClosureCached(paths, subs)} path(s) present`);
       } catch (e) {
-        if (!isOgygiaError(e)) throw e;
-        if (e.code === 'CacheMissError') cacheProblems.push(e);
+        if (!isOgygiaError(e) || e.code !== 'CacheMissError') throw e;
+        cacheProblems.push(e);
       }
     }
   }
   const ok = result.ok && cacheProblems.length === 0;
   if (opts.json) {
-    io.out(JSON.stringify({ ...result, ok, policy: from, cache: { checked: cacheChecked, problems: cacheProblems } }, null, 2));
+    const channels = result.channels.map(({ release: _release, ...c }) => c);
+    io.out(JSON.stringify({ ...result, channels, ok, policy: from, cache: { checked: cacheChecked, problems: cacheProblems } }, null, 2));
     return ok ? 0 : 1;
   }
   io.out(`verify: HEAD ${result.head.slice(0, 12)}${result.base ? ` against base ${result.base.slice(0, 12)}` : ''}; trust policy from ${from}`);
