@@ -9,8 +9,6 @@ export const processIO: CommandIO = {
   err: (t) => process.stderr.write(t + '\n'),
 };
 
-/** A command's outcome: the exit status the entry point will use. */
-export type ExitStatus = number;
 
 /**
  * Resolve once everything written to stdout so far has been handed to the OS.

@@ -8,7 +8,6 @@ export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
   warn(msg: string, data?: Record<string, unknown>): void;
   error(msg: string, data?: Record<string, unknown>): void;
-  child(component: string): Logger;
 }
 
 export type LogSink = (line: string) => void;
@@ -25,6 +24,5 @@ export function createLogger(component: string, sink: LogSink = defaultSink, lev
     info: (m, d) => (level === 'quiet' ? undefined : emit('info', m, d)),
     warn: (m, d) => emit('warn', m, d),
     error: (m, d) => emit('error', m, d),
-    child: (c) => createLogger(`${component}: ${c}`, sink, level),
   };
 }
