@@ -9,7 +9,6 @@ export const processIO: CommandIO = {
   err: (t) => process.stderr.write(t + '\n'),
 };
 
-
 /**
  * Resolve once everything written to stdout so far has been handed to the OS.
  * Writes to a pipe are asynchronous in Node, and the entry point's
