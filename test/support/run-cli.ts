@@ -1,4 +1,3 @@
 // Runs the `ogygia` CLI from the TypeScript sources (no build step): `node --import tsx test/support/run-cli.ts ARGS...`.
-import { main } from '../../cli/main.js';
-
-process.exit(await main(process.argv.slice(2)));
+// The same entry point as bin/ogygia, so output is flushed before exit exactly as in production.
+import '../../cli/entry.js';
