@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadReconcilerConfig } from '../../reconciler/config.js';
 import { type CommandIO, processIO } from '../io.js';
+import { stopSignal } from '../stop-signal.js';
 import type { SetExit } from '../registry.js';
 
 export interface ReconcilerOptions {
@@ -18,17 +19,7 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
   }
   if (opts.config === undefined) throw new UsageError('Pass --config FILE (or --check-config FILE to only validate it).', {});
   const cfg = await loadReconcilerConfig(opts.config);
-  // Handlers first: a signal during start-up stops the reconciler as soon as it is up, never kills it half-way.
-  const stopRequested = new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals): void => {
-      io.err(`reconciler: ${sig} received, stopping`);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      resolve();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  const stopRequested = stopSignal(io, 'reconciler'); // before start-up: a signal then stops it once it is up
   // Loaded on use, so other commands never load fastify, the mirror or the metrics.
   const { startReconciler } = await import('../../reconciler/main.js');
   const running = await startReconciler(cfg);
