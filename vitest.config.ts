@@ -1,14 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests sit beside the code; integration and end-to-end tests live in test/.
-// Integration tests start real programs (git, nix, etcd, ZooKeeper), so they
-// get generous timeouts and run a few files at a time on this 2-core machine.
+// Two projects: `unit` holds the tests beside the code (pure logic, literal
+// cases, fast-check properties; some start a real program where the unit is
+// I/O); `integration` holds test/, where every part runs against real git,
+// Nix, etcd and ZooKeeper on loopback. `npm test` runs both;
+// `npm run test:unit` and `npm run test:integration` run one.
+// Integration tests start real programs, so they get generous timeouts and run
+// a few files at a time on this 2-core machine.
 export default defineConfig({
   test: {
-    include: ['{core,cli,reconciler,agent,irisd}/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['{core,cli,reconciler,agent,irisd,status,testkit}/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'] } },
+    ],
   },
 });

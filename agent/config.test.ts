@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
-import { testKey } from '../test/support/releases.js';
+import { testKey } from '../testkit/releases.js';
 import { parseAgentConfig, reportBaseUrl, sourceSpec, toAgentConfig } from './config.js';
 
 const pub = formatPublicKey(testKey('test-only-ops-1').publicKey);

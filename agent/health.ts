@@ -1,4 +1,5 @@
 import { HealthCheckError, StepTimeoutError } from '../core/errors/index.js';
+import { causeLine, whatItSaid } from './executor/cause-line.js';
 import { runProgram } from './executor/process.js';
 
 /** Runs the operator's health command after a switch; `undefined` command means "no check". */
@@ -22,14 +23,14 @@ export function createHealthCheck(command: string | undefined, opts: { timeoutMs
       const r = await runProgram('/bin/sh', ['-c', command], { timeoutMs: opts.timeoutMs, env, killGraceMs: 2000 });
       if (r.timedOut) {
         throw new StepTimeoutError(
-          `The health command did not finish within ${Math.round(opts.timeoutMs / 1000)} s; the new system is treated as unhealthy and rolled back, fix it or raise [health] timeout_seconds.`,
-          { step: 'health', command, outputTail: r.outputTail.slice(-2048) },
+          `The health command did not finish within ${Math.round(opts.timeoutMs / 1000)} s (its last output: ${causeLine(r.outputTail) ?? 'none'}); the new system is treated as unhealthy and rolled back, fix it or raise [health] timeout_seconds.`,
+          { step: 'health', command, cause: causeLine(r.outputTail) ?? null, outputTail: r.outputTail.slice(-2048) },
         );
       }
       if (r.exitCode !== 0) {
         throw new HealthCheckError(
-          `The health command exited with ${r.exitCode ?? 'a signal'}; the new system is rolled back, read the output tail and fix the release.`,
-          { command, exitCode: r.exitCode, outputTail: r.outputTail.slice(-2048) },
+          `The health command exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; the new system is rolled back, fix the release and publish a new one.`,
+          { command, exitCode: r.exitCode, cause: causeLine(r.outputTail) ?? null, outputTail: r.outputTail.slice(-2048) },
         );
       }
       return r.ms;

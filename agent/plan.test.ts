@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeStorePath } from '../test/support/releases.js';
+import { fakeStorePath } from '../testkit/releases.js';
 import { planRecovery, planRelease, MAX_RESUMES } from './plan.js';
 import { emptyState, type AgentState } from './state.js';
 import type { VerifiedRelease } from './verify.js';

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeStorePath } from '../test/support/releases.js';
-import { makeTempDir } from '../test/support/tmp.js';
+import { fakeStorePath } from '../testkit/releases.js';
+import { makeTempDir } from '../testkit/tmp.js';
 import { createStateStore, emptyState, FLOOR_FILE, replayFloor, STATE_FILE, type AgentState } from './state.js';
 
 const D = (c: string): string => 'sha256:' + c.repeat(64);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OgygiaError } from '../core/errors/index.js';
 import { formatChannelDocument } from '../core/release.js';
 import { signRelease } from '../core/signing.js';
-import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../test/support/releases.js';
+import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
 import { verifyHead, type VerifyContext } from './verify.js';
 
 // TEST-ONLY keys, generated per run.

@@ -10,10 +10,10 @@ import { emptyState } from '../agent/state.js';
 import { verifyHead } from '../agent/verify.js';
 import { formatPublicKey } from '../core/keys.js';
 import { signingBytes } from '../core/signing.js';
-import { buildSystemClosure, nixEnv } from '../test/support/nix.js';
-import { startProcess } from '../test/support/processes.js';
-import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../test/support/releases.js';
-import { makeTempDir } from '../test/support/tmp.js';
+import { buildSystemClosure, nixEnv } from '../testkit/nix.js';
+import { startProcess } from '../testkit/processes.js';
+import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const key = testKey('test-only-bench-1'); // TEST-ONLY

@@ -5,10 +5,10 @@ import { execa } from 'execa';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { storePathHash } from '../core/store-path.js';
-import { buildChain, copyIntoStore, nixEnv, nixKeyPair } from '../test/support/nix.js';
-import { freePort, waitForPort } from '../test/support/ports.js';
-import { startProcess, type Started } from '../test/support/processes.js';
-import { makeTempDir } from '../test/support/tmp.js';
+import { buildChain, copyIntoStore, nixEnv, nixKeyPair } from '../testkit/nix.js';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { startProcess, type Started } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 const CHAIN = Number(process.env.CHAIN ?? 300);
 const BIG_MIB = Number(process.env.BIG_MIB ?? 256);

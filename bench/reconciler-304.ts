@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { freePort, waitForPort } from '../test/support/ports.js';
-import { requireProgram, startProcess } from '../test/support/processes.js';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { requireProgram, startProcess } from '../testkit/processes.js';
 import { startBenchReconciler } from './reconciler-setup.js';
 
 const SECONDS = Number(process.argv[2] ?? 8);

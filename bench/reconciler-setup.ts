@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort } from '../test/support/ports.js';
-import { startProcess, type Started } from '../test/support/processes.js';
-import { makeTempDir } from '../test/support/tmp.js';
-import { createChannelsRepo, type ChannelsRepo } from '../test/reconciler-helpers/harness.js';
-import { buildRelease, testKey, testPublicKey, type Built } from '../test/reconciler-helpers/releases.js';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { startProcess, type Started } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { buildRelease, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
 
 /** Shared setup for the reconciler benchmarks: a local channels repo and `ogygia reconciler` as its own process. */
 export interface BenchReconciler {
@@ -20,7 +20,7 @@ export interface BenchReconciler {
   stop(): Promise<void>;
 }
 
-const ENTRY = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../dist/cli/entry.js', import.meta.url));
 
 export async function rssKiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { execa } from 'execa';
 import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
-import { startEtcd } from '../test/support/etcd.js';
-import { makeStatusRoot } from '../test/support/status-root.js';
-import { makeTempDir } from '../test/support/tmp.js';
-import { startZooKeeper } from '../test/support/zookeeper.js';
+import { startEtcd } from '../testkit/etcd.js';
+import { makeStatusRoot } from '../testkit/status-root.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { startZooKeeper } from '../testkit/zookeeper.js';
 
 const HOSTS = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 5);

@@ -1,7 +1,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../test/support/tmp.js';
+import { makeTempDir } from '../testkit/tmp.js';
 import { encodeNar } from './nar.js';
 import { NarCache } from './nar-cache.js';
 import { narUrl, sha256Nix32, type NarInfo } from './narinfo.js';

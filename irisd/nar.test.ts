@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nixEnv, requireNix } from '../test/support/nix.js';
-import { makeTempDir } from '../test/support/tmp.js';
+import { nixEnv, requireNix } from '../testkit/nix.js';
+import { makeTempDir } from '../testkit/tmp.js';
 import { encodeNar, streamNar, type NarNode } from './nar.js';
 
 // Names Nix accepts: not empty, not . or .., no / or NUL; spaces, unicode, dashes and dots included.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePublicKey } from '../core/keys.js';
 import type { TrustConfig } from '../core/trust.js';
-import { addSignature, buildRelease, tamper, testKey, testPublicKey, type Built } from '../test/reconciler-helpers/releases.js';
+import { addSignature, buildRelease, tamper, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
 import { EMPTY_STATE, selectHeads, type BranchSnapshot, type CandidateFile, type ServedState } from './heads.js';
 
 const ops1 = testKey('test-only-ops-1');

@@ -148,7 +148,6 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
       await app.close();
       await s.idle(); // let a running sync finish its persist before exiting
       await reports.close();
-      log.info('stopped');
     },
   };
 }

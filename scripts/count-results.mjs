@@ -1,6 +1,8 @@
 // Reads vitest's JSON report and prints the closing line CI reads: "N passed, N failed".
+// `--also NAME=STATUS` counts one more check run outside vitest (the demo): exit 0 passed, anything else failed.
 import { readFileSync } from 'node:fs';
-const file = process.argv[2];
+const args = process.argv.slice(2);
+const file = args[0];
 let passed = 0, failed = 0, skipped = 0;
 try {
   const r = JSON.parse(readFileSync(file, 'utf8'));
@@ -15,6 +17,15 @@ try {
 } catch (e) {
   console.error(`count-results: cannot read ${file}: ${e.message}`);
   failed += 1;
+}
+for (let i = 1; i < args.length; i++) {
+  if (args[i] !== '--also') continue;
+  const [name, status] = String(args[++i] ?? '').split('=');
+  if (status === '0') passed += 1;
+  else {
+    failed += 1;
+    console.error(`count-results: ${name} failed (exit ${status})`);
+  }
 }
 console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -26,7 +26,7 @@ async function prerequisites(): Promise<void> {
 async function main(): Promise<void> {
   await prerequisites();
   const dir = await mkdtemp(join(tmpdir(), 'ogygia-demo-'));
-  const lab = new FleetLab(dir, 'experimental-features = nix-command\nsandbox = false\nsubstituters =\nnarinfo-cache-negative-ttl = 0');
+  const lab = new FleetLab(dir);
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveBinaryCache, type HttpBinaryCache } from './support/binary-cache-http.js';
-import { makeHost, makeWorld, publishClosures, type Host, type World } from './support/agent-world.js';
-import { ReleaseChain } from './support/releases.js';
-import { eventually } from './support/eventually.js';
+import { serveBinaryCache, type HttpBinaryCache } from '../testkit/binary-cache-http.js';
+import { makeHost, makeWorld, publishClosures, type Host, type World } from '../testkit/agent-world.js';
+import { ReleaseChain } from '../testkit/releases.js';
+import { eventually } from '../testkit/eventually.js';
 
 // SIGKILL of the agent at each step of an apply, then a restart: the host
 // converges (profile, /run/current-system and state agree) with no half-applied state.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFleetStore } from '../core/fleet/open-store.js';
-import { startEtcd, type EtcdServer } from './support/etcd.js';
-import { startZooKeeper, type ZooKeeperServer } from './support/zookeeper.js';
-import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
-import { ReleaseChain } from './support/releases.js';
+import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
+import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
+import { ReleaseChain } from '../testkit/releases.js';
 
 // With [etcd] or [zookeeper] the agent publishes <namespace>/<host>/{current,booted,nextboot}
 // and <namespace>/<host>/agent: the data `ogygia status` reads.

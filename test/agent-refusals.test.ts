@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
 import { formatChannelDocument } from '../core/release.js';
-import { isValidStorePath } from './support/nix.js';
-import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
-import { ReleaseChain, testKey } from './support/releases.js';
+import { isValidStorePath } from '../testkit/nix.js';
+import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
+import { ReleaseChain, testKey } from '../testkit/releases.js';
 
 // Every refusal of DESIGN.md §5 through the real CLI, and closures the Nix
 // cache cannot vouch for: each refused by its code, nothing applied.

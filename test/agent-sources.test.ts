@@ -2,17 +2,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveBinaryCache } from './support/binary-cache-http.js';
+import { serveBinaryCache } from '../testkit/binary-cache-http.js';
 import { formatPublicKey } from '../core/keys.js';
 import { createLogger } from '../core/log.js';
 import type { HostView } from '../reconciler/hosts-view.js';
 import { reconcilerConfigSchema, toReconcilerConfig } from '../reconciler/config.js';
 import { startReconciler, type RunningReconciler } from '../reconciler/main.js';
-import { startGitHttpServer } from './support/git-http.js';
-import { freePort } from './support/ports.js';
-import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
-import { ReleaseChain } from './support/releases.js';
-import { eventually } from './support/eventually.js';
+import { startGitHttpServer } from '../testkit/git-http.js';
+import { freePort } from '../testkit/ports.js';
+import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
+import { ReleaseChain } from '../testkit/releases.js';
+import { eventually } from '../testkit/eventually.js';
 
 // Sources over the network: a git mirror over smart HTTP (force-push refused),
 // the reconciler API (down, then up: the agent keeps retrying and applies),

@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReleaseChain } from './support/releases.js';
-import { makeHost, makeWorld, publishClosures, type World } from './support/agent-world.js';
+import { FAILED_SWITCH_LINE } from '../testkit/nix.js';
+import { ReleaseChain } from '../testkit/releases.js';
+import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
 
 // The agent end to end with real Nix (as root), real git and signed releases:
 // happy path, health-failure rollback + quarantine, replay refusal.
@@ -86,10 +87,24 @@ describe('agent with real Nix', () => {
     const run = await h.runOnce();
     expect(run.exitCode, run.stderr).toBe(30);
     expect(run.out?.error?.code).toBe('SwitchError');
+    // The switch's own error line, not only "exited with 4", in the --once output, the log and the state.
+    expect(run.out?.error?.message).toContain(`exited with 4 and said "${FAILED_SWITCH_LINE}"`);
+    expect(run.stderr).toContain(FAILED_SWITCH_LINE);
+    expect(((await h.state()).error as { message: string }).message).toContain(FAILED_SWITCH_LINE);
     expect(await h.profileTarget()).toBe(A);
     expect(await h.currentSystem()).toBe(A);
     expect(await h.switchLog()).toEqual([`switch ${A}`, `switch ${F}`, `switch ${A}`]);
     expect(await h.state()).toMatchObject({ phase: 'rolled-back', error: { code: 'SwitchError' }, good: { storePath: A } });
+  });
+
+  it('applies to a root that has no profiles directory yet, creating it', async () => {
+    const h = await makeHost(world, 'web01');
+    await rm(join(h.root, 'nix'), { recursive: true, force: true });
+    await world.commit(new ReleaseChain('prod', [world.releaseKey]).next({ targets: { '*': A } }).text, 'A on a new root');
+    const run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(10);
+    expect(await h.profileTarget()).toBe(A);
+    expect(await h.currentSystem()).toBe(A);
   });
 
   it('a health command that hangs times out and rolls back (StepTimeoutError)', async () => {
@@ -124,7 +139,7 @@ describe('agent with real Nix', () => {
   it('--check-config accepts a good file and lists every problem of a bad one', async () => {
     const h = await makeHost(world, 'web01');
     const cli = (args: string[]) =>
-      execa('node', ['--import', 'tsx', 'test/support/run-cli.ts', ...args], { reject: false, cwd: new URL('..', import.meta.url).pathname });
+      execa('node', ['--import', 'tsx', 'testkit/run-cli.ts', ...args], { reject: false, cwd: new URL('..', import.meta.url).pathname });
     const ok = await cli(['agent', '--check-config', h.configFile]);
     expect(ok.exitCode, String(ok.stderr)).toBe(0);
     const bad = join(h.root, 'bad.toml');

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetLab } from '../scripts/demo/fleet-lab.js';
 import { HOSTS, readSwitchLog, runScenario, type ScenarioResult } from '../scripts/demo/scenario.js';
-import { makeTempDir } from './support/tmp.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 // The demo's scenario end to end, with real git, Nix, irisd, reconciler, agents and etcd.
 describe('the whole loop: publish → reconcile → apply → roll back → status', () => {
@@ -16,7 +16,7 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
 
   beforeAll(async () => {
     tmp = await makeTempDir('ogygia-e2e-');
-    lab = new FleetLab(tmp.path, 'experimental-features = nix-command\nsandbox = false\nsubstituters =\nnarinfo-cache-negative-ttl = 0');
+    lab = new FleetLab(tmp.path);
     try {
       result = await runScenario(lab, (r) => steps.push(r.step));
       pids = lab.pids();

@@ -5,13 +5,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
 import type { HostView } from '../reconciler/hosts-view.js';
-import { makeHost, makeWorld, publishClosures, type Host, type World } from './support/agent-world.js';
-import { serveBinaryCache, type HttpBinaryCache } from './support/binary-cache-http.js';
-import { startEtcd, type EtcdServer } from './support/etcd.js';
-import { eventually } from './support/eventually.js';
-import { freePort, waitForPort } from './support/ports.js';
-import { startProcess, type Started } from './support/processes.js';
-import { ReleaseChain } from './support/releases.js';
+import { makeHost, makeWorld, publishClosures, type Host, type World } from '../testkit/agent-world.js';
+import { serveBinaryCache, type HttpBinaryCache } from '../testkit/binary-cache-http.js';
+import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { eventually } from '../testkit/eventually.js';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { startProcess, type Started } from '../testkit/processes.js';
+import { ReleaseChain } from '../testkit/releases.js';
 
 // Faults while a fleet runs, all real: the reconciler SIGKILLed and restarted,
 // etcd down during an apply, the binary cache down during `nix copy`, and a

@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPublicKey } from '../fixtures/channel-repos.js';
 import { hostileConfigs, hostileReleases } from '../fixtures/hostile-corpus.js';
-import { makeTempDir } from './support/tmp.js';
+import { nixEnv } from '../testkit/nix.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
 
@@ -36,7 +37,7 @@ async function pollOnce(index: number, name: string, content: string) {
   );
   const r = await execa(process.execPath, [BIN, 'agent', '--config', config, '--once'], {
     reject: false,
-    env: { ...process.env, OGYGIA_ROOT: root, OGYGIA_LOG: 'quiet' },
+    env: nixEnv({ OGYGIA_ROOT: root, OGYGIA_LOG: 'quiet' }),
     stdin: 'ignore',
   });
   return { r, root, dir };

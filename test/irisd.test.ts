@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storePathHash } from '../core/store-path.js';
 import { buildFilter } from '../irisd/bloom/filter.js';
 import { encodeFilter } from '../irisd/bloom/wire.js';
-import { buildChain, copyIntoStore, nixEnv, nixKeyPair, requireNix } from './support/nix.js';
-import { freePort, waitForPort } from './support/ports.js';
-import { startProcess, type Started } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
+import { buildChain, copyIntoStore, nixEnv, nixKeyPair, requireNix } from '../testkit/nix.js';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { startProcess, type Started } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 // Real Nix, real irisd processes (bin/ogygia irisd), loopback only.
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');

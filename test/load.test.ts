@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE, testKeyFile, testPublicKey } from '../fixtures/channel-repos.js';
-import { freePort, waitForPort } from './support/ports.js';
-import { startProcess, type Started } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { startProcess, type Started } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 // Load: AGENTS simulated agents hold long-polls on one reconciler and report
 // every 10 s for SECONDS (60 in CI; `npm run test:soak` runs 300), while new

@@ -3,7 +3,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir } from './support/tmp.js';
+import { nixEnv } from '../testkit/nix.js';
+import { makeTempDir } from '../testkit/tmp.js';
 
 // Every .nix file in the repository must parse (there is no nixpkgs on the
 // CI machine, so this, the pure evaluations below and the NixOS VM tests run
@@ -12,7 +13,6 @@ import { makeTempDir } from './support/tmp.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const skip = new Set(['node_modules', '.git', 'dist', '.artifacts', 'tmp']);
-const nixEnv = { ...process.env, NIX_CONFIG: 'experimental-features = nix-command' };
 
 async function findNixFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -34,7 +34,7 @@ async function requireNixInstantiate(): Promise<void> {
 }
 
 async function parse(file: string): Promise<{ ok: boolean; stderr: string }> {
-  const r = await execa('nix-instantiate', ['--parse', file], { reject: false, env: nixEnv });
+  const r = await execa('nix-instantiate', ['--parse', file], { reject: false, env: nixEnv() });
   return { ok: r.exitCode === 0, stderr: String(r.stderr) };
 }
 
@@ -88,7 +88,7 @@ describe('Nix files', () => {
     const expr =
       `let l = import ${join(repo, 'nix/npm-lock.nix')} { packageLock = builtins.fromJSON (builtins.readFile ${join(repo, 'package-lock.json')}); }; ` +
       'in builtins.mapAttrs (_: m: m.resolved or null) l.packages';
-    const r = await execa('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], { env: nixEnv });
+    const r = await execa('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], { env: nixEnv() });
     const resolved = JSON.parse(String(r.stdout)) as Record<string, string | null>;
     const lock = JSON.parse(await readFile(join(repo, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { version?: string; integrity?: string; link?: boolean; resolved?: string; name?: string }>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
+import { nixEnv } from '../testkit/nix.js';
 
 // fixtures/nix-generated/*.toml are the files the NixOS modules generate for
 // representative settings. Two checks keep them honest:
@@ -16,7 +17,6 @@ import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(repo, 'fixtures/nix-generated');
-const nixEnv = { ...process.env, NIX_CONFIG: 'experimental-features = nix-command' };
 
 type Toml = { [k: string]: TomlValue };
 type TomlValue = string | number | boolean | TomlValue[] | Toml;
@@ -52,7 +52,7 @@ async function evalCases(): Promise<Record<string, Toml>> {
   } catch {
     throw new Error('nix-instantiate is not installed; install it with: apt-get install -y nix-bin');
   }
-  const r = await execa('nix-instantiate', ['--eval', '--strict', '--json', join(repo, 'nix/tests/pure/fixture-cases.nix')], { env: nixEnv });
+  const r = await execa('nix-instantiate', ['--eval', '--strict', '--json', join(repo, 'nix/tests/pure/fixture-cases.nix')], { env: nixEnv() });
   return JSON.parse(String(r.stdout)) as Record<string, Toml>;
 }
 

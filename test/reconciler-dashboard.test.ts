@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireProgram } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
-import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from './reconciler-helpers/harness.js';
-import { addSignature, buildRelease, tamper, testKey } from './reconciler-helpers/releases.js';
+import { requireProgram } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { addSignature, buildRelease, tamper, testKey } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForPort, freePort } from './support/ports.js';
-import { requireProgram, startProcess } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
-import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from './reconciler-helpers/harness.js';
-import { buildRelease, testKey, testPublicKey, type Built } from './reconciler-helpers/releases.js';
+import { waitForPort, freePort } from '../testkit/ports.js';
+import { requireProgram, startProcess } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { buildRelease, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 const BIN = fileURLToPath(new URL('../bin/ogygia', import.meta.url));
@@ -105,5 +105,6 @@ describe('reconciler with a local repository source', () => {
     const log = await readFile(join(tmp.path, 'cli.log'), 'utf8');
     expect(log).toMatch(/^reconciler: serving on http:\/\/127\.0\.0\.1:\d+/m);
     expect(log).toContain('reconciler: SIGTERM received, stopping');
+    expect(log).toMatch(/^reconciler: stopped in \d+ ms$/m);
   });
 });

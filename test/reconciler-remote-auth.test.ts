@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHttpServer, type GitHttpServer } from './support/git-http.js';
-import { requireProgram } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
-import { createChannelsRepo, getJson, servedRevision, startTestReconciler } from './reconciler-helpers/harness.js';
-import { buildRelease, testKey } from './reconciler-helpers/releases.js';
+import { startGitHttpServer, type GitHttpServer } from '../testkit/git-http.js';
+import { requireProgram } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { createChannelsRepo, getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { buildRelease, testKey } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 /** A loopback proxy in front of the git server that wants one exact Authorization header. */

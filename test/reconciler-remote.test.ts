@@ -3,11 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHttpServer, type GitHttpServer } from './support/git-http.js';
-import { requireProgram } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
-import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from './reconciler-helpers/harness.js';
-import { buildRelease, tamper, testKey, type Built } from './reconciler-helpers/releases.js';
+import { startGitHttpServer, type GitHttpServer } from '../testkit/git-http.js';
+import { requireProgram } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { buildRelease, tamper, testKey, type Built } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 // A remote source over real git smart HTTP on loopback; the reconciler fetches with isomorphic-git.

@@ -2,11 +2,11 @@ import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEtcd, type EtcdServer } from './support/etcd.js';
-import { requireProgram } from './support/processes.js';
-import { makeTempDir } from './support/tmp.js';
-import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from './reconciler-helpers/harness.js';
-import { buildRelease, testKey, type Built } from './reconciler-helpers/releases.js';
+import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { requireProgram } from '../testkit/processes.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 const TOKEN = 'test-report-token';

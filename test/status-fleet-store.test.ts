@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEtcdStore } from '../core/fleet/etcd-store.js';
 import type { FleetStore } from '../core/fleet/types.js';
 import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
-import { startEtcd, type EtcdServer } from './support/etcd.js';
-import { freePort } from './support/ports.js';
-import { startZooKeeper, type ZooKeeperServer } from './support/zookeeper.js';
+import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { freePort } from '../testkit/ports.js';
+import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
 
 const revs = (c: string, b: string, n: string) => ({ current: c, booted: b, nextboot: n });
 

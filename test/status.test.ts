@@ -7,11 +7,11 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEtcdStore } from '../core/fleet/etcd-store.js';
 import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
-import { startEtcd, type EtcdServer } from './support/etcd.js';
-import { freePort } from './support/ports.js';
-import { makeStatusRoot } from './support/status-root.js';
-import { makeTempDir } from './support/tmp.js';
-import { startZooKeeper, type ZooKeeperServer } from './support/zookeeper.js';
+import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { freePort } from '../testkit/ports.js';
+import { makeStatusRoot } from '../testkit/status-root.js';
+import { makeTempDir } from '../testkit/tmp.js';
+import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
 
 // Golden output of the real built CLI (`./bin/ogygia status`) against a
 // temporary OGYGIA_ROOT, with real etcd, real ZooKeeper and a real HTTP

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { NixCopyError, ProfileError, StepTimeoutError, SwitchError } from '../../core/errors/index.js';
 import { underRoot } from '../../core/paths.js';
 import { isStorePath } from '../../core/store-path.js';
 import type { Logger } from '../../core/log.js';
+import { causeLine, whatItSaid } from './cause-line.js';
 import { runProgram, type RunResult } from './process.js';
 import type { Executor } from './types.js';
 
@@ -42,8 +43,8 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
 
   function timeout(step: string, storePath: string, r: RunResult, limitMs: number): StepTimeoutError {
     return new StepTimeoutError(
-      `${step} of ${storePath} did not finish within ${Math.round(limitMs / 1000)} s and was stopped; check the network and the substituter, or raise the timeout in [nix].`,
-      { step, storePath, limitSeconds: limitMs / 1000, outputTail: tailOf(r) },
+      `${step} of ${storePath} did not finish within ${Math.round(limitMs / 1000)} s and was stopped (its last output: ${causeLine(r.outputTail) ?? 'none'}); check the network and the substituter, or raise the timeout in [nix].`,
+      { step, storePath, limitSeconds: limitMs / 1000, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) },
     );
   }
 
@@ -65,8 +66,8 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
         ms += r.ms;
         if (r.exitCode === 0) return ms;
         throw new NixCopyError(
-          `${storePath} is not in the local store and neither the release nor [nix] substituters name a binary cache; add one to [nix] substituters.`,
-          { storePath, outputTail: tailOf(r) },
+          `${storePath} is not in the local store (nix-store ${whatItSaid(r.outputTail)}) and neither the release nor [nix] substituters name a binary cache; add one to [nix] substituters.`,
+          { storePath, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) },
         );
       }
       const failures: string[] = [];
@@ -86,21 +87,32 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
         last = r;
         if (r.timedOut) throw timeout('nix copy', storePath, r, o.copyTimeoutMs);
         if (r.exitCode === 0) return ms;
-        failures.push(`${sub}: ${r.outputTail.split('\n').filter((l) => l.startsWith('error')).pop() ?? `exit ${r.exitCode}`}`);
+        failures.push(`${sub}: exit ${r.exitCode ?? 'by a signal'}, ${whatItSaid(r.outputTail)}`);
       }
       throw new NixCopyError(
         `nix copy could not fetch ${storePath} (${failures.join('; ')}); check that the closure is in the cache and signed by a key in trusted-public-keys.`,
-        { storePath, substituters: [...substituters], outputTail: last ? tailOf(last) : '' },
+        { storePath, substituters: [...substituters], cause: last ? (causeLine(last.outputTail) ?? null) : null, outputTail: last ? tailOf(last) : '' },
       );
     },
 
     async setProfile(storePath) {
+      // A new root (a fresh install, a test root) has no profiles directory yet; nix-env does not create it.
+      try {
+        await mkdir(dirname(profile), { recursive: true });
+      } catch (e) {
+        throw new ProfileError(`Cannot create ${dirname(profile)} for the system profile (${(e as Error).message}); check the disk and the permissions of the Nix state directory.`, {
+          storePath,
+          profile,
+          cause: (e as Error).message,
+        });
+      }
       const r = await runProgram('nix-env', ['-p', profile, '--set', storePath], { timeoutMs: o.profileTimeoutMs, env });
       if (r.timedOut) throw timeout('nix-env --set', storePath, r, o.profileTimeoutMs);
       if (r.exitCode !== 0) {
-        throw new ProfileError(`nix-env could not point ${profile} at ${storePath} (exit ${r.exitCode}); check the Nix store and the disk.`, {
+        throw new ProfileError(`nix-env could not point ${profile} at ${storePath}: it exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; check the Nix store and the disk.`, {
           storePath,
           profile,
+          cause: causeLine(r.outputTail) ?? null,
           outputTail: tailOf(r),
         });
       }
@@ -126,10 +138,9 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
         ];
         r = await runProgram('systemd-run', args, { timeoutMs: o.switchTimeoutMs, env });
         try {
-          const { readFile } = await import('node:fs/promises');
           r = { ...r, outputTail: (await readFile(logFile, 'utf8')).slice(-4096) };
-        } catch {
-          /* no output */
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') o.log.warn(`cannot read the switch's output in ${logFile}: ${(e as Error).message}`);
         }
       } else {
         // Own process group (detached): a stop of the agent's group does not take the switch with it.
@@ -138,8 +149,8 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
       if (r.timedOut) throw timeout(`switch-to-configuration ${o.action}`, storePath, r, o.switchTimeoutMs);
       if (r.exitCode !== 0) {
         throw new SwitchError(
-          `switch-to-configuration ${o.action} of ${storePath} exited with ${r.exitCode ?? 'a signal'}; read the output tail in the report and fix the configuration.`,
-          { storePath, action: o.action, exitCode: r.exitCode, outputTail: tailOf(r) },
+          `switch-to-configuration ${o.action} of ${storePath} exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; fix the configuration and publish a new release.`,
+          { storePath, action: o.action, exitCode: r.exitCode, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) },
         );
       }
       return r.ms;

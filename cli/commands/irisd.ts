@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadIrisdConfig } from '../../irisd/config.js';
 import { type CommandIO, processIO } from '../io.js';
-import { stopSignal } from '../stop-signal.js';
+import { runUntilSignal } from '../stop-signal.js';
 import type { SetExit } from '../registry.js';
 
 export interface IrisdOptions {
@@ -19,13 +19,11 @@ export async function irisd(opts: IrisdOptions, io: CommandIO = processIO): Prom
   }
   if (!opts.config) throw new UsageError('Pass --config FILE (the irisd.toml to run with) or --check-config FILE to only validate it.');
   const cfg = await loadIrisdConfig(opts.config);
-  const stopRequested = stopSignal(io, 'irisd'); // before start-up: a signal then stops it once it is up
   // Loaded on use, so other commands never load fastify or the bloom filter.
-  const { runIrisd } = await import('../../irisd/main.js');
-  const running = await runIrisd(cfg);
-  await stopRequested;
-  await running.stop();
-  return 0;
+  return runUntilSignal(io, 'irisd', async () => {
+    const { runIrisd } = await import('../../irisd/main.js');
+    return runIrisd(cfg);
+  });
 }
 
 export function registerIrisd(program: Command, setExit: SetExit): void {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadReconcilerConfig } from '../../reconciler/config.js';
 import { type CommandIO, processIO } from '../io.js';
-import { stopSignal } from '../stop-signal.js';
+import { runUntilSignal } from '../stop-signal.js';
 import type { SetExit } from '../registry.js';
 
 export interface ReconcilerOptions {
@@ -19,13 +19,11 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
   }
   if (opts.config === undefined) throw new UsageError('Pass --config FILE (or --check-config FILE to only validate it).', {});
   const cfg = await loadReconcilerConfig(opts.config);
-  const stopRequested = stopSignal(io, 'reconciler'); // before start-up: a signal then stops it once it is up
   // Loaded on use, so other commands never load fastify, the mirror or the metrics.
-  const { startReconciler } = await import('../../reconciler/main.js');
-  const running = await startReconciler(cfg);
-  await stopRequested;
-  await running.stop();
-  return 0;
+  return runUntilSignal(io, 'reconciler', async () => {
+    const { startReconciler } = await import('../../reconciler/main.js');
+    return startReconciler(cfg);
+  });
 }
 
 export function registerReconciler(program: Command, setExit: SetExit): void {

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { startEtcd, type EtcdServer } from '../../test/support/etcd.js';
-import { eventually } from '../../test/support/eventually.js';
-import { freePort, waitForPort } from '../../test/support/ports.js';
-import { startProcess, type Started } from '../../test/support/processes.js';
+import { startEtcd, type EtcdServer } from '../../testkit/etcd.js';
+import { eventually } from '../../testkit/eventually.js';
+import { nixEnv } from '../../testkit/nix.js';
+import { freePort, waitForPort } from '../../testkit/ports.js';
+import { startProcess, type Started } from '../../testkit/processes.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ogygia');
 
@@ -16,14 +17,14 @@ export class FleetLab {
   private readonly started: { name: string; proc: Started }[] = [];
   etcd?: EtcdServer;
 
-  constructor(
-    readonly dir: string,
-    readonly nixConfig: string,
-  ) {}
+  /** Binary-cache keys the lab's Nix trusts (the demo's cache key, once it exists). */
+  readonly trustedKeys: string[] = [];
 
-  /** Environment for Nix commands and daemons: single-user Nix as root, no sandbox, the lab's trusted cache key. */
+  constructor(readonly dir: string) {}
+
+  /** Environment for Nix commands and daemons: the project's own Nix settings (testkit/nix-conf), the lab's trusted cache keys. */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return { ...process.env, NIX_CONFIG: this.nixConfig, OGYGIA_LOG: process.env.OGYGIA_LOG ?? 'info', ...extra };
+    return nixEnv({ OGYGIA_LOG: process.env.OGYGIA_LOG ?? 'info', ...extra }, this.trustedKeys);
   }
 
   /** Run `ogygia ARGS` and return its output; throws with the output when it fails and `check` is set. */

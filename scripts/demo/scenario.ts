@@ -1,7 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { buildSystemClosure } from '../../test/support/nix.js';
+import { buildSystemClosure } from '../../testkit/nix.js';
 import { FleetLab } from './fleet-lab.js';
 
 /**
@@ -66,6 +66,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
   const cacheSecret = await lab.nix('nix', ['key', 'generate-secret', '--key-name', 'demo-cache-1']);
   await lab.write('keys/cache.key', cacheSecret);
   const cachePub = (await execa('nix', ['key', 'convert-secret-to-public'], { input: cacheSecret, env: lab.env() })).stdout.trim();
+  lab.trustedKeys.push(cachePub); // every agent the lab starts trusts the demo's cache
   const bare = join(W, 'git/channels.git');
   await mkdir(bare, { recursive: true });
   await execa('git', ['init', '-q', '--bare', '-b', 'main', bare]);
@@ -159,7 +160,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
       ].join('\n'),
     );
     await lab.daemon(`agent-${host}`, ['agent', '--config', join(W, `agents/${host}.toml`)], {
-      env: { OGYGIA_ROOT: root, NIX_CONFIG: `${lab.nixConfig}\ntrusted-public-keys = ${cachePub}` },
+      env: { OGYGIA_ROOT: root },
     });
   }
   const hosts = async (): Promise<HostRow[]> => {

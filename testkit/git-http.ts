@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runHttpBackend } from '../../reconciler/mirror/http-backend.js';
+import { runHttpBackend } from '../reconciler/mirror/http-backend.js';
 
 /**
  * A git smart-HTTP server on loopback: git's own `git http-backend` run as

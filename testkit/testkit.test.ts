@@ -2,10 +2,10 @@ import { execa } from 'execa';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEtcd } from './support/etcd.js';
-import { startGitHttpServer } from './support/git-http.js';
-import { makeTempDir } from './support/tmp.js';
-import { startZooKeeper } from './support/zookeeper.js';
+import { startEtcd } from './etcd.js';
+import { startGitHttpServer } from './git-http.js';
+import { makeTempDir } from './tmp.js';
+import { startZooKeeper } from './zookeeper.js';
 
 // The test harness itself runs the real programs: if these fail, nothing else can be trusted.
 describe('test support', () => {

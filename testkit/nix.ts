@@ -3,22 +3,41 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { requireProgram } from './processes.js';
 
-/** Environment for running Debian's Nix 2.8 as root in tests: no sandbox, nix-command on. */
-export function nixEnv(extra: Record<string, string> = {}, trustedPublicKeys: string[] = []): NodeJS.ProcessEnv {
-  const lines = ['experimental-features = nix-command', 'sandbox = false', 'substituters =', 'narinfo-cache-negative-ttl = 0'];
-  if (trustedPublicKeys.length) lines.push(`trusted-public-keys = ${trustedPublicKeys.join(' ')}`);
-  return { ...process.env, NIX_CONFIG: lines.join('\n'), ...extra };
+/** The directory holding the one nix.conf the project runs its own Nix with. */
+export const NIX_CONF_DIR = join(import.meta.dirname, 'nix-conf');
+
+/**
+ * Environment for every Nix the project runs for itself (tests, demo,
+ * benchmarks, and the agents and irisd daemons they start): Debian's Nix as
+ * root in single-user mode, configured only by testkit/nix-conf/nix.conf —
+ * never by /etc/nix, ~/.config/nix or an inherited NIX_CONFIG — plus the
+ * binary-cache keys a test trusts. `extra` adds other variables.
+ */
+export function nixEnv(extra: Record<string, string> = {}, trustedPublicKeys: readonly string[] = []): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NIX_CONF_DIR,
+    NIX_USER_CONF_FILES: join(NIX_CONF_DIR, 'nix.conf'),
+    NIX_CONFIG: trustedPublicKeys.length ? `trusted-public-keys = ${trustedPublicKeys.join(' ')}` : '',
+    ...extra,
+  };
+  // A daemon socket or a remote store named by the machine would take the builds away from this process.
+  delete env.NIX_REMOTE;
+  return env;
 }
 
 export async function requireNix(): Promise<void> {
   await requireProgram('nix-build', 'nix-bin');
 }
 
+/** What a `failSwitch` system's switch-to-configuration prints on stderr before it exits 4. */
+export const FAILED_SWITCH_LINE = 'error: unit ogygia-test-broken.service failed to start';
+
 /**
  * Build a small fake NixOS "system" closure without nixpkgs: a directory with
  * `sw/share/ogygia/build-revision` and a `bin/switch-to-configuration` shell
  * script that records its action under $OGYGIA_ROOT/switch.log, exits with
- * `failSwitch`, and (when `healthFile` content is given) writes it to
+ * `failSwitch` (then it prints FAILED_SWITCH_LINE and exits 4), and (when `healthFile` content is given) writes it to
  * $OGYGIA_ROOT/health so a health command can read it.
  */
 export async function buildSystemClosure(
@@ -47,7 +66,8 @@ export async function buildSystemClosure(
     'self="$(cd "$(dirname "$0")/.." && pwd)"',
     ...(opts.holdFile ? [`while [ -e "$root/${opts.holdFile}" ]; do sleep 0.05; done`] : []),
     'echo "$1 $self" >> "$root/switch.log"',
-    opts.failSwitch ? 'exit 1' : 'mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system" && exit 0',
+    // A failing switch talks like NixOS's does, so tests can check its own error line reaches logs and reports.
+    opts.failSwitch ? `echo 'activating the configuration...'; echo '${FAILED_SWITCH_LINE}' >&2; exit 4` : 'mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system" && exit 0',
     'SW',
     'chmod +x $out/bin/switch-to-configuration',
   ].join('\n');

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { reconcilerConfigSchema, toReconcilerConfig } from '../../reconciler/config.js';
-import { startReconciler, type RunningReconciler } from '../../reconciler/main.js';
-import { createLogger } from '../../core/log.js';
-import { testPublicKey } from './releases.js';
+import { reconcilerConfigSchema, toReconcilerConfig } from '../reconciler/config.js';
+import { startReconciler, type RunningReconciler } from '../reconciler/main.js';
+import { createLogger } from '../core/log.js';
+import { testPublicKey } from './fixture-releases.js';
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@t.invalid' };
 
@@ -78,7 +78,7 @@ export async function startTestReconciler(o: RecOptions): Promise<RunningReconci
   return startReconciler(cfg, { log });
 }
 
-export { eventually } from '../support/eventually.js';
+export { eventually } from './eventually.js';
 
 export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
   const r = await fetch(url, init);

@@ -1,13 +1,13 @@
 import { mkdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { formatPublicKey, type SecretKey } from '../../core/keys.js';
+import { formatPublicKey, type SecretKey } from '../core/keys.js';
 import { buildSystemClosure, copyToFileCache, deleteStorePaths, nixEnv, nixKeyPair, signStorePaths } from './nix.js';
 import { startProcess, type Started } from './processes.js';
 import { ReleaseChain, testKey } from './releases.js';
 import { makeTempDir } from './tmp.js';
 
-const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+const REPO_ROOT = new URL('../', import.meta.url).pathname;
 
 /**
  * A small world for agent tests, all real: a channels git repository (git
@@ -96,7 +96,7 @@ export interface Host {
   readonly configFile: string;
   writeConfig(extra?: { source?: string; top?: string; toml?: string; trust?: string; channel?: string }): Promise<void>;
   env(): NodeJS.ProcessEnv;
-  runOnce(args?: string[]): Promise<{ exitCode: number; out: { outcome: string; revision: number | null; error: { code: string } | null } | undefined; stderr: string }>;
+  runOnce(args?: string[]): Promise<{ exitCode: number; out: { outcome: string; revision: number | null; error: { code: string; message: string } | null } | undefined; stderr: string }>;
   start(log: string): Started;
   state(): Promise<Record<string, unknown> & { phase: string; revision: number | null; quarantined: string[] }>;
   profileTarget(): Promise<string | null>;
@@ -138,7 +138,7 @@ export async function makeHost(world: World, name: string): Promise<Host> {
       return { ...nixEnv({ OGYGIA_ROOT: root, OGYGIA_HOSTNAME: name, OGYGIA_LOG: 'info' }, [world.cachePublicKey]) };
     },
     async runOnce(args = []) {
-      const r = await execa('node', ['--import', 'tsx', join(REPO_ROOT, 'test/support/run-cli.ts'), 'agent', '--config', configFile, '--once', ...args], {
+      const r = await execa('node', ['--import', 'tsx', join(REPO_ROOT, 'testkit/run-cli.ts'), 'agent', '--config', configFile, '--once', ...args], {
         env: host.env(),
         reject: false,
         cwd: REPO_ROOT,
@@ -153,7 +153,7 @@ export async function makeHost(world: World, name: string): Promise<Host> {
       return { exitCode: r.exitCode ?? -1, out, stderr: String(r.stderr) };
     },
     start(log) {
-      return startProcess('node', ['--import', 'tsx', join(REPO_ROOT, 'test/support/run-cli.ts'), 'agent', '--config', configFile], {
+      return startProcess('node', ['--import', 'tsx', join(REPO_ROOT, 'testkit/run-cli.ts'), 'agent', '--config', configFile], {
         env: host.env(),
         cwd: REPO_ROOT,
         log,

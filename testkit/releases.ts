@@ -1,7 +1,7 @@
-import { formatChannelDocument, type ChannelDocument, type Release } from '../../core/release.js';
-import { generateSecretKey, type SecretKey } from '../../core/keys.js';
-import { nextRelease, type PublishRequest } from '../../core/publish.js';
-import { releaseDigest, signRelease } from '../../core/signing.js';
+import { formatChannelDocument, type ChannelDocument, type Release } from '../core/release.js';
+import { generateSecretKey, type SecretKey } from '../core/keys.js';
+import { nextRelease, type PublishRequest } from '../core/publish.js';
+import { releaseDigest, signRelease } from '../core/signing.js';
 
 /** TEST-ONLY keys, generated fresh per run: never use them (or keys like them) outside tests. */
 export function testKey(name = 'test-only-ops-1'): SecretKey {

@@ -5,7 +5,8 @@ import { openSync } from 'node:fs';
 export interface Started {
   readonly pid: number;
   readonly child: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Send `signal` to the process group; SIGKILL it if it is still there after `killAfterMs` (default 15 s, past the daemons' own 10 s stop grace). */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<void>;
 }
 
 /**
@@ -25,7 +26,7 @@ export function startProcess(cmd: string, args: string[], opts: { env?: NodeJS.P
   return {
     pid,
     child,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    async stop(signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       try {
         process.kill(-pid, signal);
@@ -38,7 +39,7 @@ export function startProcess(cmd: string, args: string[], opts: { env?: NodeJS.P
         } catch {
           /* gone */
         }
-      }, 5000);
+      }, killAfterMs);
       await exited;
       clearTimeout(killTimer);
     },

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { RepoCommit, RepoSpec } from '../../fixtures/channel-repos.js';
+import type { RepoCommit, RepoSpec } from '../fixtures/channel-repos.js';
 
 const GIT_ENV = {
   ...process.env,

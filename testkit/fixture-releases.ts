@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { formatPublicKey, parseSecretKey, type SecretKey } from '../../core/keys.js';
-import { nextRelease } from '../../core/publish.js';
-import { formatChannelDocument, type ChannelDocument } from '../../core/release.js';
-import { releaseDigest, signRelease } from '../../core/signing.js';
+import { formatPublicKey, parseSecretKey, type SecretKey } from '../core/keys.js';
+import { nextRelease } from '../core/publish.js';
+import { formatChannelDocument, type ChannelDocument } from '../core/release.js';
+import { releaseDigest, signRelease } from '../core/signing.js';
 
 /** Test-only keys committed under fixtures/keys (see its README): never trust them anywhere real. */
 export function testKey(name: 'test-only-ops-1' | 'test-only-ops-2' | 'test-only-intruder'): SecretKey {
-  const file = fileURLToPath(new URL(`../../fixtures/keys/${name}.secret`, import.meta.url));
+  const file = fileURLToPath(new URL(`../fixtures/keys/${name}.secret`, import.meta.url));
   return parseSecretKey(readFileSync(file, 'utf8'));
 }
 
