@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { systemRoot } from '../core/paths.js';
 import { detectHostname } from '../core/hostname.js';
 import { createLogger, type Logger } from '../core/log.js';
-import type { FleetStore, FleetStoreConfig } from '../core/fleet/types.js';
+import { openFleetStore } from '../core/fleet/open-store.js';
 import { policyFor } from '../core/trust.js';
 import { reportBaseUrl, type AgentConfig } from './config.js';
 import { createNixExecutor, systemdRunning } from './executor/nix.js';
@@ -17,15 +17,11 @@ import { createStateStore } from './state.js';
 
 export const AGENT_VERSION = process.env.npm_package_version ?? '0.1.0';
 
-/** Opens the configured fleet store (etcd or ZooKeeper); supplied by the CLI so the agent does not import a backend it does not use. */
-export type FleetStoreOpener = (kind: 'etcd' | 'zookeeper', config: FleetStoreConfig) => Promise<FleetStore>;
-
 export interface AgentOptions {
   readonly once: boolean;
   readonly dryRun: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
-  readonly openFleetStore?: FleetStoreOpener;
   /** Stops the loop (SIGTERM); the current step finishes first, a long-poll is cut short. */
   readonly signal?: AbortSignal;
 }
@@ -66,19 +62,16 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
   let fleet: FleetPublisher | undefined;
   const fleetSection = f.etcd ? { kind: 'etcd' as const, s: f.etcd } : f.zookeeper && f.zookeeper.enable ? { kind: 'zookeeper' as const, s: f.zookeeper } : undefined;
   if (fleetSection && !opts.dryRun) {
-    if (!opts.openFleetStore) {
-      log.warn(`[${fleetSection.kind}] is configured but this build has no ${fleetSection.kind} fleet store; host state is only reported to the reconciler`);
-    } else {
-      try {
-        const store = await opts.openFleetStore(fleetSection.kind, {
-          endpoints: fleetSection.s.endpoints,
-          namespace: fleetSection.s.namespace,
-          timeoutSeconds: fleetSection.s.timeout_seconds,
-        });
-        fleet = createFleetPublisher(store, host, log);
-      } catch (e) {
-        log.warn(`cannot open ${fleetSection.kind} (${(e as Error).message}); continuing without it`);
-      }
+    // core/fleet loads the etcd or ZooKeeper client only for the kind configured.
+    try {
+      const store = await openFleetStore(fleetSection.kind, {
+        endpoints: fleetSection.s.endpoints,
+        namespace: fleetSection.s.namespace,
+        timeoutSeconds: fleetSection.s.timeout_seconds,
+      });
+      fleet = createFleetPublisher(store, host, log);
+    } catch (e) {
+      log.warn(`cannot open ${fleetSection.kind} (${(e as Error).message}); continuing without it`);
     }
   }
   const manager = new Manager({

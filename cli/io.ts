@@ -4,6 +4,9 @@ export interface CommandIO {
   err(text: string): void; // stderr
 }
 
+/** Sets the exit status the entry point returns once the command's promise settles. */
+export type SetExit = (code: number) => void;
+
 export const processIO: CommandIO = {
   out: (t) => process.stdout.write(t + '\n'),
   err: (t) => process.stderr.write(t + '\n'),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SetExit } from './io.js';
 import { registerApprove } from './commands/approve.js';
 import { registerHistory } from './commands/history.js';
 import { registerAgent } from './commands/agent.js';
@@ -11,9 +12,6 @@ import { registerVerify } from './commands/verify.js';
 import { registerReconciler } from './commands/reconciler.js';
 import { registerIrisd } from './commands/irisd.js';
 import { registerIris } from './commands/iris.js';
-
-/** Sets the exit status the entry point returns once the command's promise settles. */
-export type SetExit = (code: number) => void;
 
 /** Every `ogygia` subcommand, one file each under cli/commands/. Add new ones here. */
 export function registerCommands(program: Command, setExit: SetExit): void {

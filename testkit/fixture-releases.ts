@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatPublicKey, parseSecretKey, type SecretKey } from '../core/keys.js';
-import { nextRelease } from '../core/publish.js';
+import { nextRelease } from '../cli/repo/publish.js';
 import { formatChannelDocument, type ChannelDocument } from '../core/release.js';
 import { releaseDigest, signRelease } from '../core/signing.js';
 

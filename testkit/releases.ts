@@ -1,6 +1,6 @@
 import { formatChannelDocument, type ChannelDocument, type Release } from '../core/release.js';
 import { generateSecretKey, type SecretKey } from '../core/keys.js';
-import { nextRelease, type PublishRequest } from '../core/publish.js';
+import { nextRelease, type PublishRequest } from '../cli/repo/publish.js';
 import { releaseDigest, signRelease } from '../core/signing.js';
 
 /** TEST-ONLY keys, generated fresh per run: never use them (or keys like them) outside tests. */

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { parseAgentConfig, loadAgentConfig } from '../../agent/config.js';
-import type { FleetStoreOpener } from '../../agent/main.js';
 import type { PollOutcome } from '../../agent/manager.js';
 import { ConfigError, UsageError } from '../../core/errors/index.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 /**
  * Exit status of `ogygia agent --once` (docs/agent.md): what the one poll did.
@@ -29,9 +27,6 @@ export interface AgentCommandOptions {
   once?: boolean;
   dryRun?: boolean;
 }
-
-/** Opens the fleet store named by [etcd] or [zookeeper] (core/fleet), loading its client only when configured. */
-const openFleetStore: FleetStoreOpener = async (kind, config) => (await import('../../core/fleet/open-store.js')).openFleetStore(kind, config);
 
 export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO): Promise<number> {
   if (opts.checkConfig !== undefined) {
@@ -67,7 +62,6 @@ export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO
       once: opts.once === true,
       dryRun: opts.dryRun === true,
       signal: ac.signal,
-      openFleetStore,
     });
     if (opts.once) {
       io.out(JSON.stringify({ outcome: r.outcome, revision: r.revision ?? null, error: r.error ? { code: r.error.code, message: r.error.message } : null }));

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { commitFiles, pushBranch, requireWorkingChannel, writeWorkingChannel } from '../../core/channels-worktree.js';
+import { commitFiles, pushBranch, requireWorkingChannel, writeWorkingChannel } from '../repo/worktree.js';
 import { DuplicateSignatureError } from '../../core/errors/index.js';
-import { readSecretKeyFile } from '../../core/key-file.js';
+import { readSecretKeyFile } from '../repo/key-file.js';
 import { assertChannelName } from '../../core/release.js';
 import { signRelease, verifySignature } from '../../core/signing.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 export interface ApproveOptions {
   repo: string;

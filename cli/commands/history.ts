@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { channelHistory } from '../../core/channels-repo.js';
-import { ChannelNotFoundError } from '../../core/errors/index.js';
-import { foldHistory, type HistoryEntry } from '../../core/release-history.js';
+import { loadHistory } from '../repo/history.js';
 import { assertChannelName } from '../../core/release.js';
-import { type CommandIO, processIO } from '../io.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 import { alignColumns } from '../../core/columns.js';
-import type { SetExit } from '../registry.js';
 
 export interface HistoryOptions {
   repo: string;
@@ -13,19 +10,6 @@ export interface HistoryOptions {
   ref: string;
   limit?: string;
   json?: boolean;
-}
-
-export async function loadHistory(repo: string, ref: string, channel: string, limit?: number): Promise<HistoryEntry[]> {
-  const versions = await channelHistory({ dir: repo }, ref, channel);
-  const entries = foldHistory(channel, versions);
-  if (entries.length === 0) {
-    throw new ChannelNotFoundError(`Channel ${channel} has no releases in ${repo} at ${ref}; check the channel name or publish its first release.`, {
-      channel,
-      repo,
-      ref,
-    });
-  }
-  return limit === undefined ? entries : entries.slice(0, limit);
 }
 
 /** Print the releases of a channel from git history, newest first. */

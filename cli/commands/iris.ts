@@ -3,8 +3,7 @@ import { IrisdUnreachableError, UsageError } from '../../core/errors/index.js';
 import { STORE_HASH, assertStorePath, storePathHash } from '../../core/store-path.js';
 import { loadIrisdConfig } from '../../irisd/config.js';
 import { localStore, signPaths } from '../../irisd/store/nix-store.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 const DEFAULT_CONFIG = '/etc/ogygia/irisd.toml';
 

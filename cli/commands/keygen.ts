@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { UsageError } from '../../core/errors/index.js';
 import { formatPublicKey, formatSecretKey, generateSecretKey } from '../../core/keys.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 export interface KeygenOptions {
   name: string;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadReconcilerConfig } from '../../reconciler/config.js';
-import { type CommandIO, processIO } from '../io.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 import { runUntilSignal } from '../stop-signal.js';
-import type { SetExit } from '../registry.js';
 
 export interface ReconcilerOptions {
   config?: string;

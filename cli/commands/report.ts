@@ -4,10 +4,9 @@ import { openFleetStore } from '../../core/fleet/open-store.js';
 import { detectHostname } from '../../core/hostname.js';
 import { readLocalRevisions } from '../../core/local-revisions.js';
 import { systemRoot } from '../../core/paths.js';
-import { loadStatusConfig, statusConfigPath } from '../../core/status-config.js';
-import { chooseReportStore } from '../../core/status/fleet-source.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
+import { loadStatusConfig, statusConfigPath } from '../../status/config.js';
+import { chooseReportStore } from '../../status/fleet-source.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 /**
  * Publish this host's ⚡ current, 🥾 booted and 🔜 next-boot revisions to the

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { ensureRepo, requireWorkingChannel } from '../../core/channels-worktree.js';
+import { ensureRepo, requireWorkingChannel } from '../repo/worktree.js';
 import { RevisionNotFoundError } from '../../core/errors/index.js';
-import { nextRelease, parseExpiry } from '../../core/publish.js';
+import { loadHistory } from '../repo/history.js';
+import { nextRelease, parseExpiry } from '../repo/publish.js';
+import { writeRelease } from '../repo/write-release.js';
 import { assertChannelName } from '../../core/release.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
-import { loadHistory } from './history.js';
-import { writeRelease } from './publish.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 export interface RollbackOptions {
   repo: string;

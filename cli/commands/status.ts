@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../core/config-file.js';
-import { statusConfigSchema } from '../../core/status-config.js';
-import { type StatusDeps, collectStatus, defaultStatusDeps } from '../../core/status/collect.js';
-import { renderStatusText, statusJson } from '../../core/status/render-report.js';
-import { type CommandIO, processIO } from '../io.js';
-import type { SetExit } from '../registry.js';
+import { statusConfigSchema } from '../../status/config.js';
+import { type StatusDeps, collectStatus, defaultStatusDeps } from '../../status/collect.js';
+import { renderStatusText, statusJson } from '../../status/render-report.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 export interface StatusOptions {
   json?: boolean;

@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { checkClosureCached } from '../../core/cache-check.js';
+import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
 import { NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/errors/index.js';
-import type { ChannelImpact } from '../../core/impact.js';
-import { checkRepository, type RepoCheck } from '../../core/repo-check.js';
-import { parseRepoPolicy } from '../../core/repo-policy.js';
+import type { ChannelImpact } from '../repo/impact.js';
+import { checkRepository, type RepoCheck } from '../repo/check.js';
+import { parseRepoPolicy } from '../repo/policy.js';
 import type { TrustConfig } from '../../core/trust.js';
-import { type CommandIO, processIO } from '../io.js';
+import { type CommandIO, processIO, type SetExit } from '../io.js';
 import { collect } from '../options.js';
-import type { SetExit } from '../registry.js';
 
 export interface VerifyOptions {
   repo: string;

@@ -1,5 +1,5 @@
-import type { FleetEntry, HostRevisions } from '../fleet/types.js';
-import { shortRevision } from '../local-revisions.js';
+import type { FleetEntry, HostRevisions } from '../core/fleet/types.js';
+import { shortRevision } from '../core/local-revisions.js';
 import { type AgentDetail, agentDetail } from './agent-detail.js';
 import { trimDomain } from './domain.js';
 import { sameHost } from './same-host.js';

@@ -1,4 +1,4 @@
-import { type Release, targetFor } from './release.js';
+import { type Release, targetFor } from '../../core/release.js';
 
 /** What one host (or the `*` default) gets from a release change: what a reviewer reads on a pull request. */
 export interface HostImpact {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { entriesFromReconcilerHosts } from '../fleet/reconciler-hosts.js';
+import { entriesFromReconcilerHosts } from './reconciler-hosts.js';
 import { agentDetail, formatLastSeen } from './agent-detail.js';
 import { chooseFleetSource } from './fleet-source.js';
-import { statusConfigSchema } from '../status-config.js';
-import { validateConfig } from '../config-file.js';
+import { statusConfigSchema } from './config.js';
+import { validateConfig } from '../core/config-file.js';
 
 describe('agentDetail', () => {
   it('reads the wide columns and their aliases', () => {

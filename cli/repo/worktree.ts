@@ -3,11 +3,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import git from 'isomorphic-git';
-import { writeFileAtomic } from './atomic-write.js';
-import { CHANNELS_DIR } from './channels-repo.js';
-import { ChannelNotFoundError, GitError, UsageError } from './errors/index.js';
-import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from './release.js';
-import { releaseDigest } from './signing.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { CHANNELS_DIR } from '../../core/channels-repo.js';
+import { ChannelNotFoundError, GitError, UsageError } from '../../core/errors/index.js';
+import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from '../../core/release.js';
+import { releaseDigest } from '../../core/signing.js';
 
 /**
  * The operator's side of the channels repository: a work tree where

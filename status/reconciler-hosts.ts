@@ -1,4 +1,4 @@
-import type { FleetEntry } from './types.js';
+import type { FleetEntry } from '../core/fleet/types.js';
 
 /** The fields of one `GET /v1/hosts` row that `ogygia status` uses (docs/status.md). */
 function str(v: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { InvalidKeyError } from './errors/index.js';
-import { parseSecretKey, type SecretKey } from './keys.js';
+import { InvalidKeyError } from '../../core/errors/index.js';
+import { parseSecretKey, type SecretKey } from '../../core/keys.js';
 
 /** Read a secret key file (`ogygia keygen` or `nix key generate-secret` output). */
 export async function readSecretKeyFile(file: string): Promise<SecretKey> {

@@ -1,6 +1,6 @@
-import { FleetStoreUnavailableError } from '../errors/index.js';
+import { FleetStoreUnavailableError } from '../core/errors/index.js';
 import { entriesFromReconcilerHosts } from './reconciler-hosts.js';
-import type { FleetEntry } from './types.js';
+import type { FleetEntry } from '../core/fleet/types.js';
 
 /**
  * Read the fleet from a reconciler's `GET <url>/v1/hosts`, bounded by

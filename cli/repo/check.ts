@@ -1,9 +1,9 @@
-import { ChannelDeletedError, InvalidChannelNameError, NotDescendantError, OgygiaError, isOgygiaError } from './errors/index.js';
+import { ChannelDeletedError, InvalidChannelNameError, NotDescendantError, OgygiaError, isOgygiaError } from '../../core/errors/index.js';
 import { type ChannelImpact, computeImpact } from './impact.js';
-import { CHANNEL_NAME, type ChannelDocument, parseChannelDocument, type Release } from './release.js';
-import { releaseDigest } from './signing.js';
-import { assertNotExpired, classifyTransition } from './transition.js';
-import { assertThreshold, checkSignatures, policyFor, type TrustConfig } from './trust.js';
+import { CHANNEL_NAME, type ChannelDocument, parseChannelDocument, type Release } from '../../core/release.js';
+import { releaseDigest } from '../../core/signing.js';
+import { assertNotExpired, classifyTransition } from '../../core/transition.js';
+import { assertThreshold, checkSignatures, policyFor, type TrustConfig } from '../../core/trust.js';
 
 /** The input of a repository check: channel file bytes at HEAD (and at the base of a pull request). */
 export interface ChannelsAt {

@@ -1,4 +1,4 @@
-import { alignColumns } from '../columns.js';
+import { alignColumns } from '../core/columns.js';
 import type { StatusRow } from './rows.js';
 
 /** Column titles; the glyphs are double width, so widths are measured, never counted. */

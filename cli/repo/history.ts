@@ -1,7 +1,7 @@
-import type { ChannelVersion } from './channels-repo.js';
-import { isOgygiaError } from './errors/index.js';
-import { type Release, parseChannelDocument } from './release.js';
-import { releaseDigest } from './signing.js';
+import { type ChannelVersion, channelHistory } from '../../core/channels-repo.js';
+import { ChannelNotFoundError, isOgygiaError } from '../../core/errors/index.js';
+import { type Release, parseChannelDocument } from '../../core/release.js';
+import { releaseDigest } from '../../core/signing.js';
 
 /** One release in a channel's history: approvals of the same release fold into one entry. */
 export interface HistoryEntry {
@@ -34,4 +34,18 @@ export function foldHistory(channel: string, versions: readonly ChannelVersion[]
     }
   }
   return out;
+}
+
+/** A channel's releases in `repo` at `ref`, newest first (at most `limit`); refuses a channel with none. */
+export async function loadHistory(repo: string, ref: string, channel: string, limit?: number): Promise<HistoryEntry[]> {
+  const versions = await channelHistory({ dir: repo }, ref, channel);
+  const entries = foldHistory(channel, versions);
+  if (entries.length === 0) {
+    throw new ChannelNotFoundError(`Channel ${channel} has no releases in ${repo} at ${ref}; check the channel name or publish its first release.`, {
+      channel,
+      repo,
+      ref,
+    });
+  }
+  return limit === undefined ? entries : entries.slice(0, limit);
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CacheMissError } from './errors/index.js';
-import { storePathHash } from './store-path.js';
+import { CacheMissError } from '../../core/errors/index.js';
+import { storePathHash } from '../../core/store-path.js';
 
 /** Fetches a narinfo's text from a substituter (http(s):// or file://), or undefined when absent. */
 export type NarinfoFetcher = (substituter: string, hash: string) => Promise<string | undefined>;

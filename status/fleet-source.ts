@@ -1,5 +1,5 @@
-import type { FleetStoreConfig } from '../fleet/types.js';
-import type { StatusConfig } from '../status-config.js';
+import type { FleetStoreConfig } from '../core/fleet/types.js';
+import type { StatusConfig } from './config.js';
 
 /** Where `ogygia status` reads the fleet from, in the order of DESIGN.md §6. */
 export type FleetSource =

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseConfigText } from './config-file.js';
-import { publicKeyString, threshold } from './config-schema.js';
-import { ConfigError } from './errors/index.js';
-import { CHANNEL_NAME } from './release.js';
-import type { TrustConfig } from './trust.js';
+import { parseConfigText } from '../../core/config-file.js';
+import { publicKeyString, threshold } from '../../core/config-schema.js';
+import { ConfigError } from '../../core/errors/index.js';
+import { CHANNEL_NAME } from '../../core/release.js';
+import type { TrustConfig } from '../../core/trust.js';
 
 /**
  * `ogygia.toml` at the root of the channels repository: the trust policy

@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import { z } from 'zod';
-import { loadConfigFile } from './config-file.js';
-import { etcdSection, httpUrl, seconds, zookeeperSection } from './config-schema.js';
-import { DEFAULT_STATUS_CONFIG, underRoot } from './paths.js';
+import { loadConfigFile } from '../core/config-file.js';
+import { etcdSection, httpUrl, seconds, zookeeperSection } from '../core/config-schema.js';
+import { DEFAULT_STATUS_CONFIG, underRoot } from '../core/paths.js';
 
 /**
  * `/run/current-system/sw/share/ogygia/config.toml`, as the NixOS module

@@ -1,5 +1,5 @@
-import { UsageError } from './errors/index.js';
-import type { ChannelDocument, Release } from './release.js';
+import { UsageError } from '../../core/errors/index.js';
+import type { ChannelDocument, Release } from '../../core/release.js';
 
 /** What an operator asks for when publishing; the previous release fills in the rest. */
 export interface PublishRequest {
