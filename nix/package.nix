@@ -28,6 +28,8 @@ let
         ../reconciler
         ../agent
         ../irisd
+        ../status
+        ../testkit
         ../docs
         ../fixtures
         ../vitest.config.ts

@@ -1,5 +1,5 @@
 # `checks.<system>.unit-tests`: the unit tests that sit beside the code
-# (core/, cli/, reconciler/, agent/, irisd/), run with the package's own
+# (core/, cli/, reconciler/, agent/, irisd/, status/), run with the package's own
 # node_modules. End-to-end tests in test/ start real git, Nix, etcd and
 # ZooKeeper and run in .ci/run and the NixOS VM tests instead: the Nix build
 # sandbox has no network and no Nix daemon.
@@ -12,7 +12,7 @@ ogygia.overrideAttrs (old: {
     runHook preCheck
     export HOME=$TMPDIR
     dirs=""
-    for d in core cli reconciler agent irisd; do
+    for d in core cli reconciler agent irisd status; do
       if [ -d "$d" ]; then dirs="$dirs $d/"; fi
     done
     npx vitest run --passWithNoTests $dirs
