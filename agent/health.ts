@@ -14,13 +14,16 @@ export function defaultHealthCommand(systemd: boolean): string | undefined {
 }
 
 /** The command runs with `/bin/sh -c` (it is operator configuration, not data); OGYGIA_ROOT is passed on. */
-export function createHealthCheck(command: string | undefined, opts: { timeoutMs: number; root: string; env?: NodeJS.ProcessEnv }): HealthCheck {
+export function createHealthCheck(
+  command: string | undefined,
+  opts: { timeoutMs: number; root: string; env?: NodeJS.ProcessEnv; systemdScope?: boolean },
+): HealthCheck {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), OGYGIA_ROOT: opts.root };
   return {
     command,
     async run() {
       if (command === undefined) return 0;
-      const r = await runProgram('/bin/sh', ['-c', command], { timeoutMs: opts.timeoutMs, env, killGraceMs: 2000 });
+      const r = await runProgram('/bin/sh', ['-c', command], { timeoutMs: opts.timeoutMs, env, killGraceMs: 2000, systemdScope: opts.systemdScope === true });
       if (r.timedOut) {
         throw new StepTimeoutError(
           `The health command did not finish within ${Math.round(opts.timeoutMs / 1000)} s (its last output: ${causeLine(r.outputTail) ?? 'none'}); the new system is treated as unhealthy and rolled back, fix it or raise [health] timeout_seconds.`,

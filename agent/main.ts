@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../core/log.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
 import { policyFor } from '../core/trust.js';
 import { reportBaseUrl, type AgentConfig } from './config.js';
-import { createNixExecutor, systemdRunning } from './executor/nix.js';
+import { createNixExecutor, systemdRunning, useSystemdUnits } from './executor/nix.js';
 import { createHealthCheck, defaultHealthCommand } from './health.js';
 import { Manager, type PollResult } from './manager.js';
 import { createFleetPublisher, type FleetPublisher } from './report/fleet.js';
@@ -54,7 +54,8 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
     log,
   });
   const healthCommand = f.health.command ?? defaultHealthCommand(root === '/' && systemdRunning());
-  const health = createHealthCheck(healthCommand, { timeoutMs: f.health.timeout_seconds * 1000, root, env });
+  const systemdScope = useSystemdUnits(f.nix.systemd_run, root);
+  const health = createHealthCheck(healthCommand, { timeoutMs: f.health.timeout_seconds * 1000, root, env, systemdScope });
   const base = reportBaseUrl(config);
   const reporter: Reporter = base
     ? createHttpReporter({ baseUrl: base, host, timeoutMs: f.report.timeout_seconds * 1000, log, ...(f.report.token_file ? { tokenFile: f.report.token_file } : {}) })

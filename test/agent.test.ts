@@ -125,6 +125,32 @@ describe('agent with real Nix', () => {
     expect(await h.currentSystem()).toBe(A);
   });
 
+  it('a health command is judged by its own exit: a background child neither fails it nor hangs the agent', async () => {
+    const h = await makeHost(world, 'web01');
+    const chain = new ReleaseChain('prod', [world.releaseKey]);
+    const setHealth = async (command: string): Promise<void> => {
+      const text = await readFile(h.configFile, 'utf8');
+      await writeFile(h.configFile, text.replace(/^command = .*$/m, `command = ${JSON.stringify(command)}`).replace('timeout_seconds = 30', 'timeout_seconds = 3'));
+    };
+    // A child that keeps stdout open past the timeout: healthy, not a timeout.
+    await setHealth(`sleep 30 & echo $! > "$OGYGIA_ROOT/bg.pid"; echo healthy; exit 0`);
+    await world.commit(chain.next({ targets: { '*': A } }).text, 'A, health leaves a child');
+    let run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(10);
+    expect(run.out?.outcome).toBe('applied');
+    // A child that escapes the process group: the step ends, the child is stopped.
+    await setHealth(`setsid sleep 1000 > /dev/null 2>&1 & echo $! > "$OGYGIA_ROOT/escaped.pid"; exit 0`);
+    await world.commit(chain.next({ targets: { '*': B } }).text, 'B, health escapes a child');
+    run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(10);
+    expect(await h.profileTarget()).toBe(B);
+    for (const f of ['bg.pid', 'escaped.pid']) {
+      const pid = Number((await readFile(join(h.root, f), 'utf8')).trim());
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      expect(stat === '' || / Z /.test(stat), `${f}: process ${pid} still runs`).toBe(true);
+    }
+  });
+
   it('--dry-run verifies and plans without touching the system', async () => {
     const h = await makeHost(world, 'web01');
     await world.commit(new ReleaseChain('prod', [world.releaseKey]).next({ targets: { '*': B } }).text, 'dry');

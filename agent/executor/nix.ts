@@ -35,9 +35,16 @@ function tailOf(r: RunResult): string {
   return r.outputTail.slice(-2048);
 }
 
+/** Whether the agent's steps run in transient systemd units: `always`, or `auto` when systemd runs this machine and the root is `/`. */
+export function useSystemdUnits(setting: 'auto' | 'always' | 'never', root: string): boolean {
+  return setting === 'always' || (setting === 'auto' && root === '/' && systemdRunning());
+}
+
 /** The real executor: the only code in the agent that runs Nix. Store paths reach programs only as argv entries. */
 export function createNixExecutor(o: NixExecutorOptions): Executor {
   const profile = underRoot(o.root, o.profile);
+  // Where systemd runs this machine, each step runs in a transient unit: a scope (copy, profile) or a service (switch).
+  const useSystemd = useSystemdUnits(o.systemdRun, o.root);
   const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
   if (o.root !== '/') env.OGYGIA_ROOT = o.root;
 
@@ -62,7 +69,7 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
     async copy(storePath, substituters) {
       let ms = 0;
       if (substituters.length === 0) {
-        const r = await runProgram('nix-store', ['--check-validity', '--', storePath], { timeoutMs: 30_000, env });
+        const r = await runProgram('nix-store', ['--check-validity', '--', storePath], { timeoutMs: 30_000, env, systemdScope: useSystemd });
         ms += r.ms;
         if (r.exitCode === 0) return ms;
         throw new NixCopyError(
@@ -82,7 +89,7 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
           storePath,
         ];
         o.log.info(`copying ${storePath} from ${sub}`);
-        const r = await runProgram('nix', args, { timeoutMs: o.copyTimeoutMs, env });
+        const r = await runProgram('nix', args, { timeoutMs: o.copyTimeoutMs, env, systemdScope: useSystemd });
         ms += r.ms;
         last = r;
         if (r.timedOut) throw timeout('nix copy', storePath, r, o.copyTimeoutMs);
@@ -106,7 +113,7 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
           cause: (e as Error).message,
         });
       }
-      const r = await runProgram('nix-env', ['-p', profile, '--set', storePath], { timeoutMs: o.profileTimeoutMs, env });
+      const r = await runProgram('nix-env', ['-p', profile, '--set', storePath], { timeoutMs: o.profileTimeoutMs, env, systemdScope: useSystemd });
       if (r.timedOut) throw timeout('nix-env --set', storePath, r, o.profileTimeoutMs);
       if (r.exitCode !== 0) {
         throw new ProfileError(`nix-env could not point ${profile} at ${storePath}: it exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; check the Nix store and the disk.`, {
@@ -121,7 +128,6 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
 
     async switchTo(storePath) {
       const program = join(storePath, 'bin', 'switch-to-configuration');
-      const useSystemd = o.systemdRun === 'always' || (o.systemdRun === 'auto' && o.root === '/' && systemdRunning());
       let r: RunResult;
       if (useSystemd) {
         // A transient unit outlives this agent if the switch restarts ogygia-agent.service itself.
