@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfigFile, parseConfigText, type ConfigResult } from '../core/config-file.js';
 import { httpUrl, listenAddress, publicKeyString } from '../core/config-schema.js';
+import { HTTP_LIMIT_DEFAULTS, httpLimitsSection } from '../core/http-limits.js';
 
 const DEFAULT_PORT = 35742;
 const absolutePath = z
@@ -17,8 +18,10 @@ export const irisdConfigSchema = z.strictObject({
       listen: z.array(listenAddress).min(1, 'must list at least one host:port').default([`127.0.0.1:${DEFAULT_PORT}`]),
       /** `Priority` in /nix-cache-info (lower is preferred by Nix; cache.nixos.org is 40). */
       priority: z.number().int().min(0).max(1000).default(30),
+      /** header_timeout_seconds, request_timeout_seconds, idle_timeout_seconds, max_connections (core/http-limits.ts). */
+      ...httpLimitsSection.shape,
     })
-    .default({ listen: [`127.0.0.1:${DEFAULT_PORT}`], priority: 30 }),
+    .default({ listen: [`127.0.0.1:${DEFAULT_PORT}`], priority: 30, ...HTTP_LIMIT_DEFAULTS }),
   store: z
     .strictObject({
       root: absolutePath.default('/'),

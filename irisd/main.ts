@@ -143,6 +143,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
         cache,
         priority: cfg.server.priority,
         peerNarTimeoutMs: Math.max(cfg.peers.timeout_ms, 5000),
+        http: cfg.server,
         index: () => index,
         filter: () => filter,
         reindex,

@@ -1,3 +1,4 @@
+import { fastifyLimitOptions, limitConnections, type HttpLimits } from '../core/http-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Logger } from '../core/log.js';
@@ -20,6 +21,8 @@ export interface ServerDeps {
   readonly cache: NarCache;
   readonly priority: number;
   readonly peerNarTimeoutMs: number;
+  /** Timeouts and the connection cap from [server]. */
+  readonly http: HttpLimits;
   index(): StoreIndex;
   filter(): EncodedFilter;
   /** Re-read the store now (for `ogygia iris push`); resolves once the new filter is served. */
@@ -41,7 +44,14 @@ function badRequest(reply: FastifyReply, what: string): FastifyReply {
 
 /** Build the irisd HTTP app without listening (tests use inject or a real port). */
 export function buildServer(d: ServerDeps): FastifyInstance {
-  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 300 }, bodyLimit: 4 * 1024 * 1024, return503OnClosing: false });
+  const app = Fastify({
+    logger: false,
+    ...fastifyLimitOptions(d.http),
+    routerOptions: { maxParamLength: 300 },
+    bodyLimit: 4 * 1024 * 1024,
+    return503OnClosing: false,
+  });
+  limitConnections(app.server, d.http);
   const log = d.log;
 
   app.get('/nix-cache-info', async (_req, reply) =>

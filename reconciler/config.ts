@@ -2,12 +2,14 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
 import { etcdSection, listenAddress, seconds, toTrustConfig, trustSection } from '../core/config-schema.js';
+import { HTTP_LIMIT_DEFAULTS, httpLimitsSection } from '../core/http-limits.js';
 import type { TrustConfig } from '../core/trust.js';
 
 /**
  * reconciler.toml (DESIGN.md §8). Keys beyond the contract, each with a
  * default that serves: poll_jitter_seconds, git, credentials_file,
- * [reports] stale_after_seconds, [long_poll] max_waiters.
+ * [reports] stale_after_seconds, [long_poll] max_waiters, [http] (timeouts and
+ * the connection cap, core/http-limits.ts).
  */
 export const reconcilerConfigSchema = z.strictObject({
   source: z
@@ -43,6 +45,7 @@ export const reconcilerConfigSchema = z.strictObject({
       max_waiters: z.number().int().min(0).default(50_000),
     })
     .default({ max_waiters: 50_000 }),
+  http: httpLimitsSection.default({ ...HTTP_LIMIT_DEFAULTS }),
   etcd: etcdSection.extend({ namespace: z.string().startsWith('/', 'must start with /').default('/ogygia') }).optional(),
 });
 

@@ -1,3 +1,4 @@
+import type { HttpLimits } from '../core/http-limits.js';
 import type { Logger } from '../core/log.js';
 import type { ServedState } from './heads.js';
 import type { ReconcilerMetrics } from './metrics.js';
@@ -28,6 +29,8 @@ export interface ServerContext {
   readonly metrics: ReconcilerMetrics;
   readonly staleAfterMs: number;
   readonly maxWaiters: number;
+  /** Timeouts and the connection cap of the HTTP server ([http]). */
+  readonly http: HttpLimits;
   readonly git: string;
   /** GIT_PROJECT_ROOT for `git http-backend`: holds channels.git. */
   readonly mirrorRoot: string;

@@ -102,6 +102,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     metrics,
     staleAfterMs,
     maxWaiters: cfg.long_poll.max_waiters,
+    http: cfg.http,
     git: cfg.git,
     mirrorRoot: mirrorRoot(cfg.state_dir),
     source: cfg.source,

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { fastifyLimitOptions, limitConnections } from '../core/http-limits.js';
 import type { ServerContext } from './context.js';
 import { registerErrorHandling } from './routes/errors.js';
 import { registerChannelRoutes } from './routes/channels.js';
@@ -12,14 +13,13 @@ import { registerOpsRoutes } from './routes/ops.js';
 export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
-    // Long-polls hold requests for up to 300 s; keep idle connections a little longer than that.
-    keepAliveTimeout: 310_000,
-    requestTimeout: 0,
-    connectionTimeout: 0,
+    // Header, request and idle timeouts from [http]; a long-poll lifts the idle one for its own wait (routes/channels.ts).
+    ...fastifyLimitOptions(ctx.http),
     bodyLimit: 64 * 1024,
     return503OnClosing: false,
     forceCloseConnections: true,
   });
+  limitConnections(app.server, ctx.http);
   registerErrorHandling(app, ctx);
   registerChannelRoutes(app, ctx);
   registerHostRoutes(app, ctx);

@@ -81,6 +81,8 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext):
     const inm = req.headers['if-none-match'];
     if (!matchesEtag(inm, etagOf(head))) return sendHead(reply, head);
     if (wait > 0 && ctx.waiters.count < ctx.maxWaiters) {
+      // A held long-poll is silent by design: its socket may idle for the wait, plus a margin, instead of [http] idle_timeout_seconds.
+      req.raw.socket.setTimeout((wait + 15) * 1000);
       const changed = await ctx.waiters.wait(name, wait * 1000, (stop) => reply.raw.once('close', stop));
       head = ctx.served().heads[name] ?? head;
       if (changed && !matchesEtag(inm, etagOf(head))) return sendHead(reply, head);

@@ -1,0 +1,68 @@
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningReconciler } from '../reconciler/main.js';
+import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
+import { createChannelsRepo, eventually, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { makeTempDir } from '../testkit/tmp.js';
+
+// DESIGN.md §15: a stalled client costs a socket for a bounded time. A real
+// reconciler with short [http] limits: an idle connection and a half-sent
+// request are closed, while a long-poll outlives the idle timeout.
+
+function open(url: string, send?: string): Promise<{ socket: Socket; closed: () => boolean; data: () => string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    let closed = false;
+    let data = '';
+    const socket = connect(Number(u.port), u.hostname, () => {
+      if (send !== undefined) socket.write(send);
+      resolve({ socket, closed: () => closed, data: () => data });
+    });
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => (closed = true));
+    socket.once('error', reject);
+  });
+}
+
+describe('reconciler HTTP limits', () => {
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  let rec: RunningReconciler;
+  let head: Built;
+
+  beforeAll(async () => {
+    tmp = await makeTempDir('ogygia-http-limits-');
+    const repo = await createChannelsRepo(tmp.path);
+    head = buildRelease(undefined, { channel: 'dev', signers: [testKey('test-only-ops-1')] });
+    await repo.publish('dev', head.text);
+    rec = await startTestReconciler({
+      source: repo.bare,
+      stateDir: join(tmp.path, 'state'),
+      extra: { http: { header_timeout_seconds: 1, request_timeout_seconds: 1, idle_timeout_seconds: 2, max_connections: 100 } },
+    });
+  });
+  afterAll(async () => {
+    await rec?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('closes a connection that sends nothing', async () => {
+    const c = await open(rec.url);
+    await eventually(async () => (c.closed() ? true : undefined), 'the idle connection to be closed', 15_000, 100);
+    expect(c.data() === '' || c.data().startsWith('HTTP/1.1 408 ')).toBe(true);
+  });
+
+  it('closes a connection whose request headers never finish', async () => {
+    const c = await open(rec.url, 'GET /v1/channels HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+    await eventually(async () => (c.closed() ? true : undefined), 'the half-sent request to be closed', 15_000, 100);
+    expect(c.data() === '' || c.data().startsWith('HTTP/1.1 408 ')).toBe(true);
+  });
+
+  it('keeps a long-poll open past the idle timeout and answers it', async () => {
+    const c = await open(rec.url, `GET /v1/channels/dev?wait=4 HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: "${head.digest}"\r\n\r\n`);
+    await eventually(async () => (c.data().includes('\r\n\r\n') || c.closed() ? true : undefined), 'the long-poll to be answered', 20_000, 100);
+    expect(c.data()).toMatch(/^HTTP\/1\.1 304 /);
+    c.socket.destroy();
+  });
+});
