@@ -1,3 +1,4 @@
+import type { DeliveryLog } from './webhook-deliveries.js';
 import type { HttpLimits } from '../core/http-limits.js';
 import type { Logger } from '../core/log.js';
 import type { ServedState } from './heads.js';
@@ -25,6 +26,8 @@ export interface ServerContext {
   /** Bearer tokens accepted for reports; none = reports need no token. */
   readonly reportTokens: readonly string[];
   readonly webhookSecret?: string;
+  /** Which signed webhook deliveries to fetch for (replays and floods are not). */
+  readonly deliveries: DeliveryLog;
   readonly triggerSync: (reason: string) => void;
   readonly metrics: ReconcilerMetrics;
   readonly staleAfterMs: number;

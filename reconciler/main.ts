@@ -1,3 +1,4 @@
+import { createDeliveryLog } from './webhook-deliveries.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -98,6 +99,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     reports,
     reportTokens,
     ...(webhookSecret !== undefined ? { webhookSecret } : {}),
+    deliveries: createDeliveryLog(),
     triggerSync,
     metrics,
     staleAfterMs,

@@ -97,10 +97,36 @@ describe('reconciler with a remote smart-HTTP source', () => {
   });
 
   it('fetches at once on a webhook with the right HMAC and serves the pushed head', async () => {
-    const body = JSON.stringify({ ref: 'refs/heads/main' });
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     const ok = await hook(body, sign(body));
     expect(ok.status).toBe(202);
     expect(await eventually(async () => ((await servedRevision(rec.url, 'dev')) === 2 ? true : undefined), 'revision 2')).toBe(true);
+  });
+
+  it('answers a replayed delivery (same id, or same signed body under a new id) and fetches nothing', async () => {
+    const fetches = async (): Promise<number> =>
+      Number(/ogygia_reconciler_fetch_duration_seconds_count (\d+)/.exec(await (await fetch(`${rec.url}/metrics`)).text())?.[1] ?? NaN);
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head(), replayed: true });
+    const deliver = (id: string): Promise<Response> =>
+      fetch(`${rec.url}/v1/hooks/git`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': id, 'x-hub-signature-256': sign(body) },
+        body,
+      });
+    const initial = await fetches();
+    expect(Number.isInteger(initial)).toBe(true);
+    expect((await deliver('delivery-1')).status).toBe(202);
+    await eventually(async () => ((await fetches()) > initial ? true : undefined), 'the first delivery to be fetched');
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await fetches();
+    for (const id of ['delivery-1', 'delivery-1', 'delivery-2-forged']) {
+      const r = await deliver(id);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toEqual({ fetching: false, replay: true });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await fetches()).toBe(before);
+    expect(logs.filter((l) => l.includes('is a replay')).length).toBe(3);
   });
 
   it('releases every long-poll waiter on one push', async () => {
@@ -112,7 +138,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
     await eventually(async () => ((await getJson(`${rec.url}/healthz`)).body.longPolls === n ? true : undefined), `${n} open long-polls`);
     dev.push(buildRelease(dev[1], { channel: 'dev', signers: [ops1] }));
     await repo.publish('dev', dev[2]!.text);
-    const body = JSON.stringify({ ref: 'refs/heads/main' });
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     expect((await hook(body, sign(body))).status).toBe(202);
     const results = await Promise.all(polls);
     expect(results.filter((r) => r.status === 200 && r.etag === `"${dev[2]!.digest}"`)).toHaveLength(n);
@@ -127,7 +153,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
   it('refuses a tampered release and keeps serving the last good one, visibly', async () => {
     const bad = tamper(buildRelease(dev[2], { channel: 'dev', signers: [ops1] }));
     await repo.publish('dev', bad.text, 'tampered');
-    const body = JSON.stringify({});
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     await hook(body, sign(body));
     const list = await eventually(async () => {
       const l = await getJson(`${rec.url}/v1/channels`);
@@ -157,12 +183,12 @@ describe('reconciler with a remote smart-HTTP source', () => {
   it('refuses a force-pushed rewind as a whole and keeps serving', async () => {
     const good = buildRelease(dev[2], { channel: 'dev', signers: [ops1] });
     await repo.publish('dev', good.text, 'good revision 4');
-    let body = JSON.stringify({});
+    let body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     await hook(body, sign(body));
     await eventually(async () => ((await servedRevision(rec.url, 'dev')) === 4 ? true : undefined), 'revision 4');
     const served = (await getJson(`${rec.url}/v1/channels`)).body.branch.commit as string;
     await repo.forcePush('HEAD~3');
-    body = JSON.stringify({ forced: true });
+    body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head(), forced: true });
     await hook(body, sign(body));
     const list = await eventually(async () => {
       const l = await getJson(`${rec.url}/v1/channels`);

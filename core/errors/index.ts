@@ -30,6 +30,7 @@ export { CacheMissError } from './CacheMissError.js';
 export { FleetStoreUnavailableError } from './FleetStoreUnavailableError.js';
 export { NoFleetStoreError } from './NoFleetStoreError.js';
 export { WebhookSignatureError } from './WebhookSignatureError.js';
+export { WebhookRateLimitedError } from './WebhookRateLimitedError.js';
 export { UnauthorizedError } from './UnauthorizedError.js';
 export { InvalidReportError } from './InvalidReportError.js';
 export { NotFoundError } from './NotFoundError.js';

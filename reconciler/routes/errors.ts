@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   ChannelNotFoundError: 404,
   NotFoundError: 404,
   OversizeError: 413,
+  WebhookRateLimitedError: 429,
 };
 
 export function registerErrorHandling(app: FastifyInstance, ctx: ServerContext): void {
@@ -23,6 +24,7 @@ export function registerErrorHandling(app: FastifyInstance, ctx: ServerContext):
     if (isOgygiaError(err)) {
       const status = STATUS[err.code] ?? 500;
       if (status === 401) reply.header('www-authenticate', 'Bearer');
+      if (status === 429 && typeof err.data.retryAfterSeconds === 'number') reply.header('retry-after', String(err.data.retryAfterSeconds));
       return reply.code(status).send({ code: err.code, message: err.message, ...(Object.keys(err.data).length ? { data: err.data } : {}) });
     }
     const e = err as { code?: string; statusCode?: number; message: string };

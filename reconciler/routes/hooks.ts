@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError, WebhookSignatureError } from '../../core/errors/index.js';
+import { NotFoundError, WebhookRateLimitedError, WebhookSignatureError } from '../../core/errors/index.js';
 import type { ServerContext } from '../context.js';
+import { deliveryId } from '../webhook-deliveries.js';
 
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
@@ -13,7 +14,12 @@ export function validHubSignature(header: string | undefined, body: Buffer, secr
   return timingSafeEqual(Buffer.from(m[1]!.toLowerCase(), 'hex'), want);
 }
 
-/** POST /v1/hooks/git: a push webhook (GitHub, Gitea, Forgejo) makes the reconciler fetch at once. */
+/**
+ * POST /v1/hooks/git: a push webhook (GitHub, Gitea, Forgejo) makes the
+ * reconciler fetch at once. A replayed delivery (same delivery id or same
+ * signed body) is answered 200 and fetches nothing; too many fresh ones are
+ * answered 429 with Retry-After (reconciler/webhook-deliveries.ts).
+ */
 export function registerHookRoutes(scope: FastifyInstance, ctx: ServerContext): void {
   // The HMAC covers the exact bytes: keep the raw body whatever its type.
   scope.removeAllContentTypeParsers();
@@ -27,6 +33,18 @@ export function registerHookRoutes(scope: FastifyInstance, ctx: ServerContext): 
     if (!validHubSignature(Array.isArray(header) ? header[0] : header, body, ctx.webhookSecret)) {
       ctx.log.warn('webhook refused: missing or wrong X-Hub-Signature-256', { from: req.ip });
       throw new WebhookSignatureError('The webhook has no valid X-Hub-Signature-256 for the configured secret; set the same secret in the git server.', {});
+    }
+    const id = deliveryId(req.headers);
+    const verdict = ctx.deliveries.judge({ id, bodyDigest: createHash('sha256').update(body).digest('hex') }, ctx.now().getTime());
+    if (verdict.kind === 'replay') {
+      ctx.log.warn(`webhook: delivery ${id ?? '(no id)'} is a replay (same ${verdict.by} as an earlier one); not fetching`, { from: req.ip });
+      return reply.code(200).send({ fetching: false, replay: true });
+    }
+    if (verdict.kind === 'rate-limited') {
+      throw new WebhookRateLimitedError(
+        `Push webhooks are arriving faster than the reconciler fetches for them; it fetches on its own every poll interval, retry in ${verdict.retryAfterSeconds} s.`,
+        { retryAfterSeconds: verdict.retryAfterSeconds },
+      );
     }
     ctx.triggerSync('webhook');
     return reply.code(202).send({ fetching: true });
