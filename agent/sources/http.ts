@@ -1,3 +1,4 @@
+import { readBodyCapped } from '../../core/bounded-body.js';
 import { SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import type { FetchResult, Source } from './types.js';
@@ -29,9 +30,7 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
       try {
         res = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
         if (res.status === 304) return { kind: 'unchanged' };
-        const len = Number(res.headers.get('content-length') ?? '0');
-        if (len > MAX_RESPONSE_BYTES) throw new Error(`response of ${len} bytes is over ${MAX_RESPONSE_BYTES}`);
-        text = await readCapped(res, MAX_RESPONSE_BYTES);
+        text = await readBodyCapped(res, MAX_RESPONSE_BYTES, `the reconciler's answer for channel ${channel}`);
       } catch (e) {
         throw new SourceUnavailableError(
           `Cannot fetch channel ${channel} from ${baseUrl} (${(e as Error).message}); check that the reconciler runs and the URL in source is right.`,
@@ -64,16 +63,4 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
       return { kind: 'head', head: { bytes: new Uint8Array(Buffer.from(doc, 'utf8')), commit: body.commit } };
     },
   };
-}
-
-async function readCapped(res: Response, cap: number): Promise<string> {
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.byteLength;
-    if (total > cap) throw new Error(`response is over ${cap} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,3 +1,4 @@
+import { readBodyCapped } from '../../core/bounded-body.js';
 import { decodeFilter, type FilterSnapshot } from '../bloom/wire.js';
 
 /** What this irisd knows of one peer's filter. */
@@ -16,6 +17,9 @@ export function initialPeerState(url: string): PeerFilterState {
 }
 
 export type FetchFn = typeof fetch;
+
+/** A filter of 10 million paths at 1 % false positives is about 16 MiB as served; a peer's is read no further than this. */
+export const MAX_FILTER_BYTES = 32 * 1024 * 1024;
 
 /**
  * Fetch a peer's filter, sending the ETag it last gave so an unchanged
@@ -37,7 +41,7 @@ export async function refreshPeerFilter(prev: PeerFilterState, timeoutMs: number
       await res.body?.cancel();
       return { ...prev, reachable: false, lastError: `HTTP ${res.status}` };
     }
-    const decoded = decodeFilter(await res.text());
+    const decoded = decodeFilter(await readBodyCapped(res, MAX_FILTER_BYTES, `${prev.url}'s filter`));
     if (!decoded.ok) return { ...prev, reachable: false, lastError: decoded.error };
     const etag = res.headers.get('etag') ?? undefined;
     return { url: prev.url, filter: decoded.value, reachable: true, lastOkAt: now, ...(etag ? { etag } : {}) };

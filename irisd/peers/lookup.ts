@@ -1,6 +1,11 @@
+import { readBodyCapped } from '../../core/bounded-body.js';
+import { OversizeError } from '../../core/errors/index.js';
 import type { PublicKey } from '../../core/keys.js';
 import { matchesHash, parseNarInfo, verifiedSigners, type NarInfo } from '../narinfo.js';
 import type { FetchFn } from './filters.js';
+
+/** A narinfo is a few hundred bytes; a peer's answer is read no further than this. */
+export const MAX_NARINFO_BYTES = 64 * 1024;
 
 /** Header that marks a request from another irisd: answer from the local store only, never ask further peers. */
 export const HOP_HEADER = 'x-iris-hop';
@@ -30,11 +35,11 @@ export async function askPeer(peer: string, hash: string, trusted: readonly Publ
       await res.body?.cancel();
       return { kind: 'unreachable', peer, reason: `HTTP ${res.status}` };
     }
-    text = await res.text();
+    text = await readBodyCapped(res, MAX_NARINFO_BYTES, `${peer}'s narinfo for ${hash}`);
   } catch (e) {
+    if (e instanceof OversizeError) return { kind: 'bad', peer, reason: 'narinfo larger than 64 KiB' };
     return { kind: 'unreachable', peer, reason: (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message };
   }
-  if (text.length > 64 * 1024) return { kind: 'bad', peer, reason: 'narinfo larger than 64 KiB' };
   const parsed = parseNarInfo(text);
   if (!parsed.ok) return { kind: 'bad', peer, reason: `malformed narinfo: ${parsed.error}` };
   const n = parsed.value;

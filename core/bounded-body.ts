@@ -1,0 +1,36 @@
+import { OversizeError } from './errors/index.js';
+
+/**
+ * Read an HTTP response body as text, at most `cap` bytes: the declared
+ * Content-Length is checked first, then the bytes as they stream, and the
+ * stream is cancelled the moment the cap is passed — so an endless or huge
+ * answer costs at most `cap` bytes of memory (DESIGN.md §15).
+ */
+export async function readBodyCapped(res: Response, cap: number, what: string): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const over = (bytes: number, how: 'declared' | 'so far'): OversizeError =>
+    new OversizeError(`${what} is over ${cap} bytes (${bytes} ${how}); the sender is broken or hostile.`, {
+      what,
+      bytes,
+      limit: cap,
+    });
+  if (Number.isFinite(declared) && declared > cap) {
+    await res.body?.cancel().catch(() => {});
+    throw over(declared, 'declared');
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => {});
+      throw over(total, 'so far');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
