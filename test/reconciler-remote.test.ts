@@ -174,6 +174,8 @@ describe('reconciler with a remote smart-HTTP source', () => {
     await execa('git', ['clone', '-q', `${rec.url}/git/channels.git`, clone]);
     const log = await execa('git', ['-C', clone, 'log', '--format=%s', '-1']);
     expect(String(log.stdout)).toBe('tampered'); // the branch head accepted as a whole (its dev file is refused on its own)
+    const refs = String((await execa('git', ['ls-remote', `${rec.url}/git/channels.git`])).stdout).split('\n').map((l) => l.split('\t')[1]);
+    expect(refs).toEqual(['HEAD', 'refs/heads/main']); // never refs/remotes/origin/main, the fetched head before it is accepted
     const push = await execa('git', ['-C', clone, 'push', 'origin', 'HEAD:main'], { reject: false });
     expect(push.exitCode).not.toBe(0);
     const hist = await getJson(`${rec.url}/v1/channels/dev/history?limit=10`);

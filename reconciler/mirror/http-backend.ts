@@ -18,7 +18,25 @@ export interface BackendRequest {
   readonly body?: Readable;
 }
 
-export function runHttpBackend(git: string, projectRoot: string, req: BackendRequest, res: ServerResponse, opts: { allowPush?: boolean } = {}): Promise<void> {
+/** The GIT_CONFIG_* variables that set `pairs` for one git run (several values of one key are allowed, in order). */
+export function gitConfigEnv(pairs: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([k, v], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = v;
+  });
+  return env;
+}
+
+export function runHttpBackend(
+  git: string,
+  projectRoot: string,
+  req: BackendRequest,
+  res: ServerResponse,
+  opts: { allowPush?: boolean; onlyRefs?: readonly string[] } = {},
+): Promise<void> {
+  // `onlyRefs`: advertise these refs (and HEAD) and hide every other one from fetches.
+  const hide: Array<[string, string]> = opts.onlyRefs ? [['uploadpack.hideRefs', 'refs/'], ...opts.onlyRefs.map((r): [string, string] => ['uploadpack.hideRefs', `!${r}`])] : [];
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -26,13 +44,12 @@ export function runHttpBackend(git: string, projectRoot: string, req: BackendReq
       GIT_HTTP_EXPORT_ALL: '1',
       GIT_CONFIG_NOSYSTEM: '1',
       HOME: projectRoot,
-      GIT_CONFIG_COUNT: '3',
-      GIT_CONFIG_KEY_0: 'http.receivepack',
-      GIT_CONFIG_VALUE_0: opts.allowPush ? 'true' : 'false',
-      GIT_CONFIG_KEY_1: 'http.uploadpack',
-      GIT_CONFIG_VALUE_1: 'true',
-      GIT_CONFIG_KEY_2: 'http.getanyfile',
-      GIT_CONFIG_VALUE_2: 'false',
+      ...gitConfigEnv([
+        ['http.receivepack', opts.allowPush ? 'true' : 'false'],
+        ['http.uploadpack', 'true'],
+        ['http.getanyfile', 'false'],
+        ...hide,
+      ]),
       REQUEST_METHOD: req.method,
       PATH_INFO: req.pathInfo,
       QUERY_STRING: req.query,

@@ -32,6 +32,8 @@ export function registerGitRoutes(scope: FastifyInstance, ctx: ServerContext): v
         body: req.method === 'POST' ? (req.body as NodeJS.ReadableStream as import('node:stream').Readable) : undefined,
       },
       reply.raw,
+      // Only the accepted branch: refs/remotes/origin/* holds fetched heads not yet (or never) accepted.
+      { onlyRefs: [`refs/heads/${ctx.branch}`] },
     );
   };
   scope.get(`${prefix}/*`, handler);
