@@ -64,6 +64,7 @@ describe('readHostsBody', () => {
     expect(readHostsBody([row('web01')])).toHaveProperty('problems');
     expect(readHostsBody({ nope: 1 })).toHaveProperty('problems');
     expect(readHostsBody({ hosts: [row('web01', { current: 'a\u001b[2Jb' })] })).toHaveProperty('problems');
+    expect(readHostsBody({ hosts: [{ ...row('web01'), ['\u001b[2J' + 'x'.repeat(500)]: 1 }] })).toEqual({ problems: [`hosts.0.?[2J${'x'.repeat(200 - 'hosts.0.?[2J'.length)}`] });
   });
 });
 

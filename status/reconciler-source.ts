@@ -32,7 +32,8 @@ export async function readReconcilerHosts(url: string, timeoutSeconds: number): 
   }
   const read = readHostsBody(body);
   if ('problems' in read) {
-    throw new FleetStoreUnavailableError(`the reconciler at ${JSON.stringify(url)} sent /v1/hosts in a shape Ogygia does not know; upgrade ogygia or the reconciler so they match.`, {
+    const shown = read.problems.slice(0, 3).join('; ') + (read.problems.length > 3 ? `; and ${read.problems.length - 3} more` : '');
+    throw new FleetStoreUnavailableError(`the reconciler at ${JSON.stringify(url)} sent /v1/hosts in a shape Ogygia does not know (${shown}); upgrade ogygia or the reconciler so they match.`, {
       ...data,
       problems: read.problems.slice(0, 10),
     });
