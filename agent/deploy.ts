@@ -2,7 +2,7 @@ import { OgygiaError, RollbackError, StateWriteError } from '../core/errors/inde
 import type { Logger } from '../core/log.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
-import type { ReportState } from './report/schema.js';
+import type { ReportState } from '../core/wire/report.js';
 import type { AgentState, Deployment, StateStore, StepError } from './state.js';
 
 /**

@@ -6,7 +6,7 @@ import { applyDeployment, rollback, type DeployContext } from './deploy.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
 import { planRecovery, planRelease } from './plan.js';
-import type { AgentReport, ReportState } from './report/schema.js';
+import type { Report as AgentReport, ReportState } from '../core/wire/report.js';
 import type { Source } from './sources/types.js';
 import { replayFloor, targetOf, type AgentState, type ReplayFloor, type StateStore, type StepError } from './state.js';
 import { verifyHead } from './verify.js';

@@ -1,28 +1,12 @@
 import type { ServedState } from './heads.js';
-import { deriveHostState, type HostState } from './reports/derive.js';
-import type { StoredReport } from './reports/schema.js';
+import { deriveHostState } from './reports/derive.js';
+import type { StoredReport } from './reports/store.js';
+import { HOST_STATES, type HostRow, type HostState } from '../core/wire/host-row.js';
 
-/** One row of GET /v1/hosts and the dashboard. */
-export interface HostView {
-  readonly host: string;
-  readonly channel: string;
-  readonly state: HostState;
-  readonly agentState: string;
-  readonly desired: { readonly revision: number; readonly digest: string; readonly commit: string } | null;
-  readonly applied: { readonly revision: number | null; readonly digest: string | null; readonly commit: string | null };
-  readonly current: string | null;
-  readonly booted: string | null;
-  readonly nextboot: string | null;
-  readonly error: { readonly code: string; readonly message: string; readonly outputTail?: string } | null;
-  readonly agentVersion: string;
-  readonly reportedAt: string;
-  readonly lastSeen: string;
-}
-
-/** Pure: reports + served heads + time → the fleet view, sorted by host. */
-export function hostsView(reports: readonly StoredReport[], state: ServedState, now: Date, staleAfterMs: number): HostView[] {
+/** Pure: reports + served heads + time → the fleet view (rows of GET /v1/hosts, core/wire/host-row.ts), sorted by host. */
+export function hostsView(reports: readonly StoredReport[], state: ServedState, now: Date, staleAfterMs: number): HostRow[] {
   return reports
-    .map(({ report: r, receivedAt }) => {
+    .map(({ report: r, receivedAt }): HostRow => {
       const h = Object.hasOwn(state.heads, r.channel) ? state.heads[r.channel] : undefined;
       const desired = h ? { revision: h.revision, digest: h.digest, commit: h.commit } : null;
       return {
@@ -32,9 +16,9 @@ export function hostsView(reports: readonly StoredReport[], state: ServedState, 
         agentState: r.state,
         desired,
         applied: { revision: r.revision, digest: r.digest, commit: r.commit },
-        current: r.current ?? null,
-        booted: r.booted ?? null,
-        nextboot: r.nextboot ?? null,
+        current: r.current,
+        booted: r.booted,
+        nextboot: r.nextboot,
         error: r.error ?? null,
         agentVersion: r.agentVersion,
         reportedAt: r.reportedAt,
@@ -44,8 +28,8 @@ export function hostsView(reports: readonly StoredReport[], state: ServedState, 
     .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
 }
 
-export function countByState(rows: readonly HostView[]): Record<HostState, number> {
-  const counts: Record<HostState, number> = { 'in-sync': 0, pending: 0, applying: 0, failed: 0, 'rolled-back': 0, stale: 0 };
+export function countByState(rows: readonly HostRow[]): Record<HostState, number> {
+  const counts = Object.fromEntries(HOST_STATES.map((s) => [s, 0])) as Record<HostState, number>;
   for (const r of rows) counts[r.state]++;
   return counts;
 }

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ServedState } from './heads.js';
-import type { HostState } from './reports/derive.js';
+import type { HostState } from '../core/wire/host-row.js';
 
 /** Prometheus metrics of one reconciler (its own registry, so tests can run several in one process). */
 export interface ReconcilerMetrics {

@@ -1,38 +1,70 @@
 import { describe, expect, it } from 'vitest';
-import { entriesFromReconcilerHosts } from './reconciler-hosts.js';
-import { agentDetail, formatLastSeen } from './agent-detail.js';
+import type { FleetDetail } from '../core/wire/fleet-detail.js';
+import type { HostRow } from '../core/wire/host-row.js';
+import { readHostsBody } from './reconciler-hosts.js';
+import { agentDetail, formatLastSeen, fromFleetDetail, fromHostRow } from './agent-detail.js';
 import { chooseFleetSource } from './fleet-source.js';
 import { statusConfigSchema } from './config.js';
 import { validateConfig } from '../core/config-file.js';
 
+const D = 'sha256:' + 'd'.repeat(64);
+const C = 'c'.repeat(40);
+
+const row = (host: string, over: Partial<HostRow> = {}): HostRow => ({
+  host,
+  channel: 'prod',
+  state: 'pending',
+  agentState: 'applied',
+  desired: { revision: 42, digest: D, commit: C },
+  applied: { revision: 41, digest: D, commit: C },
+  current: 'aaa',
+  booted: 'bbb',
+  nextboot: 'ccc',
+  error: null,
+  agentVersion: '0.1.0',
+  reportedAt: '2026-01-01T00:00:00.000Z',
+  lastSeen: '2026-01-01T00:00:01.234Z',
+  ...over,
+});
+
 describe('agentDetail', () => {
-  it('reads the wide columns and their aliases', () => {
-    expect(agentDetail({ channel: 'prod', appliedRevision: 7, phase: 'applying', reportedAt: '2026-01-02T03:04:05.678Z', extra: 1 })).toEqual({
+  it('reads the wide columns of an agent detail: its channel, applied revision, own state and report time', () => {
+    const detail: FleetDetail = { channel: 'prod', state: 'applying', revision: 7, digest: D, commit: C, agentVersion: '0.1.0', reportedAt: '2026-01-02T03:04:05.678Z' };
+    expect(agentDetail(fromFleetDetail(detail))).toEqual({
       channel: 'prod',
       revision: '7',
       state: 'applying',
       lastSeen: '2026-01-02T03:04:05Z',
     });
+    expect(agentDetail(fromFleetDetail({ ...detail, revision: null, digest: null, commit: null }))).toEqual({ channel: 'prod', state: 'applying', lastSeen: '2026-01-02T03:04:05Z' });
     expect(agentDetail(undefined)).toEqual({});
-    expect(agentDetail({ channel: '', state: null })).toEqual({});
+    expect(agentDetail({ channel: '', revision: null })).toEqual({});
     expect(formatLastSeen('5 minutes ago')).toBe('5 minutes ago');
+  });
+  it('reads the wide columns of a reconciler row: the applied revision, the derived state, when it was last seen', () => {
+    expect(agentDetail(fromHostRow(row('web02')))).toEqual({ channel: 'prod', revision: '41', state: 'pending', lastSeen: '2026-01-01T00:00:01Z' });
   });
 });
 
-describe('entriesFromReconcilerHosts', () => {
-  it('accepts an array or { hosts }, with revisions at the top or under report', () => {
-    const rows = [
-      { host: 'web02', channel: 'prod', desiredRevision: 42, appliedRevision: 41, state: 'pending', lastSeen: '2026-01-01T00:00:00Z', current: 'aaa', booted: 'bbb', nextboot: 'ccc' },
-      { host: 'web01', report: { current: 'x', booted: 'y', nextboot: 'z' } },
-      { nohost: true },
-    ];
-    const expected = [
-      { host: 'web01', current: 'x', booted: 'y', nextboot: 'z' },
-      { host: 'web02', current: 'aaa', booted: 'bbb', nextboot: 'ccc', agent: { channel: 'prod', revision: 41, desiredRevision: 42, state: 'pending', lastSeen: '2026-01-01T00:00:00Z' } },
-    ];
-    expect(entriesFromReconcilerHosts(rows)).toEqual(expected);
-    expect(entriesFromReconcilerHosts({ hosts: rows })).toEqual(expected);
-    expect(entriesFromReconcilerHosts({ nope: 1 })).toBeUndefined();
+describe('readHostsBody', () => {
+  it('reads the rows of GET /v1/hosts through the host row schema', () => {
+    const rows = [row('web02'), row('web01', { state: 'in-sync', applied: { revision: 42, digest: D, commit: C } })];
+    expect(readHostsBody({ hosts: rows })).toEqual({
+      fleet: [
+        { host: 'web02', current: 'aaa', booted: 'bbb', nextboot: 'ccc', detail: { channel: 'prod', revision: 41, state: 'pending', lastSeen: '2026-01-01T00:00:01.234Z' } },
+        { host: 'web01', current: 'aaa', booted: 'bbb', nextboot: 'ccc', detail: { channel: 'prod', revision: 42, state: 'in-sync', lastSeen: '2026-01-01T00:00:01.234Z' } },
+      ],
+    });
+    expect(readHostsBody({ hosts: [] })).toEqual({ fleet: [] });
+  });
+  it('guesses nothing: another shape is a list of problems', () => {
+    const invented = { host: 'web02', channel: 'prod', desiredRevision: 42, appliedRevision: 41, state: 'pending', lastSeen: '2026-01-01T00:00:00Z', current: 'aaa' };
+    const r = readHostsBody({ hosts: [invented] });
+    expect('problems' in r && r.problems).toEqual(expect.arrayContaining(['hosts.0.desiredRevision: unknown field', 'hosts.0.appliedRevision: unknown field']));
+    expect(readHostsBody([row('web01')])).toHaveProperty('problems');
+    expect(readHostsBody({ nope: 1 })).toHaveProperty('problems');
+    expect(readHostsBody({ hosts: [row('web01', { current: 'a\u001b[2Jb' })] })).toHaveProperty('problems');
+    expect(readHostsBody({ hosts: [{ ...row('web01'), ['\u001b[2J' + 'x'.repeat(500)]: 1 }] })).toEqual({ problems: [`hosts.0.?[2J${'x'.repeat(200 - 'hosts.0.?[2J'.length)}`] });
   });
 });
 

@@ -1,14 +1,14 @@
 import { isOgygiaError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
 import { readReconcilerHosts } from './reconciler-source.js';
-import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from '../core/fleet/types.js';
+import type { FleetStore, FleetStoreConfig, HostRevisions } from '../core/fleet/types.js';
 import { detectHostname } from '../core/hostname.js';
 import { readLocalRevisions } from '../core/local-revisions.js';
 import { systemRoot } from '../core/paths.js';
 import { type StatusConfig, loadStatusConfig, statusConfigPath } from './config.js';
 import { chooseFleetSource } from './fleet-source.js';
 import { CONFIG_NOT_FOUND, fleetHeading, fleetReadFailed, noStoreConfigured } from './messages.js';
-import { type StatusRow, buildRows } from './rows.js';
+import { type FleetHost, type StatusRow, buildRows, fleetFromStore } from './rows.js';
 
 /** Everything `ogygia status` shows, before it is printed as a table or JSON. */
 export interface StatusReport {
@@ -32,7 +32,7 @@ export interface StatusDeps {
   detectHostname(env: NodeJS.ProcessEnv): Promise<string>;
   readLocalRevisions(root: string): Promise<HostRevisions>;
   openStore(kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetStore>;
-  readReconciler(url: string, timeoutSeconds: number): Promise<FleetEntry[]>;
+  readReconciler(url: string, timeoutSeconds: number): Promise<FleetHost[]>;
 }
 
 export const defaultStatusDeps: StatusDeps = {
@@ -44,10 +44,10 @@ export const defaultStatusDeps: StatusDeps = {
   readReconciler: readReconcilerHosts,
 };
 
-async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetEntry[]> {
+async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetHost[]> {
   const store = await deps.openStore(kind, config);
   try {
-    return await store.list();
+    return fleetFromStore(await store.list());
   } finally {
     await store.close();
   }

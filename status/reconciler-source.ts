@@ -1,14 +1,15 @@
 import { FleetStoreUnavailableError } from '../core/errors/index.js';
-import { entriesFromReconcilerHosts } from './reconciler-hosts.js';
-import type { FleetEntry } from '../core/fleet/types.js';
+import { readHostsBody } from './reconciler-hosts.js';
+import type { FleetHost } from './rows.js';
 
 /**
  * Read the fleet from a reconciler's `GET <url>/v1/hosts`, bounded by
- * `timeoutSeconds` (connect and body). Any failure is a
+ * `timeoutSeconds` (connect and body), through the host row schema
+ * (core/wire/host-row.ts). Any failure, a body off that schema included, is a
  * FleetStoreUnavailableError whose message `ogygia status` prints before
  * falling back to local data.
  */
-export async function readReconcilerHosts(url: string, timeoutSeconds: number): Promise<FleetEntry[]> {
+export async function readReconcilerHosts(url: string, timeoutSeconds: number): Promise<FleetHost[]> {
   const endpoint = `${url.replace(/\/+$/, '')}/v1/hosts`;
   const data = { kind: 'reconciler', url, timeoutSeconds };
   let res: Response;
@@ -29,9 +30,13 @@ export async function readReconcilerHosts(url: string, timeoutSeconds: number): 
       status: res.status,
     });
   }
-  const entries = entriesFromReconcilerHosts(body);
-  if (!entries) {
-    throw new FleetStoreUnavailableError(`the reconciler at ${JSON.stringify(url)} sent /v1/hosts in a shape Ogygia does not know; upgrade ogygia or the reconciler so they match.`, data);
+  const read = readHostsBody(body);
+  if ('problems' in read) {
+    const shown = read.problems.slice(0, 3).join('; ') + (read.problems.length > 3 ? `; and ${read.problems.length - 3} more` : '');
+    throw new FleetStoreUnavailableError(`the reconciler at ${JSON.stringify(url)} sent /v1/hosts in a shape Ogygia does not know (${shown}); upgrade ogygia or the reconciler so they match.`, {
+      ...data,
+      problems: read.problems.slice(0, 10),
+    });
   }
-  return entries;
+  return read.fleet;
 }

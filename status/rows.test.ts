@@ -43,7 +43,7 @@ describe('buildRows', () => {
     const rows = buildRows({
       localHost: 'web01',
       localRevisions: r('new000000000aaaa', 'unknown', 'new000000000'),
-      fleet: [{ host: 'web01', current: 'old', booted: 'old', nextboot: 'old', agent: { channel: 'prod', state: 'pending' } }],
+      fleet: [{ host: 'web01', current: 'old', booted: 'old', nextboot: 'old', detail: { channel: 'prod', state: 'pending' } }],
     });
     expect(rows).toEqual([
       { host: 'web01', name: 'web01', label: '* web01 (local)', local: true, current: 'new000000000', booted: 'unknown', nextboot: 'new000000000', channel: 'prod', state: 'pending' },

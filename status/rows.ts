@@ -1,6 +1,6 @@
 import type { FleetEntry, HostRevisions } from '../core/fleet/types.js';
 import { shortRevision } from '../core/local-revisions.js';
-import { type AgentDetail, agentDetail } from './agent-detail.js';
+import { type AgentDetail, type HostDetail, agentDetail, fromFleetDetail } from './agent-detail.js';
 import { trimDomain } from './domain.js';
 import { sameHost } from './same-host.js';
 
@@ -18,11 +18,26 @@ export interface StatusRow extends AgentDetail {
   readonly nextboot: string;
 }
 
+/** One host as a fleet source (store or reconciler) gives it; a missing revision is undefined (shown as `unknown`). */
+export interface FleetHost {
+  readonly host: string;
+  readonly current?: string;
+  readonly booted?: string;
+  readonly nextboot?: string;
+  /** The `--wide` columns, when the source knows them. */
+  readonly detail?: HostDetail;
+}
+
+/** Pure: the fleet from etcd or ZooKeeper entries; the wide columns come from the agent's `<host>/agent` detail. */
+export function fleetFromStore(entries: readonly FleetEntry[]): FleetHost[] {
+  return entries.map(({ agent, ...revisions }) => (agent ? { ...revisions, detail: fromFleetDetail(agent) } : revisions));
+}
+
 export interface RowsInput {
   readonly localHost: string;
   readonly localRevisions: HostRevisions;
   /** undefined: local-only mode (no marker); an array (maybe empty): fleet mode. */
-  readonly fleet?: readonly FleetEntry[];
+  readonly fleet?: readonly FleetHost[];
   readonly domain?: string;
 }
 
@@ -44,7 +59,7 @@ export function buildRows(input: RowsInput): StatusRow[] {
     current: shortRevision(input.localRevisions.current),
     booted: shortRevision(input.localRevisions.booted),
     nextboot: shortRevision(input.localRevisions.nextboot),
-    ...agentDetail(mine?.agent),
+    ...agentDetail(mine?.detail),
   };
   const others: StatusRow[] = fleet
     .filter((e) => !sameHost(e.host, input.localHost))
@@ -56,7 +71,7 @@ export function buildRows(input: RowsInput): StatusRow[] {
       current: shortRevision(e.current),
       booted: shortRevision(e.booted),
       nextboot: shortRevision(e.nextboot),
-      ...agentDetail(e.agent),
+      ...agentDetail(e.detail),
     }))
     .sort((a, b) => compare(a.label.toLowerCase(), b.label.toLowerCase()) || compare(a.host, b.host));
   return [local, ...others];

@@ -44,7 +44,7 @@ describe('renderTable', () => {
     const rows = buildRows({
       localHost: 'web01',
       localRevisions: r('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'a1b2c3d4e5f6'),
-      fleet: [{ host: 'web02', current: 'b', agent: { channel: 'prod', revision: 42, state: 'in-sync', lastSeen: '2026-11-21T10:00:00.123Z' } }],
+      fleet: [{ host: 'web02', current: 'b', detail: { channel: 'prod', revision: 42, state: 'in-sync', lastSeen: '2026-11-21T10:00:00.123Z' } }],
     });
     expect(renderTable(rows, { wide: true })).toEqual([
       'Host             ⚡ current    🥾 booted     🔜 next boot  Channel  Revision  State    Last seen',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBinaryCache } from '../testkit/binary-cache-http.js';
 import { formatPublicKey } from '../core/keys.js';
 import { createLogger } from '../core/log.js';
-import type { HostView } from '../reconciler/hosts-view.js';
+import type { HostRow } from '../core/wire/host-row.js';
 import { reconcilerConfigSchema, toReconcilerConfig } from '../reconciler/config.js';
 import { startReconciler, type RunningReconciler } from '../reconciler/main.js';
 import { startGitHttpServer } from '../testkit/git-http.js';
@@ -83,9 +83,9 @@ describe('reconciler source (the real reconciler, HTTP API)', () => {
     );
     return startReconciler(cfg, { log: createLogger('reconciler', () => {}) });
   }
-  async function hostView(url: string, host: string): Promise<HostView | undefined> {
+  async function hostView(url: string, host: string): Promise<HostRow | undefined> {
     const r = await fetch(`${url}/v1/hosts`);
-    const body = (await r.json()) as { hosts: HostView[] };
+    const body = (await r.json()) as { hosts: HostRow[] };
     return body.hosts.find((h) => h.host === host);
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
-import type { HostView } from '../reconciler/hosts-view.js';
+import type { HostRow } from '../core/wire/host-row.js';
 import { makeHost, makeWorld, publishClosures, type Host, type World } from '../testkit/agent-world.js';
 import { serveBinaryCache, type HttpBinaryCache } from '../testkit/binary-cache-http.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
@@ -38,7 +38,7 @@ describe('faults', () => {
     reconciler = startProcess(process.execPath, [BIN, 'reconciler', '--config', recConfig], { log: join(world.dir, 'reconciler.log') });
     await waitForPort(recPort);
   };
-  const view = async (): Promise<HostView[]> => ((await (await fetch(`http://127.0.0.1:${recPort}/v1/hosts`)).json()) as { hosts: HostView[] }).hosts;
+  const view = async (): Promise<HostRow[]> => ((await (await fetch(`http://127.0.0.1:${recPort}/v1/hosts`)).json()) as { hosts: HostRow[] }).hosts;
   const fleetAt = (rev: number, state = 'in-sync') =>
     until(`both hosts ${state} at revision ${rev}`, async () => {
       const v = await view();

@@ -4,11 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEtcdStore } from '../core/fleet/etcd-store.js';
 import type { FleetStore } from '../core/fleet/types.js';
 import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
+import type { FleetDetail } from '../core/wire/fleet-detail.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { freePort } from '../testkit/ports.js';
 import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
 
 const revs = (c: string, b: string, n: string) => ({ current: c, booted: b, nextboot: n });
+// What an agent writes to <host>/agent (core/wire/fleet-detail.ts).
+const detail = (over: Partial<FleetDetail> = {}): FleetDetail => ({
+  channel: 'prod',
+  state: 'applied',
+  revision: 42,
+  digest: 'sha256:' + 'a'.repeat(64),
+  commit: 'c'.repeat(40),
+  agentVersion: '0.1.0',
+  reportedAt: '2026-11-21T10:00:00.000Z',
+  ...over,
+});
 
 async function expectUnavailableWithin(open: () => FleetStore, op: (s: FleetStore) => Promise<unknown>, seconds: number) {
   const store = open();
@@ -38,18 +50,19 @@ describe('etcd fleet store (real etcd)', () => {
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: '/t1/versions/', timeoutSeconds: 5 });
     try {
       await store.publish('web02.dc1', revs('b2c3d4e5f6a1', 'b2c3d4e5f6a1', 'unknown'));
-      await store.publish('web01.dc1', revs('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'g7h8i9j0k1l2'), { channel: 'prod', revision: 42, state: 'in-sync' });
+      await store.publish('web01.dc1', revs('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'g7h8i9j0k1l2'), detail());
       expect(await raw.get('/t1/versions/web01.dc1/current').string()).toBe('a1b2c3d4e5f6');
       expect(await raw.get('/t1/versions/web01.dc1/nextboot').string()).toBe('g7h8i9j0k1l2');
-      expect(JSON.parse((await raw.get('/t1/versions/web01.dc1/agent').string())!)).toEqual({ channel: 'prod', revision: 42, state: 'in-sync' });
+      expect(JSON.parse((await raw.get('/t1/versions/web01.dc1/agent').string())!)).toEqual(detail());
       expect(await raw.get('/t1/versions/web02.dc1/agent').string()).toBeNull();
       // A host with missing keys, written by someone else, and a stray key.
       await raw.put('/t1/versions/db01.dc2/current').value('c3d4e5f6a1b2');
       await raw.put('/t1/versions/db01.dc2/agent').value('not json');
+      await raw.put('/t1/versions/web02.dc1/agent').value(JSON.stringify({ channel: 'prod', revision: 42, state: 'in-sync' })); // not an agent detail
       await raw.put('/t1/versionsX/other/current').value('nope');
       expect(await store.list()).toEqual([
         { host: 'db01.dc2', current: 'c3d4e5f6a1b2' },
-        { host: 'web01.dc1', current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'g7h8i9j0k1l2', agent: { channel: 'prod', revision: 42, state: 'in-sync' } },
+        { host: 'web01.dc1', current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'g7h8i9j0k1l2', agent: detail() },
         { host: 'web02.dc1', current: 'b2c3d4e5f6a1', booted: 'b2c3d4e5f6a1', nextboot: 'unknown' },
       ]);
       // Publishing again overwrites.
@@ -118,12 +131,12 @@ describe('ZooKeeper fleet store (real ZooKeeper)', () => {
     try {
       expect(await store.list()).toEqual([]);
       await store.publish('web02', revs('b2c3d4e5f6a1', 'b2c3d4e5f6a1', 'unknown'));
-      await store.publish('web01', revs('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'g7h8i9j0k1l2'), { channel: 'prod', state: 'in-sync' });
-      await store.publish('web01', revs('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'g7h8i9j0k1l3'), { channel: 'prod', state: 'pending' });
+      await store.publish('web01', revs('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'g7h8i9j0k1l2'), detail({ state: 'applying' }));
+      await store.publish('web01', revs('a1b2c3d4e5f6', 'a1b2c3d4e5f6', 'g7h8i9j0k1l3'), detail({ state: 'applied' }));
       expect(await rawGet('/nixos/versions/web01/nextboot')).toBe('g7h8i9j0k1l3');
-      expect(JSON.parse((await rawGet('/nixos/versions/web01/agent'))!)).toEqual({ channel: 'prod', state: 'pending' });
+      expect(JSON.parse((await rawGet('/nixos/versions/web01/agent'))!)).toEqual(detail({ state: 'applied' }));
       expect(await store.list()).toEqual([
-        { host: 'web01', current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'g7h8i9j0k1l3', agent: { channel: 'prod', state: 'pending' } },
+        { host: 'web01', current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'g7h8i9j0k1l3', agent: detail({ state: 'applied' }) },
         { host: 'web02', current: 'b2c3d4e5f6a1', booted: 'b2c3d4e5f6a1', nextboot: 'unknown' },
       ]);
     } finally {

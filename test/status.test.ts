@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,15 +6,21 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEtcdStore } from '../core/fleet/etcd-store.js';
 import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
+import type { HostsResponse } from '../core/wire/host-row.js';
+import type { Report } from '../core/wire/report.js';
+import type { RunningReconciler } from '../reconciler/main.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
 import { freePort } from '../testkit/ports.js';
+import { requireProgram } from '../testkit/processes.js';
+import { createChannelsRepo, getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { makeStatusRoot } from '../testkit/status-root.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
 
 // Golden output of the real built CLI (`./bin/ogygia status`) against a
-// temporary OGYGIA_ROOT, with real etcd, real ZooKeeper and a real HTTP
-// reconciler stand-in on 127.0.0.1.
+// temporary OGYGIA_ROOT, with real etcd, real ZooKeeper and a real
+// reconciler (its HTTP server, report store and git mirror) on 127.0.0.1.
 
 const REPO = join(import.meta.dirname, '..');
 const A = 'a1b2c3d4e5f6a7b8c9d0';
@@ -113,11 +118,15 @@ describe('ogygia status with etcd', () => {
     file = await config('etcd.toml', `[ogygia]\ndomain = "example.com"\n\n[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\ntimeout_seconds = 5\n`);
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: '/nixos/versions', timeoutSeconds: 5 });
     await store.publish('web02.dc1.example.com', { current: 'b2c3d4e5f6a1b2', booted: 'b2c3d4e5f6a1', nextboot: 'unknown' });
+    // The detail an agent writes to <host>/agent (core/wire/fleet-detail.ts).
     await store.publish('db01.dc2.example.com', { current: 'c3d4e5f6a1b2', booted: 'c3d4e5f6a1b2', nextboot: 'c3d4e5f6a1b2' }, {
       channel: 'prod',
+      state: 'applied',
       revision: 42,
-      state: 'in-sync',
-      lastSeen: '2026-11-21T10:00:00.000Z',
+      digest: 'sha256:' + 'a'.repeat(64),
+      commit: 'c'.repeat(40),
+      agentVersion: '0.1.0',
+      reportedAt: '2026-11-21T10:00:00.000Z',
     });
     // What the store holds for this host is older than its filesystem: the local row wins.
     await store.publish('web01.dc1.example.com', { current: '000000000000', booted: '000000000000', nextboot: '000000000000' });
@@ -204,7 +213,7 @@ describe('ogygia status with etcd', () => {
       dashes(61 + 2 + 7 + 2 + 8 + 2 + 7 + 2 + 20),
       '* web01.dc1 (local)  a1b2c3d4e5f6  a1b2c3d4e5f6  g7h8i9j0k1l2  -        -         -        -',
       'app03.dc2            d4e5f6a1b2c3  unknown       unknown       -        -         -        -',
-      'db01.dc2             c3d4e5f6a1b2  c3d4e5f6a1b2  c3d4e5f6a1b2  prod     42        in-sync  2026-11-21T10:00:00Z',
+      'db01.dc2             c3d4e5f6a1b2  c3d4e5f6a1b2  c3d4e5f6a1b2  prod     42        applied  2026-11-21T10:00:00Z',
       'web02.dc1            b2c3d4e5f6a1  b2c3d4e5f6a1  unknown       -        -         -        -',
     ]);
   });
@@ -229,7 +238,7 @@ describe('ogygia status with etcd', () => {
           nextboot: 'c3d4e5f6a1b2',
           channel: 'prod',
           revision: '42',
-          state: 'in-sync',
+          state: 'applied',
           lastSeen: '2026-11-21T10:00:00Z',
         },
         { host: 'web02.dc1.example.com', name: 'web02.dc1', local: false, current: 'b2c3d4e5f6a1', booted: 'b2c3d4e5f6a1', nextboot: 'unknown' },
@@ -350,39 +359,56 @@ describe('ogygia status with ZooKeeper', () => {
 });
 
 describe('ogygia status with the reconciler', () => {
-  let server: Server;
-  let url: string;
+  // A real reconciler following a real channels repository: prod at revision 3, db at 1.
+  const ops1 = testKey('test-only-ops-1');
+  let rec: RunningReconciler;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      if (req.url !== '/v1/hosts') {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          hosts: [
-            { host: 'web02.example.com', channel: 'prod', desiredRevision: 42, appliedRevision: 41, state: 'pending', lastSeen: '2026-11-21T10:00:05Z', current: 'b2c3d4e5f6a1b2c3', booted: 'b2c3d4e5f6a1', nextboot: 'b2c3d4e5f6a1' },
-            { host: 'web01.example.com', channel: 'prod', desiredRevision: 42, appliedRevision: 40, state: 'failed', lastSeen: '2026-11-21T09:00:00Z', current: '000000000000', booted: '000000000000', nextboot: '000000000000' },
-            { host: 'db01.example.com', channel: 'db', desiredRevision: 7, appliedRevision: 7, state: 'in-sync', lastSeen: '2026-11-21T10:00:00Z', current: 'c3d4e5f6a1b2' },
-          ],
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const addr = server.address();
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await requireProgram('git', 'git');
+    const d = await makeTempDir('ogygia-status-rec-');
+    cleanups.push(d.cleanup);
+    const repo = await createChannelsRepo(d.path);
+    const prod: Array<{ built: Built; commit: string }> = [];
+    let prev: Built | undefined;
+    for (let i = 0; i < 3; i++) {
+      prev = buildRelease(prev, { channel: 'prod', signers: [ops1] });
+      prod.push({ built: prev, commit: await repo.publish('prod', prev.text) });
+    }
+    const db1 = buildRelease(undefined, { channel: 'db', signers: [ops1] });
+    const db1Commit = await repo.publish('db', db1.text);
+    rec = await startTestReconciler({ source: repo.bare, stateDir: join(d.path, 'state') });
+    cleanups.push(() => rec.stop());
+
+    const report = (host: string, r: Omit<Report, 'host' | 'agentVersion' | 'reportedAt'>): Report => ({ host, ...r, agentVersion: '0.1.0', reportedAt: new Date().toISOString() });
+    const applied = (b: { built: Built; commit: string }) => ({ revision: b.built.doc.release.revision, digest: b.built.digest, commit: b.commit });
+    const reports = [
+      // Behind: applied revision 2 while prod serves 3.
+      report('web02.example.com', { channel: 'prod', state: 'applied', ...applied(prod[1]!), current: 'b2c3d4e5f6a1b2c3', booted: 'b2c3d4e5f6a1', nextboot: 'b2c3d4e5f6a1' }),
+      // Revision 3 failed here; revision 1 is what it runs.
+      report('web01.example.com', {
+        channel: 'prod',
+        state: 'failed',
+        ...applied(prod[0]!),
+        current: '000000000000',
+        booted: '000000000000',
+        nextboot: '000000000000',
+        error: { code: 'NixCopyError', message: 'nix copy failed' },
+      }),
+      // No booted or next-boot build revision known: the agent says `unknown`.
+      report('db01.example.com', { channel: 'db', state: 'applied', ...applied({ built: db1, commit: db1Commit }), current: 'c3d4e5f6a1b2', booted: 'unknown', nextboot: 'unknown' }),
+    ];
+    for (const r of reports) {
+      const res = await getJson(`${rec.url}/v1/hosts/${r.host}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r) });
+      expect(res.status).toBe(202);
+    }
   });
 
-  it('shows the fleet from GET /v1/hosts, with the channel view in --wide', async () => {
-    const file = await config('rc.toml', `[ogygia]\ndomain = "example.com"\n[ogygia.reconciler]\nurl = "${url}"\n`);
+  it('shows the fleet from GET /v1/hosts, with the applied revision and derived state in --wide', async () => {
+    const file = await config('rc.toml', `[ogygia]\ndomain = "example.com"\n[ogygia.reconciler]\nurl = "${rec.url}"\n`);
     const env = { OGYGIA_ROOT: rootFull, OGYGIA_CONFIG: file, OGYGIA_HOSTNAME: 'web01.example.com' };
     const r = await cli(['status'], env);
     expect(r.out).toBe(
       [
-        `reconciler fleet state (${url} via ${file}):`,
+        `reconciler fleet state (${rec.url} via ${file}):`,
         'Host             ⚡ current    🥾 booted     🔜 next boot',
         dashes(57),
         '* web01 (local)  a1b2c3d4e5f6  a1b2c3d4e5f6  g7h8i9j0k1l2',
@@ -390,11 +416,20 @@ describe('ogygia status with the reconciler', () => {
         'web02            b2c3d4e5f6a1  b2c3d4e5f6a1  b2c3d4e5f6a1',
       ].join('\n'),
     );
+    // When the reconciler received each report, as it serves it, shown to the second.
+    const rows = ((await getJson(`${rec.url}/v1/hosts`)).body as HostsResponse).hosts;
+    const seen = (host: string) => new Date(rows.find((h) => h.host === host)!.lastSeen).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const w = await cli(['status', '--wide'], env);
     expect(w.out.split('\n').slice(3)).toEqual([
-      '* web01 (local)  a1b2c3d4e5f6  a1b2c3d4e5f6  g7h8i9j0k1l2  prod     40        failed   2026-11-21T09:00:00Z',
-      'db01             c3d4e5f6a1b2  unknown       unknown       db       7         in-sync  2026-11-21T10:00:00Z',
-      'web02            b2c3d4e5f6a1  b2c3d4e5f6a1  b2c3d4e5f6a1  prod     41        pending  2026-11-21T10:00:05Z',
+      `* web01 (local)  a1b2c3d4e5f6  a1b2c3d4e5f6  g7h8i9j0k1l2  prod     1         failed   ${seen('web01.example.com')}`,
+      `db01             c3d4e5f6a1b2  unknown       unknown       db       1         in-sync  ${seen('db01.example.com')}`,
+      `web02            b2c3d4e5f6a1  b2c3d4e5f6a1  b2c3d4e5f6a1  prod     2         pending  ${seen('web02.example.com')}`,
+    ]);
+    const j = await cli(['status', '--json'], env);
+    expect(JSON.parse(j.out).hosts.map((h: Record<string, unknown>) => [h.name, h.channel, h.revision, h.state])).toEqual([
+      ['web01', 'prod', '1', 'failed'],
+      ['db01', 'db', '1', 'in-sync'],
+      ['web02', 'prod', '2', 'pending'],
     ]);
   });
 });

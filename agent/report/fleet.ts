@@ -1,26 +1,23 @@
 import type { FleetStore, HostRevisions } from '../../core/fleet/types.js';
 import type { Logger } from '../../core/log.js';
-import type { AgentReport } from './schema.js';
+import { fleetDetailOf } from '../../core/wire/fleet-detail.js';
+import { reportSchema, type Report } from '../../core/wire/report.js';
+import { toWire } from './http.js';
 
 /**
  * Publishes this host to etcd or ZooKeeper (`<namespace>/<host>/{current,booted,nextboot}`
- * plus `<namespace>/<host>/agent` JSON) through the shared FleetStore. Like
- * the HTTP reporter it never blocks an apply: only the newest snapshot is kept,
- * failures are retried on the next report.
+ * plus `<namespace>/<host>/agent` JSON, core/wire/fleet-detail.ts) through the
+ * shared FleetStore. Like the HTTP reporter it never blocks an apply: only the
+ * newest snapshot is kept, failures are retried on the next report.
  */
 export interface FleetPublisher {
-  submit(report: AgentReport): void;
+  submit(report: Report): void;
   flush(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export function agentDetail(r: AgentReport): Record<string, unknown> {
-  const { current: _c, booted: _b, nextboot: _n, host: _h, ...rest } = r;
-  return rest;
-}
-
 export function createFleetPublisher(store: FleetStore, host: string, log: Logger): FleetPublisher {
-  let pending: AgentReport | undefined;
+  let pending: Report | undefined;
   let running: Promise<void> | undefined;
   let warned = false;
 
@@ -29,7 +26,7 @@ export function createFleetPublisher(store: FleetStore, host: string, log: Logge
       const r = pending;
       const revisions: HostRevisions = { current: r.current, booted: r.booted, nextboot: r.nextboot };
       try {
-        await store.publish(host, revisions, agentDetail(r));
+        await store.publish(host, revisions, fleetDetailOf(r));
         if (pending === r) pending = undefined;
         warned = false;
       } catch (e) {
@@ -42,7 +39,7 @@ export function createFleetPublisher(store: FleetStore, host: string, log: Logge
 
   return {
     submit(report) {
-      pending = report;
+      pending = reportSchema.parse(toWire(report));
       running ??= loop().finally(() => {
         running = undefined;
       });

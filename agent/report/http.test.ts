@@ -2,11 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
-import { createHttpReporter, toWire, WIRE_TEXT_MAX } from './http.js';
-import { reportSchema } from '../../reconciler/reports/schema.js';
-import { agentReportSchema, type AgentReport } from './schema.js';
+import { REPORT_TEXT_MAX, reportSchema, type Report } from '../../core/wire/report.js';
+import { createHttpReporter, toWire } from './http.js';
 
-const report = (state: AgentReport['state'], extra: Partial<AgentReport> = {}): AgentReport => ({
+const report = (state: Report['state'], extra: Partial<Report> = {}): Report => ({
   host: 'web01',
   channel: 'prod',
   state,
@@ -31,29 +30,39 @@ describe('toWire', () => {
     const e = w.error as { code: string; message: string; outputTail?: string };
     expect(e.message).toBe('switch failed');
     expect(e.outputTail?.endsWith('END')).toBe(true);
-    expect(e.outputTail?.length).toBeLessThanOrEqual(WIRE_TEXT_MAX);
+    expect(e.outputTail?.length).toBeLessThanOrEqual(REPORT_TEXT_MAX);
   });
 });
 
-describe('contract with the reconciler (reconciler/reports/schema.ts, docs/api.md)', () => {
+describe('contract with the reconciler (core/wire/report.ts, docs/api.md)', () => {
   it('every report state, with and without an error and output tail, is accepted on the wire', () => {
     for (const state of ['idle', 'applying', 'applied', 'failed', 'rolled-back', 'refused'] as const) {
       for (const extra of [
         {},
         { revision: null, digest: null, commit: null },
         { error: { code: 'HealthCheckError', message: 'm'.repeat(2048), outputTail: 't'.repeat(4096) }, timings: { copy: 1, total: 2 } },
+        { error: { code: 'SwitchError', message: 'm'.repeat(REPORT_TEXT_MAX + 100), outputTail: 't'.repeat(3 * REPORT_TEXT_MAX) } },
+        { current: 'abc\u001b[2Jdef', booted: '\u0007', nextboot: '0123456789ab' },
       ]) {
-        const r = agentReportSchema.parse(report(state, extra));
-        const wire = reportSchema.safeParse(JSON.parse(JSON.stringify(toWire(r))));
+        const wire = reportSchema.safeParse(JSON.parse(JSON.stringify(toWire(report(state, extra)))));
         expect(wire.success, JSON.stringify(wire.error?.issues)).toBe(true);
       }
+    }
+  });
+  it('the reporter sends exactly what the wire schema accepts, and never a report it would refuse', () => {
+    const rep = createHttpReporter({ baseUrl: 'http://127.0.0.1:9', host: 'web01', timeoutMs: 100, log: createLogger('agent', () => {}), minBackoffMs: 10 });
+    try {
+      expect(() => rep.submit(report('failed', { error: { code: 'SwitchError', message: 'm'.repeat(REPORT_TEXT_MAX * 2) } }))).not.toThrow();
+      expect(() => rep.submit(report('applied', { commit: 'not-a-commit' }))).toThrow();
+    } finally {
+      rep.close();
     }
   });
 });
 
 describe('HTTP reporter', () => {
   it('retries with backoff while the reconciler fails and delivers the newest report once it answers', async () => {
-    const seen: Array<{ auth: string | undefined; body: AgentReport }> = [];
+    const seen: Array<{ auth: string | undefined; body: Report }> = [];
     let failFirst = 3;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../core/log.js';
-import { agentReportSchema, type AgentReport } from './schema.js';
+import { BUILD_REVISION } from '../../core/wire/fields.js';
+import { REPORT_TEXT_MAX, reportSchema, type Report } from '../../core/wire/report.js';
 
 /** Sends reports to the reconciler in the background; `submit` never waits on the network. */
 export interface Reporter {
-  submit(report: AgentReport): void;
+  submit(report: Report): void;
   /** Wait until the latest report is delivered, or `timeoutMs` passes; true when delivered. */
   flush(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -29,7 +30,7 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
   const url = `${o.baseUrl}/v1/hosts/${encodeURIComponent(o.host)}/reports`;
   const minB = o.minBackoffMs ?? 1000;
   const maxB = o.maxBackoffMs ?? 60_000;
-  let pending: AgentReport | undefined;
+  let pending: Report | undefined;
   let sending = false;
   let closed = false;
   let backoff = minB;
@@ -37,7 +38,7 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
   let waiters: Array<() => void> = [];
   let failures = 0;
 
-  async function send(r: AgentReport): Promise<'ok' | 'retry' | 'drop'> {
+  async function send(r: Report): Promise<'ok' | 'retry' | 'drop'> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (o.tokenFile) {
       try {
@@ -47,7 +48,7 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
       }
     }
     try {
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(toWire(r)), signal: AbortSignal.timeout(o.timeoutMs) });
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(r), signal: AbortSignal.timeout(o.timeoutMs) });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return 'ok';
       if (res.status === 408 || res.status === 429 || res.status >= 500) return 'retry';
@@ -98,7 +99,7 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
 
   return {
     submit(report) {
-      pending = agentReportSchema.parse(report);
+      pending = reportSchema.parse(toWire(report));
       if (timer) {
         // A new snapshot arrived while waiting to retry: keep the backoff, just replace what will be sent.
         return;
@@ -126,13 +127,24 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
 /** A reporter that sends nowhere (no reconciler URL configured). */
 export const nullReporter: Reporter = { submit() {}, flush: async () => true, close() {} };
 
-/** The reconciler's limits on an error (docs/api.md): message and output tail, 4096 characters each. */
-export const WIRE_TEXT_MAX = 4096;
+/**
+ * Pure: the report made to fit the wire schema (core/wire/report.ts), so the
+ * reconciler never refuses it for length: the error message keeps its start
+ * and the output tail its end, each at most REPORT_TEXT_MAX characters; a
+ * build revision with control characters loses them (`unknown` when nothing
+ * is left). Everything else is sent as it is.
+ */
+export function toWire(r: Report): Report {
+  const revs = { current: buildRevision(r.current), booted: buildRevision(r.booted), nextboot: buildRevision(r.nextboot) };
+  const fits = revs.current === r.current && revs.booted === r.booted && revs.nextboot === r.nextboot;
+  const base = fits ? r : { ...r, ...revs };
+  if (!base.error) return base;
+  const { outputTail, ...error } = base.error;
+  const message = error.message.slice(0, REPORT_TEXT_MAX);
+  return { ...base, error: { ...error, message, ...(outputTail !== undefined ? { outputTail: outputTail.slice(-REPORT_TEXT_MAX) } : {}) } };
+}
 
-/** Pure: the report as the reconciler's POST /v1/hosts/:host/reports accepts it (docs/api.md): the output tail is kept, its end first. */
-export function toWire(r: AgentReport): Record<string, unknown> {
-  if (!r.error) return r;
-  const { outputTail, ...error } = r.error;
-  const message = error.message.slice(0, WIRE_TEXT_MAX);
-  return { ...r, error: { ...error, message, ...(outputTail !== undefined ? { outputTail: outputTail.slice(-WIRE_TEXT_MAX) } : {}) } };
+function buildRevision(v: string): string {
+  if (BUILD_REVISION.test(v)) return v;
+  return v.replace(/\p{Cc}/gu, '').slice(0, 64) || 'unknown';
 }

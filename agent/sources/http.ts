@@ -1,6 +1,7 @@
 import { readBodyCapped } from '../../core/bounded-body.js';
 import { SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
+import { GIT_COMMIT } from '../../core/wire/fields.js';
 import type { FetchResult, Source } from './types.js';
 
 /** The reconciler's answer wraps the channel file; allow room for it beyond the file's own cap. */
@@ -51,9 +52,10 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
           url: url.toString(),
         });
       }
-      if (typeof body.commit !== 'string' || body.document === undefined || body.document === null) {
+      // The commit goes into the agent's state and reports (core/wire/report.ts): only a git commit id is one.
+      if (typeof body.commit !== 'string' || !GIT_COMMIT.test(body.commit) || body.document === undefined || body.document === null) {
         throw new SourceUnavailableError(
-          `The reconciler at ${baseUrl} sent no document and commit for channel ${channel}; check that source points at an Ogygia reconciler.`,
+          `The reconciler at ${baseUrl} sent no document and git commit id for channel ${channel}; check that source points at an Ogygia reconciler.`,
           { url: url.toString() },
         );
       }

@@ -2,6 +2,7 @@ import { Etcd3 } from 'etcd3';
 import { withDeadline } from './deadline.js';
 import { assertHostName, entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
 import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './types.js';
+import type { FleetDetail } from '../wire/fleet-detail.js';
 import { storeUnavailable } from './unavailable.js';
 
 /**
@@ -36,7 +37,7 @@ export function openEtcdStore(config: FleetStoreConfig): FleetStore {
       }
       return entriesFromValues(triples);
     },
-    async publish(host: string, revisions: HostRevisions, agent?: Record<string, unknown>): Promise<void> {
+    async publish(host: string, revisions: HostRevisions, agent?: FleetDetail): Promise<void> {
       assertHostName(host);
       const values = publishValues(revisions, agent);
       // One transaction: a reader never sees half of a host's update.

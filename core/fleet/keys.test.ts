@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FleetDetail } from '../wire/fleet-detail.js';
 import { entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
+
+const detail: FleetDetail = {
+  channel: 'prod',
+  state: 'applied',
+  revision: 42,
+  digest: 'sha256:' + 'a'.repeat(64),
+  commit: 'c'.repeat(40),
+  agentVersion: '0.1.0',
+  reportedAt: '2026-11-21T10:00:00.000Z',
+};
 
 describe('fleet keys', () => {
   it('normalizes namespaces', () => {
@@ -19,19 +30,21 @@ describe('fleet keys', () => {
   });
   it('writes the agent detail only when given', () => {
     expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' })).toEqual([['current', 'a'], ['booted', 'b'], ['nextboot', 'c']]);
-    expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' }, { x: 1 })[3]).toEqual(['agent', '{"x":1}']);
+    expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' }, detail)[3]).toEqual(['agent', JSON.stringify(detail)]);
   });
-  it('folds values into sorted entries, ignoring unknown keys and bad agent JSON', () => {
+  it('folds values into sorted entries, ignoring unknown keys and agent JSON off the fleet detail schema', () => {
     expect(
       entriesFromValues([
         ['b', 'current', '1'],
         ['a', 'booted', '2'],
         ['a', 'agent', '[1]'],
-        ['b', 'agent', '{"state":"in-sync"}'],
+        ['b', 'agent', JSON.stringify(detail)],
         ['b', 'weird', 'x'],
         ['c', 'current', undefined],
+        ['c', 'agent', '{"channel":"prod","state":"in-sync"}'],
+        ['d', 'agent', JSON.stringify({ ...detail, lastSeen: '2026-11-21T10:00:00Z' })],
       ]),
-    ).toEqual([{ host: 'a', booted: '2' }, { host: 'b', current: '1', agent: { state: 'in-sync' } }, { host: 'c' }]);
+    ).toEqual([{ host: 'a', booted: '2' }, { host: 'b', current: '1', agent: detail }, { host: 'c' }, { host: 'd' }]);
   });
   it('round-trips any host key', () => {
     fc.assert(

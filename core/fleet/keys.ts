@@ -1,5 +1,6 @@
 import { HOST_NAME } from '../release.js';
 import { InvalidHostNameError } from '../errors/index.js';
+import { fleetDetailSchema, type FleetDetail } from '../wire/fleet-detail.js';
 import type { FleetEntry, HostRevisions } from './types.js';
 
 /** The per-host keys under `<namespace>/<host>/`. */
@@ -26,28 +27,31 @@ export function assertHostName(host: string): void {
 }
 
 /** Pure: the values `publish` writes, key (relative to the host) to string value. */
-export function publishValues(revisions: HostRevisions, agent?: Record<string, unknown>): Array<[RevisionKey | typeof AGENT_KEY, string]> {
+export function publishValues(revisions: HostRevisions, agent?: FleetDetail): Array<[RevisionKey | typeof AGENT_KEY, string]> {
   const out: Array<[RevisionKey | typeof AGENT_KEY, string]> = REVISION_KEYS.map((k) => [k, revisions[k]]);
   if (agent !== undefined) out.push([AGENT_KEY, JSON.stringify(agent)]);
   return out;
 }
 
-function parseAgent(text: string): Record<string, unknown> | undefined {
+/** Pure: an `agent` value read through the fleet detail schema; undefined when it is not JSON or does not match. */
+export function parseFleetDetail(text: string): FleetDetail | undefined {
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    v = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const parsed = fleetDetailSchema.safeParse(v);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**
  * Pure: fold `(host, key, value)` triples read from a store into entries, one
  * per host, sorted by host name. Unknown keys are ignored; an agent value that
- * is not a JSON object is dropped.
+ * does not match the fleet detail schema (core/wire/fleet-detail.ts) is dropped.
  */
 export function entriesFromValues(values: Iterable<readonly [host: string, key: string, value: string | undefined]>): FleetEntry[] {
-  const hosts = new Map<string, { host: string; current?: string; booted?: string; nextboot?: string; agent?: Record<string, unknown> }>();
+  const hosts = new Map<string, { host: string; current?: string; booted?: string; nextboot?: string; agent?: FleetDetail }>();
   for (const [host, key, value] of values) {
     if (host.length === 0) continue;
     let e = hosts.get(host);
@@ -58,7 +62,7 @@ export function entriesFromValues(values: Iterable<readonly [host: string, key: 
     if (value === undefined) continue;
     if (key === 'current' || key === 'booted' || key === 'nextboot') e[key] = value;
     else if (key === AGENT_KEY) {
-      const a = parseAgent(value);
+      const a = parseFleetDetail(value);
       if (a) e.agent = a;
     }
   }

@@ -1,8 +1,11 @@
+import type { FleetDetail } from '../wire/fleet-detail.js';
+
 /**
  * The fleet store: where hosts publish their revisions and `ogygia status`
  * reads them. Keys (DESIGN.md §5–6): `<namespace>/<host>/{current,booted,nextboot}`
  * hold plain revision strings; `<namespace>/<host>/agent` holds the agent's
- * JSON detail. etcd and ZooKeeper implement the same interface.
+ * JSON detail (core/wire/fleet-detail.ts). etcd and ZooKeeper implement the
+ * same interface.
  */
 export interface HostRevisions {
   readonly current: string;
@@ -16,8 +19,8 @@ export interface FleetEntry {
   readonly current?: string;
   readonly booted?: string;
   readonly nextboot?: string;
-  /** Parsed `<host>/agent` JSON when an agent published it. */
-  readonly agent?: Record<string, unknown>;
+  /** `<host>/agent` when an agent published it and it matches the fleet detail schema. */
+  readonly agent?: FleetDetail;
 }
 
 export interface FleetStore {
@@ -25,7 +28,7 @@ export interface FleetStore {
   /** Every host under the namespace. */
   list(): Promise<FleetEntry[]>;
   /** Write this host's revisions (and, from the agent, its detail). */
-  publish(host: string, revisions: HostRevisions, agent?: Record<string, unknown>): Promise<void>;
+  publish(host: string, revisions: HostRevisions, agent?: FleetDetail): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import zookeeper, { type Client, type ZkError } from 'node-zookeeper-client';
 import { withDeadline } from './deadline.js';
 import { AGENT_KEY, REVISION_KEYS, assertHostName, entriesFromValues, hostKey, normalizeNamespace, publishValues } from './keys.js';
 import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './types.js';
+import type { FleetDetail } from '../wire/fleet-detail.js';
 import { storeUnavailable } from './unavailable.js';
 
 /** Reads in flight at once while listing a large fleet. */
@@ -85,7 +86,7 @@ export function openZooKeeperStore(config: FleetStoreConfig): FleetStore {
         return entriesFromValues(triples);
       });
     },
-    async publish(host: string, revisions: HostRevisions, agent?: Record<string, unknown>): Promise<void> {
+    async publish(host: string, revisions: HostRevisions, agent?: FleetDetail): Promise<void> {
       assertHostName(host);
       await bounded(async () => {
         await mkdirp(`${namespace}/${host}`);

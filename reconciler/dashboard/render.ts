@@ -1,4 +1,4 @@
-import type { HostView } from '../hosts-view.js';
+import type { HostRow } from '../../core/wire/host-row.js';
 import { countByState } from '../hosts-view.js';
 import type { Refusal, ServedState } from '../heads.js';
 
@@ -8,7 +8,7 @@ import type { Refusal, ServedState } from '../heads.js';
  */
 export interface DashboardInput {
   readonly state: ServedState;
-  readonly hosts: readonly HostView[];
+  readonly hosts: readonly HostRow[];
   readonly now: Date;
   readonly source: string;
   readonly branch: string;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deriveHostState } from './derive.js';
-import type { Report } from './schema.js';
+import type { Report } from '../../core/wire/report.js';
 
 const D = 'sha256:' + 'a'.repeat(64);
 const E = 'sha256:' + 'b'.repeat(64);
 const base: Report = {
   host: 'web01', channel: 'prod', state: 'applied', revision: 4, digest: D, commit: 'c'.repeat(40),
-  agentVersion: '0.1.0', reportedAt: '2026-11-21T10:00:00Z',
+  current: 'unknown', booted: 'unknown', nextboot: 'unknown', agentVersion: '0.1.0', reportedAt: '2026-11-21T10:00:00Z',
 };
 const now = new Date('2026-11-21T10:01:00Z');
 const fresh = '2026-11-21T10:00:30Z';

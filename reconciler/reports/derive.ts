@@ -1,6 +1,5 @@
-import type { Report } from './schema.js';
-
-export type HostState = 'in-sync' | 'pending' | 'applying' | 'failed' | 'rolled-back' | 'stale';
+import type { HostState } from '../../core/wire/host-row.js';
+import type { Report } from '../../core/wire/report.js';
 
 /** What the reconciler currently serves on the host's channel. */
 export interface Desired {
@@ -14,7 +13,7 @@ export interface Desired {
  * whatever it said; then what the agent is doing; then whether what it
  * applied is what is served.
  */
-export function deriveHostState(report: Report, receivedAt: string, desired: Desired | undefined, now: Date, staleAfterMs: number): HostState {
+export function deriveHostState(report: Pick<Report, 'state' | 'revision' | 'digest'>, receivedAt: string, desired: Desired | undefined, now: Date, staleAfterMs: number): HostState {
   if (now.getTime() - Date.parse(receivedAt) > staleAfterMs) return 'stale';
   switch (report.state) {
     case 'applying':

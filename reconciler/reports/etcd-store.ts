@@ -1,6 +1,5 @@
 import { Etcd3 } from 'etcd3';
-import type { StoredReport } from './schema.js';
-import type { ReportStore } from './store.js';
+import { parseStoredReport, type ReportStore, type StoredReport } from './store.js';
 
 /**
  * Reports in etcd under `<namespace>/reconciler/reports/<host>` (JSON), so
@@ -22,11 +21,14 @@ export function openEtcdStore(opts: { endpoints: readonly string[]; namespace: s
       const all = await client.getAll().prefix(prefix).strings();
       const out: StoredReport[] = [];
       for (const v of Object.values(all)) {
+        let raw: unknown;
         try {
-          out.push(JSON.parse(v) as StoredReport);
+          raw = JSON.parse(v);
         } catch {
-          // a foreign or damaged value: not a report
+          continue; // a foreign or damaged value: not a report
         }
+        const stored = parseStoredReport(raw);
+        if (stored) out.push(stored); // else a foreign value, or one off the report schema
       }
       return out;
     },

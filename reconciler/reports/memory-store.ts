@@ -2,21 +2,28 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { Logger } from '../../core/log.js';
-import type { StoredReport } from './schema.js';
-import type { ReportStore } from './store.js';
+import { parseStoredReport, type ReportStore, type StoredReport } from './store.js';
 
 export const REPORTS_FILE = 'reports.json';
 
 /**
  * Reports in memory, snapshotted atomically to `<state_dir>/reports.json`
- * at most every `snapshotMs` and on close, and read back at start.
+ * at most every `snapshotMs` and on close, and read back at start, each
+ * through the report schema (one that does not match is dropped with a warning).
  */
 export async function openMemoryStore(stateDir: string, log: Logger, snapshotMs = 1000): Promise<ReportStore> {
   const file = join(stateDir, REPORTS_FILE);
   const reports = new Map<string, StoredReport>();
   try {
-    const raw = JSON.parse(await readFile(file, 'utf8')) as { version: number; reports: StoredReport[] };
-    for (const r of raw.reports ?? []) reports.set(r.report.host, r);
+    const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const list: unknown[] = raw !== null && typeof raw === 'object' && Array.isArray((raw as { reports?: unknown }).reports) ? (raw as { reports: unknown[] }).reports : [];
+    let dropped = 0;
+    for (const item of list) {
+      const r = parseStoredReport(item);
+      if (r) reports.set(r.report.host, r);
+      else dropped++;
+    }
+    if (dropped > 0) log.warn(`reports snapshot ${file}: dropped ${dropped} report(s) that do not match the report schema`);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`reports snapshot ${file} is unreadable (${(e as Error).message}); starting with no reports`);
   }

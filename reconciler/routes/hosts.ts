@@ -2,9 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { InvalidHostNameError, InvalidReportError, UnauthorizedError } from '../../core/errors/index.js';
 import { HOST_NAME } from '../../core/release.js';
+import type { HostsResponse } from '../../core/wire/host-row.js';
 import type { ServerContext } from '../context.js';
 import { hostsView } from '../hosts-view.js';
-import { MAX_REPORT_BYTES, reportSchema } from '../reports/schema.js';
+import { MAX_REPORT_BYTES, reportSchema } from '../../core/wire/report.js';
 
 const sha = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -47,7 +48,7 @@ export function registerHostRoutes(app: FastifyInstance, ctx: ServerContext): vo
     return reply.code(202).send({ accepted: true, desired: head ? { revision: head.revision, digest: head.digest, commit: head.commit } : null });
   });
 
-  app.get('/v1/hosts', async () => {
+  app.get('/v1/hosts', async (): Promise<HostsResponse> => {
     return { hosts: hostsView(await ctx.reports.list(), ctx.served(), ctx.now(), ctx.staleAfterMs) };
   });
 }

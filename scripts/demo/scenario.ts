@@ -1,6 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { hostsResponseSchema, type HostRow } from '../../core/wire/host-row.js';
 import { buildSystemClosure } from '../../testkit/nix.js';
 import { FleetLab } from './fleet-lab.js';
 
@@ -18,16 +19,8 @@ import { FleetLab } from './fleet-lab.js';
 export const HOSTS = ['web01', 'web02', 'db01'] as const;
 export type Host = (typeof HOSTS)[number];
 
-export interface HostRow {
-  host: string;
-  channel: string;
-  state: string;
-  agentState: string;
-  desired: { revision: number; digest: string; commit: string } | null;
-  applied: { revision: number | null; digest: string | null; commit: string | null };
-  current: string | null;
-  error: { code: string; message: string } | null;
-}
+/** A row of GET /v1/hosts (core/wire/host-row.ts). */
+export type { HostRow };
 
 export interface StepReport {
   step: number;
@@ -165,8 +158,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
   }
   const hosts = async (): Promise<HostRow[]> => {
     const r = await fetch(`${reconcilerUrl}/v1/hosts`);
-    const j = (await r.json()) as { hosts: HostRow[] };
-    return j.hosts;
+    return hostsResponseSchema.parse(await r.json()).hosts;
   };
   const settled = (rev: number, want: (h: HostRow) => boolean) =>
     lab.until(`all hosts to settle on revision ${rev}`, async () => {
