@@ -1,11 +1,14 @@
 import { InterruptedApplyError, OgygiaError, StateWriteError } from '../core/errors/index.js';
-import { readLocalRevisions } from '../core/local-revisions.js';
+import type { HostRevisions } from '../core/fleet/types.js';
+import { readLocalRevisions, UNKNOWN } from '../core/local-revisions.js';
 import type { Logger } from '../core/log.js';
 import type { TrustPolicy } from '../core/trust.js';
 import { applyDeployment, rollback, type DeployContext } from './deploy.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
-import { planRecovery, planRelease } from './plan.js';
+import { planPoll, planRecovery, resumeStep } from './plan.js';
+import { previousStorePath } from './previous.js';
+import { buildReport, restingReportState } from './report/build.js';
 import type { AgentReport, ReportState } from './report/schema.js';
 import type { Source } from './sources/types.js';
 import { replayFloor, targetOf, type AgentState, type ReplayFloor, type StateStore, type StepError } from './state.js';
@@ -50,7 +53,9 @@ export interface ManagerDeps {
 
 /**
  * The agent's pipeline on top of its stages: source → verify → plan → deploy,
- * with the state store owning what is durable. One instance per agent process.
+ * with the state store owning what is durable. The decisions are pure
+ * functions (plan.ts, previous.ts, substituters.ts, report/build.ts); this
+ * class only sequences them with the I/O. One instance per agent process.
  */
 export class Manager {
   private state: AgentState | undefined;
@@ -84,7 +89,7 @@ export class Manager {
     const rec = planRecovery(this.state);
     const t = targetOf(this.state);
     if (rec.kind === 'none' || !t) {
-      await this.report(this.state, this.idleState());
+      await this.report(this.state, restingReportState(this.state.phase));
       return undefined;
     }
     this.d.log.warn(`recovering from a stop during ${this.state.phase} of revision ${t.revision}: ${rec.kind}`);
@@ -101,7 +106,7 @@ export class Manager {
         : await applyDeployment(this.ctx, this.state, t, {
             previousStorePath: this.state.previousStorePath,
             substituters: this.d.substituters,
-            startAt: rec.kind === 'resume-copy' ? 'copy' : rec.kind === 'resume-switch' ? 'switch' : 'health',
+            startAt: resumeStep(rec),
             resumed: true,
           });
     this.state = r.state;
@@ -148,26 +153,26 @@ export class Manager {
       await this.report(state, 'refused', { code: e.code, message: e.message });
       return { outcome: 'refused', error: e };
     }
-    const action = planRelease(state, verified);
+    const action = planPoll(state, verified, { dryRun: this.d.dryRun, substituters: this.d.substituters });
     const rev = verified.release.revision;
     if (action.kind === 'nothing') {
       this.d.log.debug(`revision ${rev} of ${this.d.channel}: ${action.reason}`);
-      await this.report(state, this.idleState());
+      await this.report(state, restingReportState(state.phase));
       return { outcome: action.reason, revision: rev };
     }
-    if (this.d.dryRun) {
+    if (action.kind === 'would-apply') {
       this.d.log.info(`dry run: would apply revision ${rev} (${action.deployment.storePath}) of ${this.d.channel}`);
       return { outcome: 'would-apply', revision: rev };
     }
     let r: Awaited<ReturnType<typeof applyDeployment>>;
     try {
       // Accept: raise the floor first, so no crash from here on can let an older release in again.
-      await this.d.store.raiseFloor({ channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit });
-      this.floorFile = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
-      const previousStorePath = await this.d.executor.profileTarget();
+      const accepted = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
+      await this.d.store.raiseFloor(accepted);
+      this.floorFile = accepted;
       r = await applyDeployment(this.ctx, { ...state, channel: this.d.channel }, action.deployment, {
-        previousStorePath: previousStorePath === action.deployment.storePath && state.good ? state.good.storePath : previousStorePath,
-        substituters: verified.release.substituters ?? this.d.substituters,
+        previousStorePath: previousStorePath(await this.d.executor.profileTarget(), action.deployment, state),
+        substituters: action.substituters,
         startAt: 'copy',
         resumed: false,
       });
@@ -187,37 +192,32 @@ export class Manager {
   /** Send the last report again with fresh local revisions and time, so the reconciler does not mark the host stale. */
   async heartbeat(): Promise<void> {
     const last = this.lastReport;
-    if (!last) return this.report(this.current, this.idleState());
+    if (!last) return this.report(this.current, restingReportState(this.current.phase));
     const { error, ...rest } = last;
-    return this.report(this.current, rest.state === 'applying' ? this.idleState() : rest.state, error);
+    return this.report(this.current, rest.state === 'applying' ? restingReportState(this.current.phase) : rest.state, error);
   }
 
-  private idleState(): ReportState {
-    const p = this.current.phase;
-    return p === 'applied' ? 'applied' : p === 'rolled-back' ? 'rolled-back' : p === 'failed' ? 'failed' : 'idle';
+  private async localRevisions(): Promise<HostRevisions> {
+    try {
+      return await readLocalRevisions(this.d.root);
+    } catch (e) {
+      this.d.log.warn(`cannot read this host's revisions (${(e as Error).message}); reporting them as ${UNKNOWN}`);
+      return { current: UNKNOWN, booted: UNKNOWN, nextboot: UNKNOWN };
+    }
   }
 
   private async report(s: AgentState, reportState: ReportState, error?: StepError, timings?: Record<string, number>): Promise<void> {
-    let revs = { current: 'unknown', booted: 'unknown', nextboot: 'unknown' };
-    try {
-      revs = { ...(await readLocalRevisions(this.d.root)) };
-    } catch {
-      /* keep unknown */
-    }
-    const report: AgentReport = {
+    const report = buildReport({
       host: this.d.host,
       channel: this.d.channel,
-      state: reportState,
-      // The release this host has applied (the reconciler compares it with the served head); null before the first.
-      revision: s.good?.revision ?? null,
-      digest: s.good?.digest ?? null,
-      commit: s.good?.commit ?? null,
-      ...revs,
-      ...(error ? { error: { code: error.code, message: error.message.slice(0, 2048), ...(error.outputTail ? { outputTail: error.outputTail.slice(-4096) } : {}) } } : {}),
-      ...(timings ? { timings } : {}),
       agentVersion: this.d.agentVersion,
-      reportedAt: this.now().toISOString(),
-    };
+      state: s,
+      reportState,
+      revisions: await this.localRevisions(),
+      ...(error ? { error } : {}),
+      ...(timings ? { timings } : {}),
+      now: this.now(),
+    });
     this.lastReport = report;
     try {
       this.d.publish(report);
