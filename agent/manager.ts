@@ -6,6 +6,8 @@ import type { TrustPolicy } from '../core/trust.js';
 import { applyDeployment, rollback, type DeployContext } from './deploy.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
+import { heartbeatReport } from './heartbeat.js';
+import type { PollResult } from './outcome.js';
 import { planPoll, planRecovery, resumeStep } from './plan.js';
 import { previousStorePath } from './previous.js';
 import { buildReport, restingReportState } from './report/build.js';
@@ -14,23 +16,7 @@ import type { Source } from './sources/types.js';
 import { replayFloor, targetOf, type AgentState, type ReplayFloor, type StateStore, type StepError } from './state.js';
 import { verifyHead } from './verify.js';
 
-/** What one poll (or the start-up recovery) did; `--once` turns it into an exit status. */
-export type PollOutcome =
-  | 'unchanged' // the source reported no change
-  | 'up-to-date' // the head is what this host runs
-  | 'quarantined' // the head was rolled back here before; waiting for a newer release
-  | 'applied'
-  | 'would-apply' // --dry-run: verified and planned, nothing touched
-  | 'refused' // verification refused the head
-  | 'rolled-back'
-  | 'failed' // an apply failed without a rollback (e.g. nix copy), or a rollback failed
-  | 'source-unavailable';
-
-export interface PollResult {
-  readonly outcome: PollOutcome;
-  readonly error?: OgygiaError;
-  readonly revision?: number;
-}
+export type { PollOutcome, PollResult } from './outcome.js';
 
 /** Everything the manager needs, passed in (main.ts wires the real ones; tests their own). */
 export interface ManagerDeps {
@@ -54,8 +40,9 @@ export interface ManagerDeps {
 /**
  * The agent's pipeline on top of its stages: source → verify → plan → deploy,
  * with the state store owning what is durable. The decisions are pure
- * functions (plan.ts, previous.ts, substituters.ts, report/build.ts); this
- * class only sequences them with the I/O. One instance per agent process.
+ * functions (plan.ts, previous.ts, substituters.ts, report/build.ts,
+ * heartbeat.ts); this class only sequences them with the I/O. One instance
+ * per agent process.
  */
 export class Manager {
   private state: AgentState | undefined;
@@ -191,10 +178,8 @@ export class Manager {
 
   /** Send the last report again with fresh local revisions and time, so the reconciler does not mark the host stale. */
   async heartbeat(): Promise<void> {
-    const last = this.lastReport;
-    if (!last) return this.report(this.current, restingReportState(this.current.phase));
-    const { error, ...rest } = last;
-    return this.report(this.current, rest.state === 'applying' ? restingReportState(this.current.phase) : rest.state, error);
+    const h = heartbeatReport(this.lastReport, this.current.phase);
+    return this.report(this.current, h.reportState, h.error);
   }
 
   private async localRevisions(): Promise<HostRevisions> {
