@@ -1,4 +1,4 @@
-import { InterruptedApplyError, OgygiaError, StateWriteError } from '../core/errors/index.js';
+import { InterruptedApplyError, OgygiaError, ReplayFloorCorruptError, StateWriteError } from '../core/errors/index.js';
 import type { HostRevisions } from '../core/fleet/types.js';
 import { readLocalRevisions, UNKNOWN } from '../core/local-revisions.js';
 import type { Logger } from '../core/log.js';
@@ -48,6 +48,8 @@ export class Manager {
   private state: AgentState | undefined;
   private lastReport: AgentReport | undefined;
   private floorFile: ReplayFloor | undefined;
+  /** Set while replay-floor.json is damaged: nothing new is applied until it reads again. */
+  private floorDamage: ReplayFloorCorruptError | undefined;
   private readonly now: () => Date;
   private readonly ctx: DeployContext;
 
@@ -63,20 +65,29 @@ export class Manager {
     };
   }
 
-  /** Load the state and finish or undo whatever a crash interrupted. */
+  /**
+   * Load the state and finish or undo whatever a crash interrupted. A damaged
+   * replay floor does not stop this: finishing or undoing an apply this host
+   * already accepted lets in nothing new.
+   */
   async start(): Promise<PollResult | undefined> {
     const loaded = await this.d.store.load(this.d.channel);
     this.state = loaded.state;
     this.floorFile = loaded.floor;
+    this.floorDamage = loaded.floorCorrupt;
     if (loaded.corrupt) {
       this.d.log.error(`${loaded.corrupt.message} [${loaded.corrupt.code}]`);
       await this.report(this.state, 'failed', { code: loaded.corrupt.code, message: loaded.corrupt.message });
+    }
+    if (loaded.floorCorrupt) {
+      this.d.log.error(`${loaded.floorCorrupt.message} [${loaded.floorCorrupt.code}]`);
+      await this.report(this.state, 'failed', { code: loaded.floorCorrupt.code, message: loaded.floorCorrupt.message });
     }
     if (this.d.dryRun) return undefined;
     const rec = planRecovery(this.state);
     const t = targetOf(this.state);
     if (rec.kind === 'none' || !t) {
-      await this.report(this.state, restingReportState(this.state.phase));
+      if (!loaded.floorCorrupt) await this.report(this.state, restingReportState(this.state.phase));
       return undefined;
     }
     this.d.log.warn(`recovering from a stop during ${this.state.phase} of revision ${t.revision}: ${rec.kind}`);
@@ -108,6 +119,12 @@ export class Manager {
   /** One poll: fetch the head, verify it in DESIGN.md §5 order, plan, and apply when there is something to do. */
   async pollOnce(waitSeconds: number, signal?: AbortSignal): Promise<PollResult> {
     const state = this.current;
+    const damaged = await this.floorStillDamaged();
+    if (damaged) {
+      this.d.log.error(`${damaged.message} [${damaged.code}]`);
+      await this.report(state, 'failed', { code: damaged.code, message: damaged.message });
+      return { outcome: 'failed', error: damaged };
+    }
     let fetched;
     try {
       fetched = await this.d.source.fetch(signal ? { waitSeconds, signal } : { waitSeconds });
@@ -164,8 +181,9 @@ export class Manager {
         resumed: false,
       });
     } catch (e) {
-      // The state could not be recorded before anything changed: apply nothing, say why, retry next poll.
-      if (!(e instanceof StateWriteError)) throw e;
+      // Nothing changed yet (the state could not be recorded, the floor is damaged): apply nothing, say why, retry next poll.
+      if (!(e instanceof StateWriteError || e instanceof ReplayFloorCorruptError)) throw e;
+      if (e instanceof ReplayFloorCorruptError) this.floorDamage = e;
       this.d.log.error(`${e.message} [${e.code}]`);
       await this.report(state, 'failed', { code: e.code, message: e.message });
       this.d.source.reset();
@@ -180,6 +198,21 @@ export class Manager {
   async heartbeat(): Promise<void> {
     const h = heartbeatReport(this.lastReport, this.current.phase);
     return this.report(this.current, h.reportState, h.error);
+  }
+
+  /** While the floor is damaged, read it again (an operator may have fixed it); the error when it still is. */
+  private async floorStillDamaged(): Promise<ReplayFloorCorruptError | undefined> {
+    if (!this.floorDamage) return undefined;
+    try {
+      this.floorFile = await this.d.store.readFloor();
+    } catch (e) {
+      if (!(e instanceof ReplayFloorCorruptError)) throw e;
+      this.floorDamage = e;
+      return e;
+    }
+    this.floorDamage = undefined;
+    this.d.log.info(`the replay floor reads again (${this.floorFile ? `revision ${this.floorFile.revision}` : 'none: the state decides'}); applies resume`);
+    return undefined;
   }
 
   private async localRevisions(): Promise<HostRevisions> {

@@ -9,7 +9,7 @@ export type PollOutcome =
   | 'would-apply' // --dry-run: verified and planned, nothing touched
   | 'refused' // verification refused the head
   | 'rolled-back'
-  | 'failed' // an apply failed without a rollback (e.g. nix copy), or a rollback failed
+  | 'failed' // an apply failed without a rollback (e.g. nix copy), a rollback failed, or the agent cannot apply safely
   | 'source-unavailable';
 
 export interface PollResult {
