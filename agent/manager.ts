@@ -1,4 +1,4 @@
-import { InterruptedApplyError, OgygiaError, ReplayFloorCorruptError, StateWriteError } from '../core/errors/index.js';
+import { InterruptedApplyError, OgygiaError, ProfileError, ReplayFloorCorruptError, StateWriteError } from '../core/errors/index.js';
 import type { HostRevisions } from '../core/fleet/types.js';
 import { readLocalRevisions, UNKNOWN } from '../core/local-revisions.js';
 import type { Logger } from '../core/log.js';
@@ -170,19 +170,22 @@ export class Manager {
     }
     let r: Awaited<ReturnType<typeof applyDeployment>>;
     try {
+      // Where a rollback would go, read before anything changes: an unreadable profile stops the apply here.
+      const previous = previousStorePath(await this.d.executor.profileTarget(), action.deployment, state);
       // Accept: raise the floor first, so no crash from here on can let an older release in again.
       const accepted = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
       await this.d.store.raiseFloor(accepted);
       this.floorFile = accepted;
       r = await applyDeployment(this.ctx, { ...state, channel: this.d.channel }, action.deployment, {
-        previousStorePath: previousStorePath(await this.d.executor.profileTarget(), action.deployment, state),
+        previousStorePath: previous,
         substituters: action.substituters,
         startAt: 'copy',
         resumed: false,
       });
     } catch (e) {
-      // Nothing changed yet (the state could not be recorded, the floor is damaged): apply nothing, say why, retry next poll.
-      if (!(e instanceof StateWriteError || e instanceof ReplayFloorCorruptError)) throw e;
+      // Nothing changed yet (the state could not be recorded, the profile could not be read, the floor is
+      // damaged): apply nothing, say why, retry next poll.
+      if (!(e instanceof StateWriteError || e instanceof ProfileError || e instanceof ReplayFloorCorruptError)) throw e;
       if (e instanceof ReplayFloorCorruptError) this.floorDamage = e;
       this.d.log.error(`${e.message} [${e.code}]`);
       await this.report(state, 'failed', { code: e.code, message: e.message });
