@@ -25,6 +25,7 @@ function world(failSaveAt: ReadonlySet<AgentState['phase']>) {
       saved.push(s.phase);
       return s;
     },
+    readFloor: async () => undefined,
     raiseFloor: async () => {},
   };
   const ctx: DeployContext = {

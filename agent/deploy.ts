@@ -2,6 +2,7 @@ import { OgygiaError, RollbackError, StateWriteError } from '../core/errors/inde
 import type { Logger } from '../core/log.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
+import type { StartAt } from './plan.js';
 import type { ReportState } from '../core/wire/report.js';
 import type { AgentState, Deployment, StateStore, StepError } from './state.js';
 
@@ -35,9 +36,6 @@ export function stepError(e: unknown): StepError {
   }
   return { code: 'InternalError', message: String((e as Error)?.message ?? e) };
 }
-
-/** Where an apply (re)starts: a fresh apply and a crash while copying start at `copy`. */
-export type StartAt = 'copy' | 'switch' | 'health';
 
 export async function applyDeployment(
   ctx: DeployContext,

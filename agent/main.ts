@@ -7,7 +7,10 @@ import { policyFor } from '../core/trust.js';
 import { reportBaseUrl, type AgentConfig } from './config.js';
 import { createNixExecutor, systemdRunning, useSystemdUnits } from './executor/nix.js';
 import { createHealthCheck, defaultHealthCommand } from './health.js';
-import { Manager, type PollResult } from './manager.js';
+import { heartbeatAfter } from './heartbeat.js';
+import { Manager } from './manager.js';
+import { onceOutcome, type PollResult } from './outcome.js';
+import { nextPause } from './pause.js';
 import { createFleetPublisher, type FleetPublisher } from './report/fleet.js';
 import { createHttpReporter, nullReporter, type Reporter } from './report/http.js';
 import { createGitSource } from './sources/git.js';
@@ -101,35 +104,24 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
     const recovered = await manager.start();
     if (recovered) last = recovered;
     if (opts.once) {
-      const r = await manager.pollOnce(0);
-      // A recovery outcome is what happened when the poll itself had nothing new to say.
-      last = recovered && (r.outcome === 'unchanged' || r.outcome === 'up-to-date' || r.outcome === 'quarantined') ? recovered : r;
+      last = onceOutcome(recovered, await manager.pollOnce(0));
       return last;
     }
     const waitSeconds = config.source.kind === 'reconciler' ? f.wait_seconds : 0;
+    const pollIntervalMs = f.poll_interval_seconds * 1000;
     let errorStreak = 0;
     let lastBeat = Date.now();
-    const beatMs = Math.min(60_000, f.poll_interval_seconds * 1000);
     while (!opts.signal?.aborted) {
       const t0 = Date.now();
       const r = await manager.pollOnce(waitSeconds, opts.signal);
       last = r;
-      if (r.outcome !== 'unchanged') lastBeat = Date.now();
-      else if (Date.now() - lastBeat >= beatMs) {
-        await manager.heartbeat();
-        lastBeat = Date.now();
-      }
+      const beat = heartbeatAfter(r.outcome, Date.now() - lastBeat, pollIntervalMs);
+      if (beat === 'send') await manager.heartbeat();
+      if (beat !== 'wait') lastBeat = Date.now();
       if (opts.signal?.aborted) break;
-      let pause: number;
-      if (r.outcome === 'source-unavailable' || r.outcome === 'failed') {
-        // Back off 2, 4, ... 64 s, never longer than the poll interval.
-        pause = Math.min(f.poll_interval_seconds * 1000, 1000 * 2 ** Math.min(++errorStreak, 6));
-      } else {
-        errorStreak = 0;
-        // A reconciler long-poll already waited for a change; only guard against a server that answers at once.
-        pause = waitSeconds > 0 ? (Date.now() - t0 < 1000 ? 1000 : 0) : f.poll_interval_seconds * 1000;
-      }
-      await sleep(pause, opts.signal);
+      const pause = nextPause({ outcome: r.outcome, errorStreak, pollIntervalMs, waitSeconds, elapsedMs: Date.now() - t0, jitter: Math.random() });
+      errorStreak = pause.errorStreak;
+      await sleep(pause.ms, opts.signal);
     }
     log.info('stopping');
     return last;

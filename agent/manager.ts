@@ -1,33 +1,22 @@
-import { InterruptedApplyError, OgygiaError, StateWriteError } from '../core/errors/index.js';
-import { readLocalRevisions } from '../core/local-revisions.js';
+import { InterruptedApplyError, OgygiaError, ProfileError, ReplayFloorCorruptError, StateWriteError } from '../core/errors/index.js';
+import type { HostRevisions } from '../core/fleet/types.js';
+import { readLocalRevisions, UNKNOWN } from '../core/local-revisions.js';
 import type { Logger } from '../core/log.js';
 import type { TrustPolicy } from '../core/trust.js';
 import { applyDeployment, rollback, type DeployContext } from './deploy.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
-import { planRecovery, planRelease } from './plan.js';
+import { heartbeatReport } from './heartbeat.js';
+import type { PollResult } from './outcome.js';
+import { planPoll, planRecovery, resumeStep } from './plan.js';
+import { previousStorePath } from './previous.js';
+import { buildReport, restingReportState } from './report/build.js';
 import type { Report as AgentReport, ReportState } from '../core/wire/report.js';
 import type { Source } from './sources/types.js';
 import { replayFloor, targetOf, type AgentState, type ReplayFloor, type StateStore, type StepError } from './state.js';
 import { verifyHead } from './verify.js';
 
-/** What one poll (or the start-up recovery) did; `--once` turns it into an exit status. */
-export type PollOutcome =
-  | 'unchanged' // the source reported no change
-  | 'up-to-date' // the head is what this host runs
-  | 'quarantined' // the head was rolled back here before; waiting for a newer release
-  | 'applied'
-  | 'would-apply' // --dry-run: verified and planned, nothing touched
-  | 'refused' // verification refused the head
-  | 'rolled-back'
-  | 'failed' // an apply failed without a rollback (e.g. nix copy), or a rollback failed
-  | 'source-unavailable';
-
-export interface PollResult {
-  readonly outcome: PollOutcome;
-  readonly error?: OgygiaError;
-  readonly revision?: number;
-}
+export type { PollOutcome, PollResult } from './outcome.js';
 
 /** Everything the manager needs, passed in (main.ts wires the real ones; tests their own). */
 export interface ManagerDeps {
@@ -50,12 +39,17 @@ export interface ManagerDeps {
 
 /**
  * The agent's pipeline on top of its stages: source → verify → plan → deploy,
- * with the state store owning what is durable. One instance per agent process.
+ * with the state store owning what is durable. The decisions are pure
+ * functions (plan.ts, previous.ts, substituters.ts, report/build.ts,
+ * heartbeat.ts); this class only sequences them with the I/O. One instance
+ * per agent process.
  */
 export class Manager {
   private state: AgentState | undefined;
   private lastReport: AgentReport | undefined;
   private floorFile: ReplayFloor | undefined;
+  /** Set while replay-floor.json is damaged: nothing new is applied until it reads again. */
+  private floorDamage: ReplayFloorCorruptError | undefined;
   private readonly now: () => Date;
   private readonly ctx: DeployContext;
 
@@ -71,20 +65,29 @@ export class Manager {
     };
   }
 
-  /** Load the state and finish or undo whatever a crash interrupted. */
+  /**
+   * Load the state and finish or undo whatever a crash interrupted. A damaged
+   * replay floor does not stop this: finishing or undoing an apply this host
+   * already accepted lets in nothing new.
+   */
   async start(): Promise<PollResult | undefined> {
     const loaded = await this.d.store.load(this.d.channel);
     this.state = loaded.state;
     this.floorFile = loaded.floor;
+    this.floorDamage = loaded.floorCorrupt;
     if (loaded.corrupt) {
       this.d.log.error(`${loaded.corrupt.message} [${loaded.corrupt.code}]`);
       await this.report(this.state, 'failed', { code: loaded.corrupt.code, message: loaded.corrupt.message });
+    }
+    if (loaded.floorCorrupt) {
+      this.d.log.error(`${loaded.floorCorrupt.message} [${loaded.floorCorrupt.code}]`);
+      await this.report(this.state, 'failed', { code: loaded.floorCorrupt.code, message: loaded.floorCorrupt.message });
     }
     if (this.d.dryRun) return undefined;
     const rec = planRecovery(this.state);
     const t = targetOf(this.state);
     if (rec.kind === 'none' || !t) {
-      await this.report(this.state, this.idleState());
+      if (!loaded.floorCorrupt) await this.report(this.state, restingReportState(this.state.phase));
       return undefined;
     }
     this.d.log.warn(`recovering from a stop during ${this.state.phase} of revision ${t.revision}: ${rec.kind}`);
@@ -101,7 +104,7 @@ export class Manager {
         : await applyDeployment(this.ctx, this.state, t, {
             previousStorePath: this.state.previousStorePath,
             substituters: this.d.substituters,
-            startAt: rec.kind === 'resume-copy' ? 'copy' : rec.kind === 'resume-switch' ? 'switch' : 'health',
+            startAt: resumeStep(rec),
             resumed: true,
           });
     this.state = r.state;
@@ -116,6 +119,12 @@ export class Manager {
   /** One poll: fetch the head, verify it in DESIGN.md §5 order, plan, and apply when there is something to do. */
   async pollOnce(waitSeconds: number, signal?: AbortSignal): Promise<PollResult> {
     const state = this.current;
+    const damaged = await this.floorStillDamaged();
+    if (damaged) {
+      this.d.log.error(`${damaged.message} [${damaged.code}]`);
+      await this.report(state, 'failed', { code: damaged.code, message: damaged.message });
+      return { outcome: 'failed', error: damaged };
+    }
     let fetched;
     try {
       fetched = await this.d.source.fetch(signal ? { waitSeconds, signal } : { waitSeconds });
@@ -148,32 +157,36 @@ export class Manager {
       await this.report(state, 'refused', { code: e.code, message: e.message });
       return { outcome: 'refused', error: e };
     }
-    const action = planRelease(state, verified);
+    const action = planPoll(state, verified, { dryRun: this.d.dryRun, substituters: this.d.substituters });
     const rev = verified.release.revision;
     if (action.kind === 'nothing') {
       this.d.log.debug(`revision ${rev} of ${this.d.channel}: ${action.reason}`);
-      await this.report(state, this.idleState());
+      await this.report(state, restingReportState(state.phase));
       return { outcome: action.reason, revision: rev };
     }
-    if (this.d.dryRun) {
+    if (action.kind === 'would-apply') {
       this.d.log.info(`dry run: would apply revision ${rev} (${action.deployment.storePath}) of ${this.d.channel}`);
       return { outcome: 'would-apply', revision: rev };
     }
     let r: Awaited<ReturnType<typeof applyDeployment>>;
     try {
+      // Where a rollback would go, read before anything changes: an unreadable profile stops the apply here.
+      const previous = previousStorePath(await this.d.executor.profileTarget(), action.deployment, state);
       // Accept: raise the floor first, so no crash from here on can let an older release in again.
-      await this.d.store.raiseFloor({ channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit });
-      this.floorFile = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
-      const previousStorePath = await this.d.executor.profileTarget();
+      const accepted = { channel: this.d.channel, revision: rev, digest: verified.digest, commit: verified.commit };
+      await this.d.store.raiseFloor(accepted);
+      this.floorFile = accepted;
       r = await applyDeployment(this.ctx, { ...state, channel: this.d.channel }, action.deployment, {
-        previousStorePath: previousStorePath === action.deployment.storePath && state.good ? state.good.storePath : previousStorePath,
-        substituters: verified.release.substituters ?? this.d.substituters,
+        previousStorePath: previous,
+        substituters: action.substituters,
         startAt: 'copy',
         resumed: false,
       });
     } catch (e) {
-      // The state could not be recorded before anything changed: apply nothing, say why, retry next poll.
-      if (!(e instanceof StateWriteError)) throw e;
+      // Nothing changed yet (the state could not be recorded, the profile could not be read, the floor is
+      // damaged): apply nothing, say why, retry next poll.
+      if (!(e instanceof StateWriteError || e instanceof ProfileError || e instanceof ReplayFloorCorruptError)) throw e;
+      if (e instanceof ReplayFloorCorruptError) this.floorDamage = e;
       this.d.log.error(`${e.message} [${e.code}]`);
       await this.report(state, 'failed', { code: e.code, message: e.message });
       this.d.source.reset();
@@ -186,38 +199,46 @@ export class Manager {
 
   /** Send the last report again with fresh local revisions and time, so the reconciler does not mark the host stale. */
   async heartbeat(): Promise<void> {
-    const last = this.lastReport;
-    if (!last) return this.report(this.current, this.idleState());
-    const { error, ...rest } = last;
-    return this.report(this.current, rest.state === 'applying' ? this.idleState() : rest.state, error);
+    const h = heartbeatReport(this.lastReport, this.current.phase);
+    return this.report(this.current, h.reportState, h.error);
   }
 
-  private idleState(): ReportState {
-    const p = this.current.phase;
-    return p === 'applied' ? 'applied' : p === 'rolled-back' ? 'rolled-back' : p === 'failed' ? 'failed' : 'idle';
+  /** While the floor is damaged, read it again (an operator may have fixed it); the error when it still is. */
+  private async floorStillDamaged(): Promise<ReplayFloorCorruptError | undefined> {
+    if (!this.floorDamage) return undefined;
+    try {
+      this.floorFile = await this.d.store.readFloor();
+    } catch (e) {
+      if (!(e instanceof ReplayFloorCorruptError)) throw e;
+      this.floorDamage = e;
+      return e;
+    }
+    this.floorDamage = undefined;
+    this.d.log.info(`the replay floor reads again (${this.floorFile ? `revision ${this.floorFile.revision}` : 'none: the state decides'}); applies resume`);
+    return undefined;
+  }
+
+  private async localRevisions(): Promise<HostRevisions> {
+    try {
+      return await readLocalRevisions(this.d.root);
+    } catch (e) {
+      this.d.log.warn(`cannot read this host's revisions (${(e as Error).message}); reporting them as ${UNKNOWN}`);
+      return { current: UNKNOWN, booted: UNKNOWN, nextboot: UNKNOWN };
+    }
   }
 
   private async report(s: AgentState, reportState: ReportState, error?: StepError, timings?: Record<string, number>): Promise<void> {
-    let revs = { current: 'unknown', booted: 'unknown', nextboot: 'unknown' };
-    try {
-      revs = { ...(await readLocalRevisions(this.d.root)) };
-    } catch {
-      /* keep unknown */
-    }
-    const report: AgentReport = {
+    const report = buildReport({
       host: this.d.host,
       channel: this.d.channel,
-      state: reportState,
-      // The release this host has applied (the reconciler compares it with the served head); null before the first.
-      revision: s.good?.revision ?? null,
-      digest: s.good?.digest ?? null,
-      commit: s.good?.commit ?? null,
-      ...revs,
-      ...(error ? { error: { code: error.code, message: error.message.slice(0, 2048), ...(error.outputTail ? { outputTail: error.outputTail.slice(-4096) } : {}) } } : {}),
-      ...(timings ? { timings } : {}),
       agentVersion: this.d.agentVersion,
-      reportedAt: this.now().toISOString(),
-    };
+      state: s,
+      reportState,
+      revisions: await this.localRevisions(),
+      ...(error ? { error } : {}),
+      ...(timings ? { timings } : {}),
+      now: this.now(),
+    });
     this.lastReport = report;
     try {
       this.d.publish(report);

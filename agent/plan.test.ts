@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeStorePath } from '../testkit/releases.js';
-import { planRecovery, planRelease, MAX_RESUMES } from './plan.js';
+import { planPoll, planRecovery, planRelease, resumeStep, MAX_RESUMES } from './plan.js';
 import { emptyState, type AgentState } from './state.js';
 import type { VerifiedRelease } from './verify.js';
 
@@ -9,10 +9,10 @@ const D2 = 'sha256:' + '2'.repeat(64);
 const P1 = fakeStorePath('sys-1', 1);
 const P2 = fakeStorePath('sys-2', 2);
 
-function verified(revision: number, digest: string, storePath: string): VerifiedRelease {
+function verified(revision: number, digest: string, storePath: string, substituters?: string[]): VerifiedRelease {
   return {
     doc: {} as VerifiedRelease['doc'],
-    release: { source: { revision: 'b'.repeat(40) }, revision } as VerifiedRelease['release'],
+    release: { source: { revision: 'b'.repeat(40) }, revision, ...(substituters ? { substituters } : {}) } as VerifiedRelease['release'],
     digest,
     commit: 'c'.repeat(40),
     storePath,
@@ -72,5 +72,57 @@ describe('planRecovery', () => {
   });
   it('finishes an interrupted rollback', () => {
     expect(planRecovery(at('rolling-back'))).toEqual({ kind: 'rollback', reason: 'interrupted-rollback' });
+  });
+});
+
+describe('planPoll', () => {
+  const CONFIGURED = ['http://127.0.0.1:35742'];
+  const opts = { dryRun: false, substituters: CONFIGURED };
+  const d2 = { revision: 2, digest: D2, commit: 'c'.repeat(40), storePath: P2, sourceRevision: 'b'.repeat(40) };
+
+  it('applies a newer release from [nix] substituters when the release names none', () => {
+    expect(planPoll(at('applied'), verified(2, D2, P2), opts)).toEqual({ kind: 'apply', deployment: d2, substituters: CONFIGURED });
+  });
+  it("applies from the release's own substituters when it names some", () => {
+    expect(planPoll(at('applied'), verified(2, D2, P2, ['https://cache.example.com']), opts)).toEqual({
+      kind: 'apply',
+      deployment: d2,
+      substituters: ['https://cache.example.com'],
+    });
+  });
+  it('only says what it would apply on a dry run', () => {
+    expect(planPoll(at('applied'), verified(2, D2, P2), { ...opts, dryRun: true })).toEqual({ kind: 'would-apply', deployment: d2 });
+  });
+  it('does nothing for the release applied, or a quarantined one, dry run or not', () => {
+    for (const dryRun of [false, true]) {
+      expect(planPoll(at('applied'), verified(1, D1, P1), { ...opts, dryRun })).toEqual({ kind: 'nothing', reason: 'up-to-date' });
+      expect(planPoll(at('rolled-back', { quarantined: [D2] }), verified(2, D2, P2), { ...opts, dryRun })).toEqual({ kind: 'nothing', reason: 'quarantined' });
+    }
+  });
+});
+
+describe('resumeStep', () => {
+  it('resumes a crash while copying at the copy', () => {
+    expect(resumeStep({ kind: 'resume-copy' })).toBe('copy');
+  });
+  it('resumes a crash while setting the profile or switching at the profile, then the switch', () => {
+    expect(resumeStep({ kind: 'resume-switch' })).toBe('switch');
+  });
+  it('resumes a crash during the health check at the health check', () => {
+    expect(resumeStep({ kind: 'recheck-health' })).toBe('health');
+  });
+  it('maps every resumable phase found after a restart to its step', () => {
+    const step = (phase: AgentState['phase']) => {
+      const r = planRecovery(at(phase));
+      return r.kind === 'resume-copy' || r.kind === 'resume-switch' || r.kind === 'recheck-health' ? resumeStep(r) : r.kind;
+    };
+    expect(['copying', 'setting-profile', 'switching', 'health-checking', 'rolling-back', 'applied'].map((p) => step(p as AgentState['phase']))).toEqual([
+      'copy',
+      'switch',
+      'switch',
+      'health',
+      'rollback',
+      'none',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { chooseSubstituters } from './substituters.js';
 import type { VerifiedRelease } from './verify.js';
 import { IN_FLIGHT, type AgentState, type Deployment } from './state.js';
 
@@ -19,6 +20,24 @@ export function planRelease(state: AgentState, v: VerifiedRelease): PlannedActio
   return { kind: 'apply', deployment: deploymentOf(v) };
 }
 
+/** What one poll does with a verified head. */
+export type PollAction =
+  | { readonly kind: 'nothing'; readonly reason: 'up-to-date' | 'quarantined' }
+  /** --dry-run: the head would be applied; nothing is touched. */
+  | { readonly kind: 'would-apply'; readonly deployment: Deployment }
+  | { readonly kind: 'apply'; readonly deployment: Deployment; readonly substituters: readonly string[] };
+
+/**
+ * Pure: state + verified head → what the poll does: nothing, report what a
+ * dry run would apply, or apply the deployment from the chosen substituters.
+ */
+export function planPoll(state: AgentState, v: VerifiedRelease, opts: { readonly dryRun: boolean; readonly substituters: readonly string[] }): PollAction {
+  const planned = planRelease(state, v);
+  if (planned.kind === 'nothing') return planned;
+  if (opts.dryRun) return { kind: 'would-apply', deployment: planned.deployment };
+  return { kind: 'apply', deployment: planned.deployment, substituters: chooseSubstituters(v.release, opts.substituters) };
+}
+
 /** After this many resumes of one in-flight apply, the agent rolls back instead (a switch that kills the agent would loop). */
 export const MAX_RESUMES = 2;
 
@@ -38,4 +57,21 @@ export function planRecovery(state: AgentState): RecoveryAction {
   if (state.phase === 'copying') return { kind: 'resume-copy' };
   if (state.resumes >= MAX_RESUMES) return { kind: 'rollback', reason: 'crash-loop' };
   return state.phase === 'health-checking' ? { kind: 'recheck-health' } : { kind: 'resume-switch' };
+}
+
+/** Where an apply (re)starts: a fresh apply and a crash while copying start at `copy`. */
+export type StartAt = 'copy' | 'switch' | 'health';
+
+export type ResumeAction = Extract<RecoveryAction, { kind: 'resume-copy' | 'resume-switch' | 'recheck-health' }>;
+
+/** Pure: the step a resumed apply starts at (`switch` sets the profile again first). */
+export function resumeStep(rec: ResumeAction): StartAt {
+  switch (rec.kind) {
+    case 'resume-copy':
+      return 'copy';
+    case 'resume-switch':
+      return 'switch';
+    case 'recheck-health':
+      return 'health';
+  }
 }

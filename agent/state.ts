@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { StateCorruptError, StateWriteError } from '../core/errors/index.js';
+import { ReplayFloorCorruptError, StateCorruptError, StateWriteError } from '../core/errors/index.js';
 import { DIGEST } from '../core/release.js';
 import { STORE_PATH } from '../core/store-path.js';
 import type { AcceptedHead } from '../core/transition.js';
@@ -11,7 +11,9 @@ import type { AcceptedHead } from '../core/transition.js';
  * The agent's durable state: the only code that reads or writes
  * `<state_dir>/state.json` and `<state_dir>/replay-floor.json`. Both are
  * written atomically (temp file, fsync, rename, fsync dir). The replay floor
- * lives in its own file so that a corrupt or lost state file never lowers it.
+ * lives in its own file so that a corrupt or lost state file never lowers it;
+ * a floor file that is there but cannot be read is never taken as "no floor":
+ * it stops applies (ReplayFloorCorruptError) until an operator fixes it.
  */
 
 /** Where an apply stands. The first six are in flight; the last three are outcomes. */
@@ -104,14 +106,21 @@ export interface LoadedState {
   readonly floor: ReplayFloor | undefined;
   /** Set when state.json existed but could not be used; the state is then "nothing applied". */
   readonly corrupt?: StateCorruptError;
+  /** Set when replay-floor.json existed but could not be used; `floor` is then undefined and nothing may be applied. */
+  readonly floorCorrupt?: ReplayFloorCorruptError;
 }
 
 export interface StateStore {
   readonly dir: string;
   load(channel: string): Promise<LoadedState>;
+  /** Read replay-floor.json again (undefined when there is none); throws ReplayFloorCorruptError when it is there but unusable. */
+  readFloor(): Promise<ReplayFloor | undefined>;
   /** Atomically replace state.json (stamps updatedAt). */
   save(state: AgentState): Promise<AgentState>;
-  /** Raise the replay floor; a lower or equal revision never replaces a higher one. */
+  /**
+   * Raise the replay floor; a lower or equal revision never replaces a higher one.
+   * Throws ReplayFloorCorruptError while the last read found the file damaged (it is never overwritten unseen).
+   */
   raiseFloor(floor: ReplayFloor): Promise<void>;
 }
 
@@ -136,6 +145,7 @@ export function createStateStore(dir: string, now: () => Date = () => new Date()
   const stateFile = join(dir, STATE_FILE);
   const floorFile = join(dir, FLOOR_FILE);
   let floorCache: ReplayFloor | undefined;
+  let floorDamage: ReplayFloorCorruptError | undefined;
 
   async function readJson(file: string): Promise<{ missing: true } | { missing: false; value: unknown; error?: string }> {
     let text: string;
@@ -152,27 +162,52 @@ export function createStateStore(dir: string, now: () => Date = () => new Date()
     }
   }
 
+  /** Read the floor file; remembers what it found so raiseFloor never writes over a damaged file it has not seen fixed. */
+  async function readFloor(): Promise<ReplayFloor | undefined> {
+    const f = await readJson(floorFile);
+    let problem: string | undefined;
+    let floor: ReplayFloor | undefined;
+    if (!f.missing) {
+      const p = f.error === undefined ? floorSchema.safeParse(f.value) : undefined;
+      if (p?.success) floor = p.data;
+      else problem = f.error ?? p?.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ') ?? 'unreadable';
+    }
+    if (problem !== undefined) {
+      floorCache = undefined;
+      floorDamage = new ReplayFloorCorruptError({ file: floorFile, problem });
+      throw floorDamage;
+    }
+    floorCache = floor;
+    floorDamage = undefined;
+    return floor;
+  }
+
   return {
     dir,
+    readFloor,
     async load(channel) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const f = await readJson(floorFile);
       let floor: ReplayFloor | undefined;
-      if (!f.missing) {
-        const p = floorSchema.safeParse(f.value);
-        if (p.success) floor = p.data;
+      let floorCorrupt: ReplayFloorCorruptError | undefined;
+      try {
+        floor = await readFloor();
+      } catch (e) {
+        if (!(e instanceof ReplayFloorCorruptError)) throw e;
+        floorCorrupt = e;
       }
-      floorCache = floor;
+      const withFloor = floorCorrupt ? { floor, floorCorrupt } : { floor };
       const s = await readJson(stateFile);
-      if (s.missing) return { state: emptyState(channel), floor };
+      if (s.missing) return { state: emptyState(channel), ...withFloor };
       const p = s.error === undefined ? agentStateSchema.safeParse(s.value) : undefined;
-      if (p?.success) return { state: p.data, floor };
+      if (p?.success) return { state: p.data, ...withFloor };
       const why = s.error ?? p?.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? 'unreadable';
       return {
         state: emptyState(channel),
-        floor,
+        ...withFloor,
         corrupt: new StateCorruptError(
-          `The agent state ${stateFile} is damaged (${why}); it is treated as "nothing applied" and rewritten by the next apply, and the replay floor in ${FLOOR_FILE} still holds.`,
+          `The agent state ${stateFile} is damaged (${why}); it is treated as "nothing applied" and rewritten by the next apply, and ${
+            floorCorrupt ? `the replay floor in ${FLOOR_FILE} is damaged too, so nothing is applied until that is fixed` : `the replay floor in ${FLOOR_FILE} still holds`
+          }.`,
           { file: stateFile, problem: why },
         ),
       };
@@ -183,6 +218,7 @@ export function createStateStore(dir: string, now: () => Date = () => new Date()
       return stamped;
     },
     async raiseFloor(floor) {
+      if (floorDamage) throw floorDamage;
       if (floorCache && floorCache.channel === floor.channel && floorCache.revision >= floor.revision) return;
       await durably(floorFile, JSON.stringify(floorSchema.parse(floor)) + '\n');
       floorCache = floor;

@@ -160,4 +160,21 @@ describe('agent killed mid-apply', () => {
     expect(r.out?.error?.code).toBe('ReplayError');
     expect(await h.profileTarget()).toBe(B);
   });
+
+  it('a corrupt replay floor stops applies with its own code, naming the file, until an operator removes it', async () => {
+    const { h } = await hostOnA(B);
+    const floorFile = join(h.stateDir, 'replay-floor.json');
+    await writeFile(floorFile, '{"channel":"prod","revision":');
+    const r = await h.runOnce();
+    expect(r.exitCode, r.stderr).toBe(31);
+    expect(r.out?.error?.code).toBe('ReplayFloorCorruptError');
+    expect(r.out?.error?.message).toContain(floorFile);
+    expect(r.stderr).toContain('ReplayFloorCorruptError');
+    expect(await h.profileTarget()).toBe(A);
+    expect(await readFile(floorFile, 'utf8')).toBe('{"channel":"prod","revision":');
+    await rm(floorFile);
+    const again = await h.runOnce();
+    expect(again.exitCode, again.stderr).toBe(10);
+    await expectConverged(h, B, 2);
+  });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { NixCopyError, ProfileError, StepTimeoutError, SwitchError } from '../../core/errors/index.js';
 import { underRoot } from '../../core/paths.js';
@@ -40,6 +40,45 @@ export function useSystemdUnits(setting: 'auto' | 'always' | 'never', root: stri
   return setting === 'always' || (setting === 'auto' && root === '/' && systemdRunning());
 }
 
+/**
+ * The store path a system profile points to, or null when there is no profile
+ * (yet). A profile that is there but cannot be followed to a store path
+ * (unreadable, a symlink loop, a dangling link, a target outside /nix/store) is
+ * a ProfileError: a rollback needs to know where it goes, so guessing "none"
+ * would leave a failed apply with nothing to go back to.
+ */
+export async function readProfileTarget(profile: string): Promise<string | null> {
+  const unreadable = (reason: string, extra: Record<string, unknown> = {}): ProfileError =>
+    new ProfileError(
+      `Cannot tell which system the profile ${profile} points to (${reason}); the agent applies nothing it could not roll back: fix the profile (\`ls -l ${profile}\`) so it links to a store path, or remove it on a host that never had one.`,
+      { profile, reason, ...extra },
+    );
+  try {
+    await lstat(profile);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw unreadable(code ?? (e as Error).message, { errno: code ?? null });
+  }
+  let target: string;
+  try {
+    target = await realpath(profile);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'it is a dangling link: what it points to does not exist, was the generation garbage-collected?' : code === 'ELOOP' ? 'a symlink loop' : (code ?? (e as Error).message);
+    throw unreadable(reason, { errno: code ?? null });
+  }
+  const top = storePathPrefix(target);
+  if (top === undefined) throw unreadable(`it resolves to ${target}, which is not in /nix/store`, { target });
+  return top;
+}
+
+/** Pure: the store path a resolved path lies in (`/nix/store/<hash>-<name>` or below it), or undefined. */
+export function storePathPrefix(resolved: string): string | undefined {
+  const m = /^\/nix\/store\/[^/]+/.exec(resolved);
+  return m && isStorePath(m[0]) ? m[0] : undefined;
+}
+
 /** The real executor: the only code in the agent that runs Nix. Store paths reach programs only as argv entries. */
 export function createNixExecutor(o: NixExecutorOptions): Executor {
   const profile = underRoot(o.root, o.profile);
@@ -56,15 +95,7 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
   }
 
   return {
-    async profileTarget() {
-      try {
-        const p = await realpath(profile);
-        const m = /^\/nix\/store\/[^/]+/.exec(p);
-        return m && isStorePath(m[0]) ? m[0] : null;
-      } catch {
-        return null;
-      }
-    },
+    profileTarget: () => readProfileTarget(profile),
 
     async copy(storePath, substituters) {
       let ms = 0;

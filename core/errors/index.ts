@@ -45,6 +45,7 @@ export { HealthCheckError } from './HealthCheckError.js';
 export { StepTimeoutError } from './StepTimeoutError.js';
 export { RollbackError } from './RollbackError.js';
 export { StateCorruptError } from './StateCorruptError.js';
+export { ReplayFloorCorruptError } from './ReplayFloorCorruptError.js';
 export { SourceUnavailableError } from './SourceUnavailableError.js';
 export { InterruptedApplyError } from './InterruptedApplyError.js';
 export { StateWriteError } from './StateWriteError.js';
