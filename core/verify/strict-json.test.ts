@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DuplicateMemberError, ForbiddenMemberError, MalformedJsonError, OgygiaError, OversizeError } from '../errors/index.js';
-import { MAX_JSON_DEPTH, parseStrictJson } from './strict-json.js';
+import { MAX_JSON_DEPTH, memberText, parseStrictJson } from './strict-json.js';
 
 const FILE = 'channels/prod.json';
 
@@ -83,6 +83,22 @@ describe('parseStrictJson: literal cases', () => {
     // Brackets inside strings are text, not nesting.
     const inString = JSON.stringify({ a: '['.repeat(1000) + '\\"[' });
     expect(parseStrictJson(inString, FILE)).toEqual(JSON.parse(inString));
+  });
+});
+
+describe('memberText', () => {
+  it('gives the exact source text of a top-level member, duplicates and all', () => {
+    const doc = '{ "release": {"revision": 2, "revision": 1},\n  "signatures": [] }';
+    expect(memberText(`{"document":${doc},"commit":"c0ffee"}`, 'document')).toBe(doc);
+    expect(memberText('{"document":{"a":1},"document":{"b":2}}', 'document')).toBe('{"b":2}'); // the one JSON.parse takes
+    expect(memberText('{"document":"text"}', 'document')).toBe('"text"');
+  });
+
+  it('gives undefined when there is no such member or no tree', () => {
+    expect(memberText('{"commit":"c"}', 'document')).toBeUndefined();
+    expect(memberText('[{"document":1}]', 'document')).toBeUndefined();
+    expect(memberText('{"document":', 'document')).toBeUndefined();
+    expect(memberText(`{"document":${nest(MAX_JSON_DEPTH + 1)}}`, 'document')).toBeUndefined();
   });
 });
 

@@ -106,3 +106,25 @@ export function parseStrictJson(text: string, file: string): unknown {
   if (ambiguity) throw ambiguity;
   return value;
 }
+
+/**
+ * The exact source text of the value of the top-level member `name` of the
+ * JSON object `text` (the last one when it is named twice, as JSON.parse
+ * takes it), or undefined when there is none or the text cannot be read as a
+ * tree. For a document carried inside another, such as the reconciler's
+ * `{"document": <channel file>, ...}`: the carried bytes are what gets
+ * verified, not a re-serialisation that would hide a duplicate member.
+ */
+export function memberText(text: string, name: string): string | undefined {
+  if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return undefined;
+  let tree;
+  try {
+    tree = parseTree(text, { mode: 'json', ranges: true, tokens: false });
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    return undefined;
+  }
+  if (tree.body.type !== 'Object') return undefined;
+  const range = tree.body.members.filter((m) => memberName(m) === name).at(-1)?.value.range;
+  return range ? text.slice(range[0], range[1]) : undefined;
+}
