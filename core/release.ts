@@ -5,11 +5,11 @@ import {
   InvalidChannelNameError,
   InvalidFieldError,
   InvalidHostNameError,
-  MalformedJsonError,
   OversizeError,
   UnknownFieldError,
 } from './errors/index.js';
 import { assertStorePath } from './store-path.js';
+import { parseStrictJson } from './verify/strict-json.js';
 
 /** The signed release: what a channel serves. Spec 1 of DESIGN.md §3. */
 export interface Release {
@@ -82,7 +82,11 @@ function issuePath(path: ReadonlyArray<PropertyKey>): string {
   return path.length === 0 ? '(document)' : path.map(String).join('.');
 }
 
-/** Parse and validate a channel file's bytes. Throws a specific OgygiaError per defect. */
+/**
+ * Parse and validate a channel file's bytes: the size cap (before a byte is
+ * parsed), strict JSON (core/verify/strict-json.ts), then the spec 1 schema.
+ * Throws a specific OgygiaError per defect.
+ */
 export function parseChannelDocument(
   input: string | Uint8Array,
   opts: { file?: string; fileChannel?: string } = {},
@@ -96,14 +100,8 @@ export function parseChannelDocument(
     );
   }
   const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new MalformedJsonError(`${where} is not valid JSON (${(e as Error).message}); fix the syntax or publish it again with \`ogygia publish\`.`, {
-      file: where,
-    });
-  }
+  // Strict: a member named twice, or `__proto__`/`constructor`/`prototype`, is refused (one text, one meaning).
+  const raw = parseStrictJson(text, where);
   const parsed = documentSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues;

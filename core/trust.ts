@@ -83,22 +83,25 @@ export function checkSignatures(doc: ChannelDocument, policy: TrustPolicy): Sign
   return { verified: [...verified.values()], problems };
 }
 
+/** The refusal for a release that too few distinct trusted keys signed (`check` is its signature check). */
+export function thresholdNotMet(doc: ChannelDocument, policy: TrustPolicy, check: SignatureCheck): ThresholdNotMetError {
+  const r = doc.release;
+  return new ThresholdNotMetError(
+    `Release ${r.channel}#${r.revision} has ${check.verified.length} valid signature(s) from distinct trusted keys and needs ${policy.threshold}; ` +
+      `approve it with \`ogygia approve\` using another trusted key.`,
+    {
+      channel: r.channel,
+      revision: r.revision,
+      valid: check.verified.map((k) => k.name),
+      threshold: policy.threshold,
+      problems: check.problems.map((p) => p.toJSON()),
+    },
+  );
+}
+
 /** Throws ThresholdNotMetError unless at least `threshold` distinct trusted keys signed. */
 export function assertThreshold(doc: ChannelDocument, policy: TrustPolicy): SignatureCheck {
   const check = checkSignatures(doc, policy);
-  if (check.verified.length < policy.threshold) {
-    const r = doc.release;
-    throw new ThresholdNotMetError(
-      `Release ${r.channel}#${r.revision} has ${check.verified.length} valid signature(s) from distinct trusted keys and needs ${policy.threshold}; ` +
-        `approve it with \`ogygia approve\` using another trusted key.`,
-      {
-        channel: r.channel,
-        revision: r.revision,
-        valid: check.verified.map((k) => k.name),
-        threshold: policy.threshold,
-        problems: check.problems.map((p) => p.toJSON()),
-      },
-    );
-  }
+  if (check.verified.length < policy.threshold) throw thresholdNotMet(doc, policy, check);
   return check;
 }

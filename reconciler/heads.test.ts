@@ -77,14 +77,17 @@ describe('selectHeads', () => {
     const s = selectHeads(prev, snap(C2, { dev: file(tamper(dev2), C2, 'bx') }), trust, now);
     expect(s.changed).toEqual([]);
     expect(s.state.heads.dev?.digest).toBe(dev1.digest);
-    expect(s.state.refusals.dev?.code).toBe('ThresholdNotMetError');
+    // The one verifier's code, as the agent says it: the signature does not verify.
+    expect(s.state.refusals.dev?.code).toBe('BadSignatureError');
     expect(s.state.branchCommit).toBe(C2);
   });
 
   it('refuses a release signed only by an untrusted key', () => {
     const bad = buildRelease(dev1, { channel: 'dev', signers: [intruder] });
     const s = selectHeads(served(), snap(C2, { dev: file(bad, C2, 'b2') }), trust, now);
-    expect(s.state.refusals.dev?.code).toBe('ThresholdNotMetError');
+    // The same code the agent and `ogygia verify` give (core/verify): the key is not trusted.
+    expect(s.state.refusals.dev?.code).toBe('UnknownKeyError');
+    expect(s.state.refusals.dev).toMatchObject({ revision: 2, digest: bad.digest });
   });
 
   it('applies the per-channel threshold: prod needs two distinct keys', () => {
@@ -150,7 +153,8 @@ describe('selectHeads', () => {
       now,
     );
     expect(s.state.refusals.dev?.code).toBe('MalformedJsonError');
-    expect(s.state.refusals.staging?.code).toBe('ChannelMismatchError');
+    // channels/staging.json holding a release of qa: WrongChannelError, as an agent following staging says.
+    expect(s.state.refusals.staging?.code).toBe('WrongChannelError');
     expect(s.state.heads.staging).toBeUndefined();
   });
 

@@ -1,15 +1,6 @@
-import {
-  BrokenChainError,
-  ChannelDeletedError,
-  InvalidChannelNameError,
-  NotDescendantError,
-  RevisionGapError,
-  isOgygiaError,
-} from '../core/errors/index.js';
-import { CHANNEL_NAME, parseChannelDocument, type Release } from '../core/release.js';
-import { releaseDigest } from '../core/signing.js';
-import { classifyTransition, assertNotExpired } from '../core/transition.js';
-import { assertThreshold, policyFor, type TrustConfig } from '../core/trust.js';
+import { ChannelDeletedError, NotDescendantError, isOgygiaError } from '../core/errors/index.js';
+import type { TrustConfig } from '../core/trust.js';
+import { acceptedOrThrow, verifyRelease } from '../core/verify/pipeline.js';
 
 /**
  * Head selection, pure: the state the reconciler last served plus a new
@@ -85,66 +76,41 @@ function refusalOf(e: unknown, commit: string, now: Date, extra: { revision?: nu
   return { ...base, commit, at: now.toISOString(), ...extra };
 }
 
-/** Follow `previous` links from `release` back to the served head through the intermediate versions. */
-function assertChainReaches(release: Release, served: ServedHead, intermediates: readonly Uint8Array[], channel: string): void {
-  const byDigest = new Map<string, Release>();
-  for (const bytes of intermediates) {
-    try {
-      const doc = parseChannelDocument(bytes, { fileChannel: channel });
-      byDigest.set(releaseDigest(doc.release), doc.release);
-    } catch {
-      // A malformed intermediate version cannot be a link of the chain; skip it.
-    }
-  }
-  let cur = release;
-  while (cur.revision > served.revision + 1) {
-    const prev = cur.previous === null ? undefined : byDigest.get(cur.previous);
-    if (!prev || prev.revision !== cur.revision - 1) {
-      throw new RevisionGapError(
-        `${channel}#${release.revision} jumps from served revision ${served.revision} and revision ${cur.revision - 1} ` +
-          `(${cur.previous}) is not in the branch history since; publish each revision on the tracked branch in order.`,
-        { channel, revision: release.revision, served: served.revision, missing: cur.revision - 1 },
-      );
-    }
-    cur = prev;
-  }
-  if (cur.previous !== served.digest) {
-    throw new BrokenChainError(
-      `${channel}#${cur.revision} names previous ${cur.previous} but the served revision ${served.revision} has digest ${served.digest}; publish again on top of the served release.`,
-      { channel, revision: cur.revision, previous: cur.previous, expected: served.digest },
-    );
-  }
-}
-
-/** Verify one candidate file against trust, expiry and the transition from the served head. */
+/**
+ * Verify one candidate file with the one verifier (core/verify) against trust,
+ * expiry and the transition from the served head (a skip must chain through
+ * the versions in between). The head to serve, or the refusal (the first
+ * problem) with the revision and digest when the file parsed.
+ */
 function evaluate(
   channel: string,
   file: CandidateFile,
   served: ServedHead | undefined,
   trust: TrustConfig,
   now: Date,
-): ServedHead {
-  if (!CHANNEL_NAME.test(channel)) {
-    throw new InvalidChannelNameError(
-      `channels/${channel}.json is not named after a valid channel; rename it to lowercase letters, digits and ._- .`,
-      { channel },
-    );
-  }
-  const doc = parseChannelDocument(file.bytes, { file: `channels/${channel}.json`, fileChannel: channel });
-  assertThreshold(doc, policyFor(trust, channel));
-  assertNotExpired(doc.release, now);
-  const digest = releaseDigest(doc.release);
-  const kind = classifyTransition(served, doc.release, digest, { allowSkip: true });
-  if (kind === 'skip' && served) assertChainReaches(doc.release, served, file.intermediates, channel);
-  return {
+): { readonly head: ServedHead } | { readonly refusal: unknown; readonly revision?: number; readonly digest?: string } {
+  const v = verifyRelease({
+    bytes: file.bytes,
+    file: `channels/${channel}.json`,
     channel,
-    text: Buffer.from(file.bytes).toString('utf8'),
-    revision: doc.release.revision,
-    digest,
-    commit: file.commit,
-    committedAt: file.committedAt,
-    blob: file.blob,
-    servedAt: kind === 'same' && served ? served.servedAt : now.toISOString(),
+    trust,
+    now,
+    transition: { ...(served ? { floor: served } : {}), intermediates: file.intermediates },
+  });
+  const refusal = v.problems[0]; // the first problem is the refusal
+  if (refusal) return { refusal, ...(v.release ? { revision: v.release.revision } : {}), ...(v.digest ? { digest: v.digest } : {}) };
+  const accepted = acceptedOrThrow(v);
+  return {
+    head: {
+      channel,
+      text: Buffer.from(file.bytes).toString('utf8'),
+      revision: accepted.release.revision,
+      digest: accepted.digest,
+      commit: file.commit,
+      committedAt: file.committedAt,
+      blob: file.blob,
+      servedAt: accepted.transition === 'same' && served ? served.servedAt : now.toISOString(),
+    },
   };
 }
 
@@ -177,19 +143,19 @@ export function selectHeads(prev: ServedState, snap: BranchSnapshot, trust: Trus
   for (const [channel, file] of [...snap.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const served = Object.hasOwn(prev.heads, channel) ? prev.heads[channel] : undefined;
     if (served && served.blob === file.blob) continue;
+    let outcome: ReturnType<typeof evaluate>;
     try {
-      const head = evaluate(channel, file, served, trust, now);
+      outcome = evaluate(channel, file, served, trust, now);
+    } catch (e) {
+      outcome = { refusal: e }; // a bug in verification: refusalOf reports it as one
+    }
+    if ('head' in outcome) {
+      const head = outcome.head;
       heads[channel] = head;
       if (!served || served.digest !== head.digest || served.text !== head.text) changed.push(channel);
-    } catch (e) {
-      let extra: { revision?: number; digest?: string } = {};
-      try {
-        const doc = parseChannelDocument(file.bytes);
-        extra = { revision: doc.release.revision, digest: releaseDigest(doc.release) };
-      } catch {
-        // unparseable: the refusal itself says why
-      }
-      const refusal = refusalOf(e, snap.commit, now, extra);
+    } else {
+      const { refusal: problem, ...extra } = outcome;
+      const refusal = refusalOf(problem, snap.commit, now, extra);
       refusals[channel] = refusal;
       refused.push({ channel, refusal });
     }

@@ -74,7 +74,7 @@ describe('reconciler dashboard', () => {
     expect(channels).toHaveLength(2);
     expect(channels[0]).toMatch(/^prod\s+2\s/);
     expect(channels[1]).toMatch(/^staging\s+1\s/);
-    expect(channels[1]).toContain('ThresholdNotMetError');
+    expect(channels[1]).toContain('BadSignatureError'); // the tampered staging release, refused as agents refuse it
     const hosts = await page.locator('section:has(h2:text("Hosts")) tbody tr').allInnerTexts();
     expect(hosts.map((h) => h.split(/\s+/).slice(0, 2).join(' '))).toEqual(['ci01 staging', 'db01 prod', 'web01 prod', 'web02 prod', 'web03 prod']);
     expect(hosts.join('\n')).toMatch(/web01\s+prod\s+2\s+2\s+in-sync/);

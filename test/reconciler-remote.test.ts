@@ -159,14 +159,15 @@ describe('reconciler with a remote smart-HTTP source', () => {
       const l = await getJson(`${rec.url}/v1/channels`);
       return l.body.channels[0].refusal ? l : undefined;
     }, 'a refusal');
-    expect(list.body.channels[0]).toMatchObject({ name: 'dev', revision: 3, refusal: { code: 'ThresholdNotMetError' } });
+    // The signature no longer verifies: BadSignatureError, the code the agent and `ogygia verify` give too (core/verify).
+    expect(list.body.channels[0]).toMatchObject({ name: 'dev', revision: 3, refusal: { code: 'BadSignatureError' } });
     expect(await servedRevision(rec.url, 'dev')).toBe(3);
     const metrics = await (await fetch(`${rec.url}/metrics`)).text();
-    expect(metrics).toMatch(/ogygia_reconciler_refusals_total\{channel="dev",code="ThresholdNotMetError"\} 1/);
+    expect(metrics).toMatch(/ogygia_reconciler_refusals_total\{channel="dev",code="BadSignatureError"\} 1/);
     expect(metrics).toMatch(/ogygia_reconciler_channel_refused\{channel="dev"\} 1/);
-    expect(logs.some((l) => l.startsWith('reconciler: warn: refused dev') && l.includes('ThresholdNotMetError'))).toBe(true);
+    expect(logs.some((l) => l.startsWith('reconciler: warn: refused dev') && l.includes('BadSignatureError'))).toBe(true);
     const html = await (await fetch(`${rec.url}/`)).text();
-    expect(html).toContain('ThresholdNotMetError');
+    expect(html).toContain('BadSignatureError');
   });
 
   it('serves the mirror read-only over git smart HTTP', async () => {

@@ -2,6 +2,7 @@ import { readBodyCapped } from '../../core/bounded-body.js';
 import { SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import { GIT_COMMIT } from '../../core/wire/fields.js';
+import { memberText } from '../../core/verify/strict-json.js';
 import type { FetchResult, Source } from './types.js';
 
 /** The reconciler's answer wraps the channel file; allow room for it beyond the file's own cap. */
@@ -59,7 +60,8 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
           { url: url.toString() },
         );
       }
-      const doc = typeof body.document === 'string' ? body.document : JSON.stringify(body.document);
+      // The document's own bytes as the reconciler sent them (a re-serialisation would hide a duplicate member).
+      const doc = typeof body.document === 'string' ? body.document : (memberText(text, 'document') ?? JSON.stringify(body.document));
       const tag = res.headers.get('etag');
       etag = tag ?? (typeof body.digest === 'string' ? `"${body.digest}"` : undefined);
       return { kind: 'head', head: { bytes: new Uint8Array(Buffer.from(doc, 'utf8')), commit: body.commit } };

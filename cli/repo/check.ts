@@ -1,9 +1,9 @@
-import { ChannelDeletedError, InvalidChannelNameError, NotDescendantError, OgygiaError, isOgygiaError } from '../../core/errors/index.js';
+import { ChannelDeletedError, NotDescendantError, OgygiaError } from '../../core/errors/index.js';
 import { type ChannelImpact, computeImpact } from './impact.js';
-import { CHANNEL_NAME, type ChannelDocument, parseChannelDocument, type Release } from '../../core/release.js';
+import { type ChannelDocument, parseChannelDocument, type Release } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
-import { assertNotExpired, classifyTransition } from '../../core/transition.js';
-import { assertThreshold, checkSignatures, policyFor, type TrustConfig } from '../../core/trust.js';
+import type { TrustConfig } from '../../core/trust.js';
+import { verifyRelease } from '../../core/verify/pipeline.js';
 
 /** The input of a repository check: channel file bytes at HEAD (and at the base of a pull request). */
 export interface ChannelsAt {
@@ -32,17 +32,15 @@ export interface RepoCheck {
   readonly problems: readonly OgygiaError[];
 }
 
-function asError(e: unknown): OgygiaError {
-  if (isOgygiaError(e)) return e;
-  throw e;
-}
-
 /**
- * Pure: everything `ogygia verify` checks. Each channel file at HEAD: format,
- * signatures (strictly: unknown keys, bad and duplicate signatures are
- * problems), threshold by distinct keys, expiry. With a base: HEAD descends
- * from it, no channel deleted or rewound, each changed channel's revision is
- * exactly +1 with `previous` equal to the base digest, new channels start at 1.
+ * Pure: everything `ogygia verify` checks. Each channel file at HEAD goes
+ * through the one verifier (core/verify/pipeline.ts) bound to the file's
+ * channel, so its first problem is the code the reconciler and agents refuse
+ * it with; verify then lists every further problem, and (strictly) signatures
+ * that did not count although the threshold was met. With a base: HEAD
+ * descends from it, no channel deleted or rewound, each changed channel's
+ * revision is exactly +1 with `previous` equal to the base digest, new
+ * channels start at 1.
  */
 export function checkRepository(input: {
   head: ChannelsAt;
@@ -61,8 +59,9 @@ export function checkRepository(input: {
       try {
         const doc = parseChannelDocument(bytes, { file: `channels/${name}.json@base`, fileChannel: name });
         parsedBase.set(name, { doc, digest: releaseDigest(doc.release) });
-      } catch {
+      } catch (e) {
         // A broken base file cannot anchor a transition; its replacement is judged on its own.
+        if (!(e instanceof OgygiaError)) throw e;
       }
     }
     if (input.headDescendsFromBase === false) {
@@ -85,62 +84,37 @@ export function checkRepository(input: {
   }
   for (const [name, bytes] of [...head.files].sort(([a], [b]) => a.localeCompare(b))) {
     const file = `channels/${name}.json`;
-    const errs: OgygiaError[] = [];
-    let doc: ChannelDocument | undefined;
-    let digest: string | undefined;
-    let signers: string[] = [];
-    if (!CHANNEL_NAME.test(name)) {
-      errs.push(new InvalidChannelNameError(`${file}: ${JSON.stringify(name)} is not a valid channel name; rename the file.`, { file }));
-    } else {
-      try {
-        doc = parseChannelDocument(bytes, { file, fileChannel: name });
-        digest = releaseDigest(doc.release);
-      } catch (e) {
-        errs.push(asError(e));
-      }
-    }
-    if (doc && digest) {
-      const d = doc;
-      const step = <T>(f: () => T): T | undefined => {
-        try {
-          return f();
-        } catch (e) {
-          errs.push(asError(e));
-          return undefined;
-        }
-      };
-      const policyForChannel = step(() => policyFor(policy, name));
-      if (policyForChannel) {
-        // Every signature that does not count is its own problem, then the threshold.
-        const check = checkSignatures(d, policyForChannel);
-        signers = check.verified.map((k) => k.name);
-        errs.push(...check.problems);
-        step(() => assertThreshold(d, policyForChannel));
-      }
-      step(() => assertNotExpired(d.release, now));
-      if (base) {
-        const before = parsedBase.get(name);
-        const baseHad = base.files.has(name);
-        const kind = step(() =>
-          classifyTransition(before ? { revision: before.doc.release.revision, digest: before.digest } : undefined, d.release, digest!, {
-            allowSkip: false,
-            requireFirstRevision: !baseHad,
-          }),
-        );
-        if (kind === 'first' || kind === 'next') impact.push(computeImpact(before?.doc.release, d.release));
-      }
-    }
-    const c: { channel: string; file: string; release?: Release; revision?: number; digest?: string; signers: string[]; problems: OgygiaError[] } = {
+    const before = parsedBase.get(name);
+    // The one verifier (core/verify): its problems in order (the first is what agents and the
+    // reconciler would refuse with), then signatures that did not count although the threshold was met.
+    const v = verifyRelease({
+      bytes,
+      file,
+      channel: name,
+      trust: policy,
+      now,
+      ...(base
+        ? {
+            transition: {
+              ...(before ? { floor: { revision: before.doc.release.revision, digest: before.digest } } : {}),
+              allowSkip: false,
+              requireFirstRevision: !base.files.has(name),
+            },
+          }
+        : {}),
+    });
+    if (base && v.release && (v.transition === 'first' || v.transition === 'next')) impact.push(computeImpact(before?.doc.release, v.release));
+    const c: { channel: string; file: string; release?: Release; revision?: number; digest?: string; signers: readonly string[]; problems: OgygiaError[] } = {
       channel: name,
       file,
-      signers,
-      problems: errs,
+      signers: v.signers,
+      problems: [...v.problems, ...v.notes],
     };
-    if (doc) {
-      c.release = doc.release;
-      c.revision = doc.release.revision;
+    if (v.release) {
+      c.release = v.release;
+      c.revision = v.release.revision;
     }
-    if (digest) c.digest = digest;
+    if (v.digest) c.digest = v.digest;
     channels.push(c);
   }
   const ok = problems.length === 0 && channels.every((c) => c.problems.length === 0);

@@ -1,5 +1,7 @@
 export { OgygiaError, isOgygiaError } from './OgygiaError.js';
 export { MalformedJsonError } from './MalformedJsonError.js';
+export { DuplicateMemberError, type JsonMemberAt } from './DuplicateMemberError.js';
+export { ForbiddenMemberError, FORBIDDEN_MEMBER_NAMES } from './ForbiddenMemberError.js';
 export { UnknownFieldError } from './UnknownFieldError.js';
 export { InvalidFieldError } from './InvalidFieldError.js';
 export { OversizeError } from './OversizeError.js';

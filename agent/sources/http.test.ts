@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OgygiaError } from '../../core/errors/index.js';
+import { fakeStorePath, ReleaseChain, testKey } from '../../testkit/releases.js';
+import { verifyHead } from '../verify.js';
+import { createHttpSource } from './http.js';
+
+// The HTTP source against a real HTTP server on loopback that answers as a
+// reconciler would (or as a compromised one could): the agent must verify the
+// document's own bytes, not a re-serialisation that hides a duplicate member.
+
+const k1 = testKey('test-only-ops-1'); // TEST-ONLY, generated per run
+const A = fakeStorePath('nixos-system-a', 1);
+const DECOY = fakeStorePath('nixos-system-decoy', 2);
+const COMMIT = 'c'.repeat(40);
+let body = '';
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Serve `document` the way reconciler/routes/channels.ts does: the file's text spliced in as committed. */
+async function fetchServed(document: string): Promise<Uint8Array> {
+  body = `{"document":${document.trim()},"commit":"${COMMIT}","digest":"sha256:${'0'.repeat(64)}"}`;
+  const r = await createHttpSource(url, 'prod').fetch({ waitSeconds: 0 });
+  if (r.kind !== 'head') throw new Error('expected a head');
+  expect(r.head.commit).toBe(COMMIT);
+  return r.head.bytes;
+}
+
+function refusal(bytes: Uint8Array): string {
+  try {
+    verifyHead({ bytes, commit: COMMIT }, { channel: 'prod', host: 'web01', policy: { keys: [k1.publicKey], threshold: 1 }, now: new Date('2026-02-01T00:00:00Z') });
+  } catch (e) {
+    if (e instanceof OgygiaError) return e.code;
+    throw e;
+  }
+  return 'accepted';
+}
+
+describe('createHttpSource', () => {
+  const good = new ReleaseChain('prod', [k1]).next({ targets: { '*': A } }).text;
+
+  it('hands over the document exactly as served', async () => {
+    const bytes = await fetchServed(good);
+    expect(Buffer.from(bytes).toString('utf8')).toBe(good.trim());
+    expect(refusal(bytes)).toBe('accepted');
+  });
+
+  it('keeps a duplicate member, so the agent refuses it as the reconciler and `ogygia verify` do', async () => {
+    const ambiguous = good.replace('"targets": {', `"targets": {\n      "*": { "storePath": "${DECOY}" },`);
+    const bytes = await fetchServed(ambiguous);
+    expect(Buffer.from(bytes).toString('utf8')).toBe(ambiguous.trim());
+    expect(refusal(bytes)).toBe('DuplicateMemberError');
+  });
+});
