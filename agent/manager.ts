@@ -125,9 +125,11 @@ export class Manager {
       await this.report(state, 'failed', { code: damaged.code, message: damaged.message });
       return { outcome: 'failed', error: damaged };
     }
+    // The source is told what was accepted last, so a head that skips revisions comes with the ones in between.
+    const floor = replayFloor(state, this.floorFile, this.d.channel);
     let fetched;
     try {
-      fetched = await this.d.source.fetch(signal ? { waitSeconds, signal } : { waitSeconds });
+      fetched = await this.d.source.fetch({ waitSeconds, ...(signal ? { signal } : {}), ...(floor ? { since: floor } : {}) });
     } catch (e) {
       if (!(e instanceof OgygiaError)) throw e;
       if (signal?.aborted) return { outcome: 'unchanged' };
@@ -136,7 +138,6 @@ export class Manager {
     }
     if (fetched.kind === 'unchanged') return { outcome: 'unchanged' };
     const head = fetched.head;
-    const floor = replayFloor(state, this.floorFile, this.d.channel);
     let descendsFromFloor: boolean | undefined;
     if (this.d.source.descends && floor?.commit !== undefined && floor.commit !== head.commit) {
       descendsFromFloor = await this.d.source.descends(head.commit, floor.commit);

@@ -116,9 +116,21 @@ describe('verifyHead (DESIGN.md §5 order)', () => {
     expect(code(() => verifyHead({ bytes: bytesOf(r2.text), commit: C2 }, ctx({ floor })))).toBe('BrokenChainError');
   });
 
-  it('accepts a later revision that skips some (the agent may miss releases)', () => {
+  it('accepts a later revision that skips some when the releases in between link it back (DESIGN.md §12)', () => {
     const r3 = chain.next({ targets: { '*': A } });
-    expect(verifyHead({ bytes: bytesOf(r3.text), commit: C2 }, ctx({ floor: floor1 })).transition).toBe('skip');
+    expect(verifyHead({ bytes: bytesOf(r3.text), commit: C2, chain: [bytesOf(r2.text)] }, ctx({ floor: floor1 })).transition).toBe('skip');
+    // Without them, or with a chain that does not reach the floor, the skip is refused.
+    expect(code(() => verifyHead({ bytes: bytesOf(r3.text), commit: C2 }, ctx({ floor: floor1 })))).toBe('ChainBrokenError');
+    expect(code(() => verifyHead({ bytes: bytesOf(r3.text), commit: C2, chain: [bytesOf(r2.text)] }, ctx({ floor: { ...floor1, digest: 'sha256:' + '0'.repeat(64) } })))).toBe(
+      'ChainBrokenError',
+    );
+  });
+
+  it('refuses a release issued more than an hour ahead of this clock (NotYetValidError)', () => {
+    const future = new ReleaseChain('prod', [k1]).next({ targets: { '*': A }, issuedAt: new Date(NOW.getTime() + 61 * 60 * 1000) });
+    expect(code(() => verifyHead({ bytes: bytesOf(future.text), commit: C1 }, ctx()))).toBe('NotYetValidError');
+    const skewed = new ReleaseChain('prod', [k1]).next({ targets: { '*': A }, issuedAt: new Date(NOW.getTime() + 59 * 60 * 1000) });
+    expect(code(() => verifyHead({ bytes: bytesOf(skewed.text), commit: C1 }, ctx()))).toBe('ok');
   });
 
   it('refuses a commit that does not descend from the applied one (git source), as the last check', () => {

@@ -44,8 +44,8 @@ export function verifyHead(head: ChannelHead, ctx: VerifyContext): VerifiedRelea
       host: ctx.host,
       trust: ctx.policy,
       now: ctx.now,
-      // The agent may miss releases: a skip is taken (a reconciler source cannot show the releases in between).
-      transition: ctx.floor ? { floor: ctx.floor } : {},
+      // The agent may miss releases: a skip is taken only when the releases in between (from the source) link it back.
+      transition: ctx.floor ? { floor: ctx.floor, intermediates: head.chain ?? [] } : {},
       commit: head.commit,
       ...(ctx.descendsFromFloor !== undefined ? { descendsFromFloor: ctx.descendsFromFloor } : {}),
     }),

@@ -106,9 +106,11 @@ export interface ChannelVersion {
 
 /**
  * Versions of `channels/<channel>.json` reachable from `ref`, newest first:
- * one entry per commit whose file differs from its first parent's.
+ * one entry per commit whose file differs from its first parent's. At most
+ * `limit` versions; the walk also ends at the first commit `stopAt` names
+ * (that commit's version is not included).
  */
-export async function channelHistory(repo: Repo, ref: string, channel: string, limit = Infinity): Promise<ChannelVersion[]> {
+export async function channelHistory(repo: Repo, ref: string, channel: string, limit = Infinity, stopAt?: string): Promise<ChannelVersion[]> {
   const args = repoArgs(repo);
   const filepath = `${CHANNELS_DIR}/${channel}.json`;
   const commit = await resolveCommit(repo, ref);
@@ -123,7 +125,7 @@ export async function channelHistory(repo: Repo, ref: string, channel: string, l
   // Walk first parents: the tracked branch's own sequence of states.
   let cur: string | undefined = commit;
   let curBlob = await blobOid(commit);
-  while (cur && out.length < limit) {
+  while (cur && out.length < limit && cur !== stopAt) {
     const { commit: c } = await git.readCommit({ ...args, oid: cur });
     const parent = c.parent[0];
     const parentBlob = parent ? await blobOid(parent) : undefined;

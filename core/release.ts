@@ -9,6 +9,7 @@ import {
   UnknownFieldError,
 } from './errors/index.js';
 import { assertStorePath } from './store-path.js';
+import { isUtcTimestamp } from './timestamp.js';
 import { parseStrictJson } from './verify/strict-json.js';
 
 /** The signed release: what a channel serves. Spec 1 of DESIGN.md §3. */
@@ -46,7 +47,7 @@ const GIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const timestamp = z
   .string()
   .regex(RFC3339_UTC, 'must be an RFC 3339 UTC time like 2026-11-21T10:00:00Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date');
+  .refine(isUtcTimestamp, 'is not a real calendar date and time');
 
 const releaseSchema = z.strictObject({
   type: z.literal('ogygia-release'),

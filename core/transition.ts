@@ -1,4 +1,4 @@
-import { BrokenChainError, ExpiredReleaseError, ReplayError, RevisionGapError } from './errors/index.js';
+import { BrokenChainError, ExpiredReleaseError, NotYetValidError, ReplayError, RevisionGapError } from './errors/index.js';
 import type { Release } from './release.js';
 
 /** What a party last accepted for a channel: the commit-linked revision. */
@@ -69,6 +69,20 @@ export function assertNotExpired(release: Release, now: Date): void {
     throw new ExpiredReleaseError(
       `${release.channel}#${release.revision} expired at ${release.expiresAt}; publish a fresh release (or renew it) before hosts will take it.`,
       { channel: release.channel, revision: release.revision, expiresAt: release.expiresAt },
+    );
+  }
+}
+
+/** How far ahead of the verifier's clock a release's issuedAt may be (clocks drift; a release from 2099 is not drift). */
+export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
+export function assertIssued(release: Release, now: Date): void {
+  const issued = Date.parse(release.issuedAt);
+  if (issued > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new NotYetValidError(
+      `${release.channel}#${release.revision} was issued at ${release.issuedAt}, more than an hour after this machine's clock (${now.toISOString()}); ` +
+        `fix the clock of whichever machine is wrong (NTP), and republish if it was the signer's.`,
+      { channel: release.channel, revision: release.revision, issuedAt: release.issuedAt, now: now.toISOString() },
     );
   }
 }

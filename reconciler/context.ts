@@ -1,3 +1,4 @@
+import type { ServedHead } from './heads.js';
 import type { DeliveryLog } from './webhook-deliveries.js';
 import type { HttpLimits } from '../core/http-limits.js';
 import type { Logger } from '../core/log.js';
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly served: () => ServedState;
   readonly lastSync: () => Syncer['last'];
   readonly history: (channel: string, limit: number) => Promise<HistoryEntry[]>;
+  /** The channel file's versions (text as committed) between revision `since` and the served head, for an agent's skip. */
+  readonly chain: (channel: string, head: ServedHead, since: number) => Promise<string[]>;
   readonly waiters: Waiters;
   readonly reports: ReportStore;
   /** Bearer tokens accepted for reports; none = reports need no token. */

@@ -133,7 +133,7 @@ describe('selectHeads', () => {
   it('refuses a revision skip when the intermediate revision is not in history', () => {
     const s = selectHeads(served(), snap(C3, { dev: file(dev3, C3, 'b3') }), trust, now);
     expect(s.state.heads.dev?.revision).toBe(1);
-    expect(s.state.refusals.dev?.code).toBe('RevisionGapError');
+    expect(s.state.refusals.dev?.code).toBe('ChainBrokenError');
   });
 
   it('refuses an expired release', () => {

@@ -10,7 +10,7 @@ import type { ServerContext } from './context.js';
 import { countByState, hostsView } from './hosts-view.js';
 import { createMetrics } from './metrics.js';
 import { loadCredentials } from './mirror/credentials.js';
-import { readHistory } from './mirror/history.js';
+import { readChain, readHistory } from './mirror/history.js';
 import { fetchLocal } from './mirror/local.js';
 import { fetchRemote } from './mirror/remote.js';
 import { ensureMirror, mirrorGitdir, mirrorRoot } from './mirror/repo.js';
@@ -95,6 +95,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     served: () => s.state,
     lastSync: () => s.last,
     history: (channel, limit) => readHistory(gitdir, s.state.branchCommit, channel, limit),
+    chain: (channel, head, since) => readChain(gitdir, head, channel, since),
     waiters,
     reports,
     reportTokens,

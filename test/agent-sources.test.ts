@@ -150,6 +150,48 @@ describe('reconciler source (the real reconciler, HTTP API)', () => {
     }
   });
 
+  it('skips revisions only along a chain: the reconciler sends the releases in between (?since), the agent checks them', async () => {
+    const port = await freePort();
+    const h = await makeHost(world, 'web01');
+    const rec = await reconciler(port, join(h.root, 'reconciler-state'));
+    try {
+      await h.writeConfig({ source: rec.url, channel: 'skip' });
+      const chain = new ReleaseChain('skip', [world.releaseKey]);
+      await world.commit(chain.next({ targets: { '*': A } }).text, 'skip r1', 'skip');
+      await waitFor('served revision 1', async () => ((await fetch(`${rec.url}/v1/channels/skip`)).status === 200 ? true : undefined));
+      expect((await h.runOnce()).exitCode).toBe(10);
+      // Two releases while the host is not looking.
+      const r2 = chain.next({ targets: { '*': B } });
+      await world.commit(r2.text, 'skip r2', 'skip');
+      await world.commit(chain.next({ targets: { '*': C } }).text, 'skip r3', 'skip');
+      const served = await waitFor('served revision 3', async () => {
+        const b = (await (await fetch(`${rec.url}/v1/channels/skip?since=1`)).json()) as { document: { release: { revision: number } }; chain?: string[] };
+        return b.document.release.revision === 3 ? b : undefined;
+      });
+      expect(served.chain).toEqual([r2.text]);
+      const run = await h.runOnce();
+      expect(run.exitCode, run.stderr).toBe(10);
+      expect(await h.profileTarget()).toBe(C);
+      expect(await h.state()).toMatchObject({ phase: 'applied', revision: 3 });
+    } finally {
+      await rec.stop();
+    }
+  });
+
+  it('refuses a skip whose releases in between are not there (ChainBrokenError), from a git source', async () => {
+    const h = await makeHost(world, 'web01');
+    await h.writeConfig({ channel: 'gap' });
+    const chain = new ReleaseChain('gap', [world.releaseKey]);
+    await world.commit(chain.next({ targets: { '*': A } }).text, 'gap r1', 'gap');
+    expect((await h.runOnce()).exitCode).toBe(10);
+    chain.next({ targets: { '*': B } }); // revision 2 is signed but never committed
+    await world.commit(chain.next({ targets: { '*': C } }).text, 'gap r3 on an unpublished r2', 'gap');
+    const run = await h.runOnce();
+    expect(run.exitCode, run.stderr).toBe(20);
+    expect(run.out?.error?.code).toBe('ChainBrokenError');
+    expect(await h.profileTarget()).toBe(A);
+  });
+
   it('reports a refusal with its code, and a rollback with the output tail, to the reconciler', async () => {
     const port = await freePort();
     const h = await makeHost(world, 'web01');

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
-import { CHANNELS_DIR, descendsFrom, readFileAt, resolveCommit, type Repo } from '../../core/channels-repo.js';
+import { CHANNELS_DIR, channelHistory, descendsFrom, readFileAt, resolveCommit, type Repo } from '../../core/channels-repo.js';
+import { MAX_CHAIN_RELEASES, chainVersions, claimedRevision, needsChain } from '../../core/release-chain.js';
 import { SourceUnavailableError } from '../../core/errors/index.js';
 import type { FetchResult, Source } from './types.js';
 
@@ -43,9 +44,10 @@ export function createGitSource(
     reset() {
       lastCommit = undefined;
     },
-    async fetch(): Promise<FetchResult> {
+    async fetch({ since }): Promise<FetchResult> {
       let commit: string;
       let bytes: Uint8Array | undefined;
+      let chain: Uint8Array[] | undefined;
       const where = spec.kind === 'git-local' ? spec.path : spec.url;
       try {
         const o = await openRepo();
@@ -53,6 +55,12 @@ export function createGitSource(
         commit = await resolveCommit(o.repo, o.ref);
         if (commit === lastCommit) return { kind: 'unchanged' };
         bytes = await readFileAt(o.repo, commit, `${CHANNELS_DIR}/${channel}.json`);
+        // A skip past the last accepted release: the versions in between, from history, for the chain check.
+        const revision = bytes && claimedRevision(bytes);
+        if (bytes && since && needsChain(since, revision)) {
+          const versions = await channelHistory(o.repo, commit, channel, 2 * MAX_CHAIN_RELEASES, since.commit);
+          chain = chainVersions(versions, since.revision, revision!).map((v) => v.bytes);
+        }
       } catch (e) {
         throw new SourceUnavailableError(
           `Cannot read branch ${branch} of ${where} (${(e as Error).message}); check the git source URL or path and the branch name.`,
@@ -67,7 +75,7 @@ export function createGitSource(
         });
       }
       lastCommit = commit;
-      return { kind: 'head', head: { bytes, commit } };
+      return { kind: 'head', head: { bytes, commit, ...(chain ? { chain } : {}) } };
     },
     async descends(commit: string, ancestor: string): Promise<boolean> {
       if (!repo) return false;

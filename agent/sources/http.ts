@@ -1,12 +1,13 @@
 import { readBodyCapped } from '../../core/bounded-body.js';
 import { SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
+import { MAX_CHAIN_BYTES } from '../../core/release-chain.js';
 import { GIT_COMMIT } from '../../core/wire/fields.js';
 import { memberText } from '../../core/verify/strict-json.js';
 import type { FetchResult, Source } from './types.js';
 
-/** The reconciler's answer wraps the channel file; allow room for it beyond the file's own cap. */
-const MAX_RESPONSE_BYTES = 4 * MAX_CHANNEL_FILE_BYTES;
+/** The reconciler's answer wraps the channel file and, for a skip, the releases in between (JSON strings, so escaped); room for both. */
+const MAX_RESPONSE_BYTES = 4 * MAX_CHANNEL_FILE_BYTES + 2 * MAX_CHAIN_BYTES;
 
 /**
  * `GET <url>/v1/channels/<channel>` (DESIGN.md §4) with `If-None-Match` and
@@ -21,8 +22,10 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
     reset() {
       etag = undefined;
     },
-    async fetch({ waitSeconds, signal }): Promise<FetchResult> {
+    async fetch({ waitSeconds, signal, since }): Promise<FetchResult> {
       const url = new URL(`${baseUrl}/v1/channels/${encodeURIComponent(channel)}`);
+      // A head that skips past what this host accepted then carries the releases in between ("chain").
+      if (since) url.searchParams.set('since', String(since.revision));
       if (etag !== undefined && waitSeconds > 0) url.searchParams.set('wait', String(Math.min(300, Math.floor(waitSeconds))));
       const timeout = AbortSignal.timeout((etag !== undefined ? waitSeconds * 1000 : 0) + extraTimeoutMs);
       const headers: Record<string, string> = { accept: 'application/json' };
@@ -45,7 +48,7 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
           { url: url.toString(), status: res.status, body: text.slice(0, 500) },
         );
       }
-      let body: { document?: unknown; commit?: unknown; digest?: unknown };
+      let body: { document?: unknown; commit?: unknown; digest?: unknown; chain?: unknown };
       try {
         body = JSON.parse(text) as typeof body;
       } catch {
@@ -64,7 +67,9 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
       const doc = typeof body.document === 'string' ? body.document : (memberText(text, 'document') ?? JSON.stringify(body.document));
       const tag = res.headers.get('etag');
       etag = tag ?? (typeof body.digest === 'string' ? `"${body.digest}"` : undefined);
-      return { kind: 'head', head: { bytes: new Uint8Array(Buffer.from(doc, 'utf8')), commit: body.commit } };
+      // The releases in between, each a channel file's text as committed (verification reads them, not this).
+      const chain = Array.isArray(body.chain) ? body.chain.filter((c): c is string => typeof c === 'string').map((c) => new Uint8Array(Buffer.from(c, 'utf8'))) : undefined;
+      return { kind: 'head', head: { bytes: new Uint8Array(Buffer.from(doc, 'utf8')), commit: body.commit, ...(chain ? { chain } : {}) } };
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { AcceptedHead } from '../../core/transition.js';
+
 /**
  * A channel head as a source delivers it, before any verification: the raw
  * bytes of `channels/<channel>.json` and the git commit that introduced it.
@@ -5,6 +7,12 @@
 export interface ChannelHead {
   readonly bytes: Uint8Array;
   readonly commit: string;
+  /**
+   * When the head skips revisions past `since` (see Source.fetch): the versions
+   * of the channel file in between, any order, unverified — a skip must chain
+   * back to the last accepted release through them (DESIGN.md §12).
+   */
+  readonly chain?: readonly Uint8Array[];
 }
 
 export type FetchResult =
@@ -15,8 +23,12 @@ export type FetchResult =
 /** Where the agent gets its channel's head (reconciler API or a git mirror). */
 export interface Source {
   readonly kind: 'reconciler' | 'git';
-  /** One fetch; may hold up to `waitSeconds` for a change (long-poll) and stops early when `signal` aborts. */
-  fetch(opts: { waitSeconds: number; signal?: AbortSignal }): Promise<FetchResult>;
+  /**
+   * One fetch; may hold up to `waitSeconds` for a change (long-poll) and stops
+   * early when `signal` aborts. `since` is the last release this host accepted:
+   * a head that skips past it comes with the releases in between (`chain`).
+   */
+  fetch(opts: { waitSeconds: number; signal?: AbortSignal; since?: AcceptedHead }): Promise<FetchResult>;
   /** Git sources only: does `commit` descend from `ancestor`? (undefined for sources that cannot tell.) */
   descends?(commit: string, ancestor: string): Promise<boolean>;
   /** Forget the cached validator so the next fetch returns the head even when unchanged. */

@@ -20,6 +20,8 @@ export { HostNotTargetedError } from './HostNotTargetedError.js';
 export { ReplayError } from './ReplayError.js';
 export { RevisionGapError } from './RevisionGapError.js';
 export { BrokenChainError } from './BrokenChainError.js';
+export { ChainBrokenError } from './ChainBrokenError.js';
+export { NotYetValidError } from './NotYetValidError.js';
 export { ChannelDeletedError } from './ChannelDeletedError.js';
 export { NotDescendantError } from './NotDescendantError.js';
 export { NoTrustPolicyError } from './NoTrustPolicyError.js';

@@ -1,4 +1,4 @@
-import { BrokenChainError, OgygiaError, RevisionGapError } from '../errors/index.js';
+import { ChainBrokenError, OgygiaError } from '../errors/index.js';
 import { parseChannelDocument, type Release } from '../release.js';
 import { releaseDigest } from '../signing.js';
 import type { AcceptedHead } from '../transition.js';
@@ -7,9 +7,9 @@ import type { AcceptedHead } from '../transition.js';
  * Pure: for a skip (revision floor + k, k > 1), follow `previous` links from
  * `release` back to the floor through the intermediate versions of the file
  * (any order; versions that do not parse cannot be links and are left out).
- * Returns the refusal, or undefined when the chain links: RevisionGapError
- * when a revision in between is missing, BrokenChainError when the oldest
- * link does not name the floor's digest.
+ * Returns the refusal, or undefined when the chain links: ChainBrokenError
+ * (DESIGN.md §12) when a revision in between is missing (`missing`) or the
+ * oldest link does not name the floor's digest (`expected`).
  */
 export function chainProblem(release: Release, floor: AcceptedHead, intermediates: readonly (Uint8Array | string)[], channel: string): OgygiaError | undefined {
   const byDigest = new Map<string, Release>();
@@ -26,18 +26,18 @@ export function chainProblem(release: Release, floor: AcceptedHead, intermediate
   while (cur.revision > floor.revision + 1) {
     const prev = cur.previous === null ? undefined : byDigest.get(cur.previous);
     if (!prev || prev.revision !== cur.revision - 1) {
-      return new RevisionGapError(
-        `${channel}#${release.revision} jumps from revision ${floor.revision} and revision ${cur.revision - 1} ` +
-          `(${cur.previous}) is not in the branch history since; publish each revision on the tracked branch in order.`,
+      return new ChainBrokenError(
+        `${channel}#${release.revision} skips from revision ${floor.revision}, and revision ${cur.revision - 1} (${cur.previous}) that links it back is not among the releases in between; ` +
+          `publish each revision on the tracked branch in order (from a reconciler, the agent asks for them with ?since).`,
         { channel, revision: release.revision, floor: floor.revision, missing: cur.revision - 1 },
       );
     }
     cur = prev;
   }
   if (cur.previous !== floor.digest) {
-    return new BrokenChainError(
-      `${channel}#${cur.revision} names previous ${cur.previous} but revision ${floor.revision} has digest ${floor.digest}; publish again on top of that release.`,
-      { channel, revision: cur.revision, previous: cur.previous, expected: floor.digest },
+    return new ChainBrokenError(
+      `${channel}#${release.revision} skips from revision ${floor.revision}, but revision ${cur.revision} of its chain names previous ${cur.previous} and revision ${floor.revision} has digest ${floor.digest}; publish again on top of that release.`,
+      { channel, revision: release.revision, floor: floor.revision, previous: cur.previous, expected: floor.digest },
     );
   }
   return undefined;

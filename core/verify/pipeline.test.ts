@@ -164,9 +164,12 @@ describe('verifyRelease: literal cases', () => {
       ['the first release', r1.text, undefined, 'first'],
       ['the same release again', r2.text, floor2, 'same'],
       ['the next revision chained', r2.text, floor1, 'next'],
-      ['a skip the caller cannot check', r3.text, floor1, 'skip'],
     ] as const)('takes %s', (_, text, floor, kind) => {
       expect(asAgent(text, { transition: floor ? { floor } : {} })).toMatchObject({ problems: [], transition: kind });
+    });
+
+    it('takes a skip that chains back to the floor through the releases in between', () => {
+      expect(asAgent(r3.text, { transition: { floor: floor1, intermediates: [r2.text] } })).toMatchObject({ problems: [], transition: 'skip' });
     });
 
     it.each([
@@ -175,8 +178,9 @@ describe('verifyRelease: literal cases', () => {
       ['the next revision not naming the floor', r2.text, { floor: { ...floor1, digest: OTHER } }, 'BrokenChainError'],
       ['a skip when only +1 is allowed', r3.text, { floor: floor1, allowSkip: false }, 'RevisionGapError'],
       ['a new channel not at revision 1', r2.text, { requireFirstRevision: true }, 'RevisionGapError'],
-      ['a skip whose revision in between is not in the history', r3.text, { floor: floor1, intermediates: [] }, 'RevisionGapError'],
-      ['a skip whose chain does not reach the floor', r3.text, { floor: { ...floor1, digest: OTHER }, intermediates: [r2.text] }, 'BrokenChainError'],
+      ['a skip without the releases in between', r3.text, { floor: floor1 }, 'ChainBrokenError'],
+      ['a skip whose revision in between is not in the history', r3.text, { floor: floor1, intermediates: [] }, 'ChainBrokenError'],
+      ['a skip whose chain does not reach the floor', r3.text, { floor: { ...floor1, digest: OTHER }, intermediates: [r2.text] }, 'ChainBrokenError'],
     ] as const)('refuses %s', (_, text, transition, code) => {
       const v = asAgent(text, { transition });
       expect(codes(v)).toEqual([code]);
@@ -230,6 +234,8 @@ const STEP: Record<string, number> = {
   ReplayError: 6,
   RevisionGapError: 6,
   BrokenChainError: 6,
+  ChainBrokenError: 6,
+  NotYetValidError: 5,
   NotDescendantError: 7,
 };
 

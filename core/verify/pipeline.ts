@@ -1,7 +1,7 @@
 import { HostNotTargetedError, InvalidChannelNameError, NotDescendantError, OgygiaError, WrongChannelError } from '../errors/index.js';
 import { CHANNEL_NAME, parseChannelDocument, targetFor, type ChannelDocument, type Release } from '../release.js';
 import { releaseDigest } from '../signing.js';
-import { assertNotExpired, classifyTransition, type AcceptedHead, type TransitionKind } from '../transition.js';
+import { assertIssued, assertNotExpired, classifyTransition, type AcceptedHead, type TransitionKind } from '../transition.js';
 import { policyFor, type TrustConfig, type TrustPolicy } from '../trust.js';
 import { chainProblem } from './chain.js';
 import { judgeSignatures } from './signatures.js';
@@ -17,7 +17,7 @@ import { judgeSignatures } from './signatures.js';
 export interface TransitionRules {
   /** The last release accepted (an agent's replay floor, the reconciler's served head, the base of a pull request); absent: nothing yet. */
   readonly floor?: AcceptedHead;
-  /** Other versions of the file since the floor, any order: a skip must chain through them. Absent: a skip is taken unchecked. */
+  /** Other versions of the file since the floor, any order: a skip must chain through them (ChainBrokenError otherwise; none given = none there). */
   readonly intermediates?: readonly (Uint8Array | string)[];
   /** false: only the same release or revision floor + 1 passes (RevisionGapError otherwise). Default true. */
   readonly allowSkip?: boolean;
@@ -91,6 +91,7 @@ function step<T>(problems: OgygiaError[], f: () => T): T | undefined {
  * the threshold → not expired → transition from the floor (replay; `previous`
  * chains for the next revision; a skip chains through `intermediates`) → git
  * sources: the commit descends from the floor's commit.
+ * (Time: not expired, and issued at most an hour ahead of `now`.)
  *
  * The size cap, parse and schema stop verification (there is no release to
  * check further); every later step runs regardless, so `ogygia verify` can
@@ -145,8 +146,9 @@ export function verifyRelease(req: VerifyRequest): Verification {
   const verdict = policy ? judgeSignatures(document, policy) : { signers: [], problems: [], notes: [] };
   problems.push(...verdict.problems);
 
-  // Expiry.
+  // Expiry, and an issue time no more than MAX_CLOCK_SKEW_MS ahead of this clock.
   step(problems, () => assertNotExpired(release, req.now));
+  step(problems, () => assertIssued(release, req.now));
 
   // Transition from the floor: replay, `previous` for the next revision, the chain for a skip.
   let transition: TransitionKind | undefined;
@@ -158,8 +160,8 @@ export function verifyRelease(req: VerifyRequest): Verification {
         ...(rules.requireFirstRevision !== undefined ? { requireFirstRevision: rules.requireFirstRevision } : {}),
       }),
     );
-    if (transition === 'skip' && rules.floor && rules.intermediates) {
-      const broken = chainProblem(release, rules.floor, rules.intermediates, req.channel ?? release.channel);
+    if (transition === 'skip' && rules.floor) {
+      const broken = chainProblem(release, rules.floor, rules.intermediates ?? [], req.channel ?? release.channel);
       if (broken) {
         problems.push(broken);
         transition = undefined;

@@ -1,3 +1,4 @@
+import { isUtcTimestamp } from '../timestamp.js';
 import { z } from 'zod';
 import { CHANNEL_NAME, DIGEST, HOST_NAME } from '../release.js';
 
@@ -25,17 +26,6 @@ export const TIMING_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 /** The longest error message and output tail on the wire, in characters. */
 export const TEXT_MAX = 4096;
 
-const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
-
-/** Pure: `s` is an RFC 3339 UTC time (`2026-11-21T10:00:00Z`, fraction optional) on a real calendar date. */
-export function isUtcTimestamp(s: string): boolean {
-  const m = RFC3339_UTC.exec(s);
-  if (!m) return false;
-  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return false;
-  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
-}
-
 export const hostNameField = z.string().regex(HOST_NAME, 'must be a host name');
 export const channelNameField = z.string().regex(CHANNEL_NAME, 'must be a channel name');
 export const revisionField = z.number().int().min(1);
@@ -44,3 +34,5 @@ export const commitField = z.string().regex(GIT_COMMIT, 'must be a git commit id
 export const buildRevisionField = z.string().regex(BUILD_REVISION, 'must be a build revision (1-64 characters, no control characters)');
 export const versionField = z.string().regex(VERSION, 'must be a version like 0.1.0');
 export const timestampField = z.string().max(40).refine(isUtcTimestamp, 'must be an RFC 3339 UTC time like 2026-11-21T10:00:00Z');
+
+export { isUtcTimestamp };

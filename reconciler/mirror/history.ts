@@ -1,4 +1,5 @@
 import { channelHistory } from '../../core/channels-repo.js';
+import { MAX_CHAIN_RELEASES, chainVersions } from '../../core/release-chain.js';
 import { isOgygiaError } from '../../core/errors/index.js';
 import { parseChannelDocument } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
@@ -20,4 +21,14 @@ export async function readHistory(gitdir: string, commit: string | undefined, ch
       };
     }
   });
+}
+
+/**
+ * The versions of a channel file strictly between revision `since` and the
+ * served head, as committed (newest first, bounded by MAX_CHAIN_RELEASES and
+ * MAX_CHAIN_BYTES): what an agent that skips revisions checks its chain with.
+ */
+export async function readChain(gitdir: string, head: { readonly commit: string; readonly revision: number }, channel: string, since: number): Promise<string[]> {
+  const versions = await channelHistory({ gitdir }, head.commit, channel, 2 * MAX_CHAIN_RELEASES);
+  return chainVersions(versions, since, head.revision).map((v) => Buffer.from(v.bytes).toString('utf8'));
 }

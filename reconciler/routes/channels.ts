@@ -48,8 +48,10 @@ function intQuery(value: unknown, name: string, min: number, max: number, fallba
   return n;
 }
 
-function sendHead(reply: FastifyReply, head: ServedHead): FastifyReply {
-  return reply.code(200).header('etag', etagOf(head)).header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(bodyOf(head));
+/** The head; with `chain`, also the channel file's versions between the asker's `?since` revision and the head, as committed (DESIGN.md §12). */
+function sendHead(reply: FastifyReply, head: ServedHead, chain?: readonly string[]): FastifyReply {
+  const body = chain === undefined ? bodyOf(head) : `${bodyOf(head).slice(0, -1)},"chain":${JSON.stringify(chain)}}`;
+  return reply.code(200).header('etag', etagOf(head)).header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(body);
 }
 
 export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -73,19 +75,22 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext):
     };
   });
 
-  app.get<{ Params: { channel: string }; Querystring: { wait?: string } }>('/v1/channels/:channel', async (req, reply) => {
+  app.get<{ Params: { channel: string }; Querystring: { wait?: string; since?: string } }>('/v1/channels/:channel', async (req, reply) => {
     const name = channelParam(req.params.channel);
     const wait = intQuery(req.query.wait, 'wait', 0, MAX_WAIT_SECONDS, 0);
+    const since = req.query.since === undefined ? undefined : intQuery(req.query.since, 'since', 0, Number.MAX_SAFE_INTEGER, 0);
+    const send = async (h: ServedHead): Promise<FastifyReply> =>
+      since !== undefined && h.revision > since + 1 ? sendHead(reply, h, await ctx.chain(name, h, since)) : sendHead(reply, h);
     let head = ctx.served().heads[name];
     if (!head) throw new ChannelNotFoundError(`Channel ${name} has no served release; publish channels/${name}.json on ${ctx.branch} or check the name.`, { channel: name });
     const inm = req.headers['if-none-match'];
-    if (!matchesEtag(inm, etagOf(head))) return sendHead(reply, head);
+    if (!matchesEtag(inm, etagOf(head))) return send(head);
     if (wait > 0 && ctx.waiters.count < ctx.maxWaiters) {
       // A held long-poll is silent by design: its socket may idle for the wait, plus a margin, instead of [http] idle_timeout_seconds.
       req.raw.socket.setTimeout((wait + 15) * 1000);
       const changed = await ctx.waiters.wait(name, wait * 1000, (stop) => reply.raw.once('close', stop));
       head = ctx.served().heads[name] ?? head;
-      if (changed && !matchesEtag(inm, etagOf(head))) return sendHead(reply, head);
+      if (changed && !matchesEtag(inm, etagOf(head))) return send(head);
     }
     return reply.code(304).header('etag', etagOf(head)).header('cache-control', 'no-cache').send();
   });
