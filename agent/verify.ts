@@ -39,6 +39,7 @@ export function verifyHead(head: ChannelHead, ctx: VerifyContext): VerifiedRelea
   const v = acceptedOrThrow(
     verifyRelease({
       bytes: head.bytes,
+      ...(head.size !== undefined ? { size: head.size } : {}),
       file: `channels/${ctx.channel}.json at ${head.commit.slice(0, 12)}`,
       channel: ctx.channel,
       host: ctx.host,

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { execa } from 'execa';
 import git from 'isomorphic-git';
-import { GitError } from './errors/index.js';
+import { GitError, OversizeError } from './errors/index.js';
+import { createObjectSizer, type ObjectSizer } from './git-object-size.js';
+import { MAX_CHANNEL_FILE_BYTES } from './release.js';
 
 /**
  * Reading the channels repository (DESIGN.md §3) at a commit with
@@ -17,7 +19,10 @@ export interface ChannelFile {
   readonly channel: string; // the file name without .json (validated by the caller)
   readonly path: string; // channels/<channel>.json
   readonly oid: string; // blob id
+  /** The content; empty when the blob is over MAX_CHANNEL_FILE_BYTES (it is never inflated: see `size`). */
   readonly bytes: Uint8Array;
+  /** The blob's size, read from its object header before anything is inflated. */
+  readonly size: number;
 }
 
 export interface ChannelsSnapshot {
@@ -29,6 +34,33 @@ export interface ChannelsSnapshot {
 }
 
 export const CHANNELS_DIR = 'channels';
+
+/** The git directory of a repository given as a work tree or a bare directory. */
+function gitdirOf(repo: Repo): string {
+  return repo.gitdir ?? `${repo.dir ?? '.'}/.git`;
+}
+
+/**
+ * A channel file's blob, read only when it is within the cap (DESIGN.md §15):
+ * its size comes from the object header first, so a compressed blob bomb is
+ * never inflated. Over the cap: empty bytes and the true size.
+ */
+async function readChannelBlob(repo: Repo, sizer: ObjectSizer, oid: string): Promise<{ bytes: Uint8Array; size: number }> {
+  const size = await sizer.size(oid);
+  if (size !== undefined && size > MAX_CHANNEL_FILE_BYTES) return { bytes: new Uint8Array(0), size };
+  const { blob } = await git.readBlob({ ...repoArgs(repo), oid });
+  return { bytes: blob, size: blob.byteLength };
+}
+
+/** The blob id of `channels/<channel>.json` at a commit (from its tree; the blob is not read), or undefined. */
+async function channelFileOid(repo: Repo, commit: string, channel: string): Promise<string | undefined> {
+  try {
+    const { tree } = await git.readTree({ ...repoArgs(repo), oid: commit, filepath: CHANNELS_DIR });
+    return tree.find((e) => e.path === `${channel}.json` && e.type === 'blob')?.oid;
+  } catch {
+    return undefined;
+  }
+}
 
 function repoArgs(repo: Repo): { fs: typeof fs; dir?: string; gitdir?: string } {
   const a: { fs: typeof fs; dir?: string; gitdir?: string } = { fs };
@@ -73,27 +105,43 @@ export async function readChannelsAt(repo: Repo, ref: string): Promise<ChannelsS
   } catch {
     return { commit, committedAt, files, strays };
   }
+  const sizer = createObjectSizer(gitdirOf(repo));
   for (const entry of tree.tree) {
     const path = `${CHANNELS_DIR}/${entry.path}`;
     if (entry.type !== 'blob' || !entry.path.endsWith('.json')) {
       strays.push(path);
       continue;
     }
-    const { blob } = await git.readBlob({ ...args, oid: entry.oid });
-    files.set(entry.path.slice(0, -'.json'.length), { channel: entry.path.slice(0, -5), path, oid: entry.oid, bytes: blob });
+    const { bytes, size } = await readChannelBlob(repo, sizer, entry.oid);
+    files.set(entry.path.slice(0, -'.json'.length), { channel: entry.path.slice(0, -5), path, oid: entry.oid, bytes, size });
   }
   return { commit, committedAt, files, strays };
 }
 
-/** A file's bytes at a commit, or undefined when the commit does not hold it. */
-export async function readFileAt(repo: Repo, ref: string, filepath: string): Promise<Uint8Array | undefined> {
-  const oid = await resolveCommit(repo, ref);
+/**
+ * A file's bytes at a commit, or undefined when the commit does not hold it.
+ * With `maxBytes`, a larger file is refused (OversizeError with its size)
+ * before it is inflated.
+ */
+export async function readFileAt(repo: Repo, ref: string, filepath: string, maxBytes?: number): Promise<Uint8Array | undefined> {
+  const commit = await resolveCommit(repo, ref);
+  const slash = filepath.lastIndexOf('/');
+  const dir = slash < 0 ? undefined : filepath.slice(0, slash);
+  let oid: string | undefined;
   try {
-    const { blob } = await git.readBlob({ ...repoArgs(repo), oid, filepath });
-    return blob;
+    const { tree } = await git.readTree({ ...repoArgs(repo), oid: commit, ...(dir ? { filepath: dir } : {}) });
+    oid = tree.find((e) => e.path === filepath.slice(slash + 1) && e.type === 'blob')?.oid;
   } catch {
     return undefined;
   }
+  if (oid === undefined) return undefined;
+  if (maxBytes !== undefined) {
+    const size = await createObjectSizer(gitdirOf(repo)).size(oid);
+    if (size !== undefined && size > maxBytes) {
+      throw new OversizeError(`${filepath} at ${commit.slice(0, 12)} is ${size} bytes, over the ${maxBytes}-byte cap; it was not read.`, { file: filepath, bytes: size, limit: maxBytes });
+    }
+  }
+  return (await git.readBlob({ ...repoArgs(repo), oid })).blob;
 }
 
 /** One version of a channel file in history: the commit that introduced it. */
@@ -101,7 +149,9 @@ export interface ChannelVersion {
   readonly commit: string;
   readonly committedAt: string;
   readonly oid: string;
+  /** Empty when the blob is over MAX_CHANNEL_FILE_BYTES (never inflated): see `size`. */
   readonly bytes: Uint8Array;
+  readonly size: number;
 }
 
 /**
@@ -112,16 +162,10 @@ export interface ChannelVersion {
  */
 export async function channelHistory(repo: Repo, ref: string, channel: string, limit = Infinity, stopAt?: string): Promise<ChannelVersion[]> {
   const args = repoArgs(repo);
-  const filepath = `${CHANNELS_DIR}/${channel}.json`;
   const commit = await resolveCommit(repo, ref);
   const out: ChannelVersion[] = [];
-  const blobOid = async (oid: string): Promise<string | undefined> => {
-    try {
-      return (await git.readBlob({ ...args, oid, filepath })).oid;
-    } catch {
-      return undefined;
-    }
-  };
+  const sizer = createObjectSizer(gitdirOf(repo));
+  const blobOid = (oid: string): Promise<string | undefined> => channelFileOid(repo, oid, channel);
   // Walk first parents: the tracked branch's own sequence of states.
   let cur: string | undefined = commit;
   let curBlob = await blobOid(commit);
@@ -130,8 +174,8 @@ export async function channelHistory(repo: Repo, ref: string, channel: string, l
     const parent = c.parent[0];
     const parentBlob = parent ? await blobOid(parent) : undefined;
     if (curBlob !== undefined && curBlob !== parentBlob) {
-      const { blob } = await git.readBlob({ ...args, oid: curBlob });
-      out.push({ commit: cur, committedAt: new Date(c.committer.timestamp * 1000).toISOString(), oid: curBlob, bytes: blob });
+      const { bytes, size } = await readChannelBlob(repo, sizer, curBlob);
+      out.push({ commit: cur, committedAt: new Date(c.committer.timestamp * 1000).toISOString(), oid: curBlob, bytes, size });
     }
     cur = parent;
     curBlob = parentBlob;

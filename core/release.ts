@@ -90,10 +90,11 @@ function issuePath(path: ReadonlyArray<PropertyKey>): string {
  */
 export function parseChannelDocument(
   input: string | Uint8Array,
-  opts: { file?: string; fileChannel?: string } = {},
+  opts: { file?: string; fileChannel?: string; size?: number } = {},
 ): ChannelDocument {
   const where = opts.file ?? 'channel file';
-  const bytes = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+  // `size`: the file's true size when its bytes were not read because it is over the cap (core/channels-repo.ts).
+  const bytes = opts.size ?? (typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength);
   if (bytes > MAX_CHANNEL_FILE_BYTES) {
     throw new OversizeError(
       `${where} is ${bytes} bytes, over the ${MAX_CHANNEL_FILE_BYTES}-byte cap; keep one release per channel file and move bulky data elsewhere.`,

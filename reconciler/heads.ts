@@ -46,7 +46,9 @@ export const EMPTY_STATE: ServedState = { heads: {}, refusals: {} };
 /** A channel file at the new branch head, with what history says about it. */
 export interface CandidateFile {
   readonly blob: string;
+  /** The content; empty when the blob is over the cap and was never inflated (then `size` says how big it is). */
   readonly bytes: Uint8Array;
+  readonly size?: number;
   /** The commit that introduced this version (newest commit whose file differs from its first parent's). */
   readonly commit: string;
   readonly committedAt: string;
@@ -91,6 +93,7 @@ function evaluate(
 ): { readonly head: ServedHead } | { readonly refusal: unknown; readonly revision?: number; readonly digest?: string } {
   const v = verifyRelease({
     bytes: file.bytes,
+    ...(file.size !== undefined ? { size: file.size } : {}),
     file: `channels/${channel}.json`,
     channel,
     trust,

@@ -5,7 +5,8 @@ import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { CHANNELS_DIR, channelHistory, descendsFrom, readFileAt, resolveCommit, type Repo } from '../../core/channels-repo.js';
 import { MAX_CHAIN_RELEASES, chainVersions, claimedRevision, needsChain } from '../../core/release-chain.js';
-import { SourceUnavailableError } from '../../core/errors/index.js';
+import { OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
+import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import type { FetchResult, Source } from './types.js';
 
 const REMOTE = 'origin';
@@ -54,7 +55,14 @@ export function createGitSource(
         repo = o.repo;
         commit = await resolveCommit(o.repo, o.ref);
         if (commit === lastCommit) return { kind: 'unchanged' };
-        bytes = await readFileAt(o.repo, commit, `${CHANNELS_DIR}/${channel}.json`);
+        try {
+          bytes = await readFileAt(o.repo, commit, `${CHANNELS_DIR}/${channel}.json`, MAX_CHANNEL_FILE_BYTES);
+        } catch (e) {
+          // Over the cap: never inflated; verification refuses it by its size (OversizeError), as a release.
+          if (!(e instanceof OversizeError) || typeof e.data.bytes !== 'number') throw e;
+          lastCommit = commit;
+          return { kind: 'head', head: { bytes: new Uint8Array(0), size: e.data.bytes, commit } };
+        }
         // A skip past the last accepted release: the versions in between, from history, for the chain check.
         const revision = bytes && claimedRevision(bytes);
         if (bytes && since && needsChain(since, revision)) {

@@ -6,6 +6,8 @@ import type { AcceptedHead } from '../../core/transition.js';
  */
 export interface ChannelHead {
   readonly bytes: Uint8Array;
+  /** Set when the file is over the cap and its bytes were never read (`bytes` is empty): verification refuses it by this size. */
+  readonly size?: number;
   readonly commit: string;
   /**
    * When the head skips revisions past `since` (see Source.fetch): the versions

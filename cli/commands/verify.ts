@@ -20,8 +20,13 @@ export interface VerifyOptions {
   substituter?: string[];
 }
 
-function toBytes(s: ChannelsSnapshot): { commit: string; files: Map<string, Uint8Array> } {
-  return { commit: s.commit, files: new Map([...s.files].map(([k, v]) => [k, v.bytes])) };
+function toBytes(s: ChannelsSnapshot): { commit: string; files: Map<string, Uint8Array>; sizes: Map<string, number> } {
+  return {
+    commit: s.commit,
+    files: new Map([...s.files].map(([k, v]) => [k, v.bytes])),
+    // Files over the cap were not read (core/channels-repo.ts): their sizes, so they are refused as oversize.
+    sizes: new Map([...s.files].filter(([, v]) => v.size !== v.bytes.byteLength).map(([k, v]) => [k, v.size])),
+  };
 }
 
 /** The trust policy: --trust FILE, else ogygia.toml at the base (a pull request cannot loosen its own policy), else at HEAD. */

@@ -9,6 +9,8 @@ import { verifyRelease } from '../../core/verify/pipeline.js';
 export interface ChannelsAt {
   readonly commit: string;
   readonly files: ReadonlyMap<string, Uint8Array>; // channel name (file name) -> bytes
+  /** Files over the cap, never inflated: their sizes (their bytes in `files` are empty). */
+  readonly sizes?: ReadonlyMap<string, number>;
 }
 
 export interface ChannelCheck {
@@ -57,7 +59,8 @@ export function checkRepository(input: {
   if (base) {
     for (const [name, bytes] of base.files) {
       try {
-        const doc = parseChannelDocument(bytes, { file: `channels/${name}.json@base`, fileChannel: name });
+        const size = base.sizes?.get(name);
+        const doc = parseChannelDocument(bytes, { file: `channels/${name}.json@base`, fileChannel: name, ...(size !== undefined ? { size } : {}) });
         parsedBase.set(name, { doc, digest: releaseDigest(doc.release) });
       } catch (e) {
         // A broken base file cannot anchor a transition; its replacement is judged on its own.
@@ -87,8 +90,10 @@ export function checkRepository(input: {
     const before = parsedBase.get(name);
     // The one verifier (core/verify): its problems in order (the first is what agents and the
     // reconciler would refuse with), then signatures that did not count although the threshold was met.
+    const size = head.sizes?.get(name);
     const v = verifyRelease({
       bytes,
+      ...(size !== undefined ? { size } : {}),
       file,
       channel: name,
       trust: policy,

@@ -28,6 +28,8 @@ export interface TransitionRules {
 export interface VerifyRequest {
   /** The channel file as fetched or committed: nothing has read it yet. */
   readonly bytes: Uint8Array | string;
+  /** The file's size, when it is over the cap and its bytes were never read (core/channels-repo.ts): refused as OversizeError. */
+  readonly size?: number;
   /** Where the bytes come from, for messages (`channels/prod.json at 1a2b3c4d5e6f`). */
   readonly file: string;
   /** The channel the bytes must hold a release of: the agent's channel, the file's name. Absent: any. */
@@ -109,7 +111,7 @@ export function verifyRelease(req: VerifyRequest): Verification {
     );
   }
   // Size cap → strict JSON → schema: parseChannelDocument checks the cap before reading a byte of JSON.
-  const document = step(problems, () => parseChannelDocument(req.bytes, { file: req.file }));
+  const document = step(problems, () => parseChannelDocument(req.bytes, { file: req.file, ...(req.size !== undefined ? { size: req.size } : {}) }));
   if (!document) return { signers: [], problems, notes: [] };
   const release = document.release;
   const digest = releaseDigest(release);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
 import { CHANNELS_DIR, descendsFrom, readChannelsAt, type Repo } from '../../core/channels-repo.js';
+import { createObjectSizer } from '../../core/git-object-size.js';
+import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import type { BranchSnapshot, CandidateFile, ServedState } from '../heads.js';
 
 /** How far history walks go before giving up (a bound, not a correctness limit). */
@@ -52,7 +54,7 @@ export async function collectSnapshot(gitdir: string, commit: string, prev: Serv
   for (const [channel, f] of snap.files) {
     const served = Object.hasOwn(prev.heads, channel) ? prev.heads[channel] : undefined;
     if (served && served.blob === f.oid) {
-      files.set(channel, { blob: f.oid, bytes: f.bytes, commit: served.commit, committedAt: served.committedAt, intermediates: [] });
+      files.set(channel, { blob: f.oid, bytes: f.bytes, size: f.size, commit: served.commit, committedAt: served.committedAt, intermediates: [] });
     } else {
       changed.push(channel);
     }
@@ -60,12 +62,13 @@ export async function collectSnapshot(gitdir: string, commit: string, prev: Serv
   if (changed.length === 0 || !descendsFromServed) {
     for (const c of changed) {
       const f = snap.files.get(c)!;
-      files.set(c, { blob: f.oid, bytes: f.bytes, commit, committedAt: snap.committedAt, intermediates: [] });
+      files.set(c, { blob: f.oid, bytes: f.bytes, size: f.size, commit, committedAt: snap.committedAt, intermediates: [] });
     }
     return { commit, descendsFromServed, files };
   }
 
   const cache = new Map<string, CommitInfo>();
+  const sizer = createObjectSizer(gitdir);
   // 1. The introducing commit of each changed file: walk first parents until the blob differs from the parent's.
   const introduced = new Map<string, { commit: string; committedAt: string }>();
   let cur: string | undefined = commit;
@@ -110,8 +113,12 @@ export async function collectSnapshot(gitdir: string, commit: string, prev: Serv
     const intro = introduced.get(c) ?? { commit, committedAt: snap.committedAt };
     const others = [...(versions.get(c) ?? [])].filter((b) => b !== f.oid && b !== prev.heads[c]?.blob);
     const intermediates: Uint8Array[] = [];
-    for (const b of others) intermediates.push((await git.readBlob({ fs, gitdir, oid: b })).blob);
-    files.set(c, { blob: f.oid, bytes: f.bytes, commit: intro.commit, committedAt: intro.committedAt, intermediates });
+    for (const b of others) {
+      // A version over the cap cannot be a link of a chain: it is left out unread.
+      if ((await sizer.size(b) ?? 0) > MAX_CHANNEL_FILE_BYTES) continue;
+      intermediates.push((await git.readBlob({ fs, gitdir, oid: b })).blob);
+    }
+    files.set(c, { blob: f.oid, bytes: f.bytes, size: f.size, commit: intro.commit, committedAt: intro.committedAt, intermediates });
   }
   return { commit, descendsFromServed, files };
 }
