@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { execa } from 'execa';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -39,7 +40,7 @@ let hangingUrl: string;
 let deadUrl: string;
 let deadServer: Server;
 
-async function startIrisd(name: string, root: string, peers: string[], extra = ''): Promise<Peer> {
+async function startIrisd(name: string, root: string, peers: string[], extra = '', serverExtra = ''): Promise<Peer> {
   const port = await freePort();
   const cfg = join(tmp.path, `${name}.toml`);
   await writeFile(
@@ -47,6 +48,7 @@ async function startIrisd(name: string, root: string, peers: string[], extra = '
     [
       '[server]',
       `listen = ["127.0.0.1:${port}"]`,
+      serverExtra,
       '[store]',
       `root = ${JSON.stringify(root)}`,
       'refresh_seconds = 600',
@@ -257,6 +259,31 @@ describe('irisd with the real Nix client', () => {
     expect(prov.stdout).toContain(`${B.url}\t${pushPath}\tsigned by fleet-1`);
     const r = await clientCopy(A.url, [pushPath], join(tmp.path, 'client4'));
     expect(r.exitCode).toBe(0);
+  });
+
+  it('closes a connection that stalls while sending its request ([server] header_timeout_seconds)', async () => {
+    const L = await startIrisd('limits', A.root, [], '', 'header_timeout_seconds = 1\nrequest_timeout_seconds = 1\nidle_timeout_seconds = 2');
+    const u = new URL(L.url);
+    const closed = await new Promise<boolean>((resolve) => {
+      const sock = connect(Number(u.port), u.hostname, () => sock.write('GET /nix-cache-info HTTP/1.1\r\nHost: x\r\nX-Slow: '));
+      const give = setTimeout(() => {
+        sock.destroy();
+        resolve(false);
+      }, 15_000);
+      // The server ending its side (after a 408) or dropping the socket both close the connection.
+      const done = (): void => {
+        clearTimeout(give);
+        sock.destroy();
+        resolve(true);
+      };
+      sock.on('end', done);
+      sock.on('close', done);
+      sock.on('error', () => {});
+      sock.resume(); // read what the server sends (its 408), so its end of the stream is seen
+    });
+    expect(closed).toBe(true);
+    // A normal request still works.
+    expect((await get(`${L.url}/nix-cache-info`)).status).toBe(200);
   });
 
   it('rejects path traversal and malformed hashes with 400, never a 5xx', async () => {
