@@ -2,12 +2,14 @@ import { z } from 'zod';
 import {
   ChannelMismatchError,
   DuplicateSignatureError,
+  DuplicateTargetError,
   InvalidChannelNameError,
   InvalidFieldError,
   InvalidHostNameError,
   OversizeError,
   UnknownFieldError,
 } from './errors/index.js';
+import { matchTarget, sameNamedKeys } from './host-identity.js';
 import { assertStorePath } from './store-path.js';
 import { isUtcTimestamp } from './timestamp.js';
 import { parseStrictJson } from './verify/strict-json.js';
@@ -141,6 +143,12 @@ export function parseChannelDocument(
     }
     assertStorePath(target.storePath, `${where}: targets.${host}.storePath`);
   }
+  for (const [a, b] of sameNamedKeys(Object.keys(r.targets))) {
+    throw new DuplicateTargetError(
+      `${where}: targets ${JSON.stringify(a)} and ${JSON.stringify(b)} name the same host (names compare ignoring case); keep one of them.`,
+      { file: where, hosts: [a, b] },
+    );
+  }
   if (r.revision === 1 && r.previous !== null) {
     throw new InvalidFieldError(`${where}: revision 1 must have previous = null, as it replaces nothing.`, { file: where });
   }
@@ -173,9 +181,18 @@ export function assertChannelName(name: string): string {
   return name;
 }
 
-/** The store path a host gets from a release, or undefined when it is not targeted. */
+/**
+ * The store path a host gets from a release under the host identity rule
+ * (core/host-identity.ts): its own target (names compare ignoring case), else
+ * `"*"` — but nothing when a target only looks like it (`web01` for
+ * `web01.example.com`): that release meant this host and is refused, not
+ * defaulted (core/verify reports AmbiguousHostError).
+ */
 export function targetFor(release: Release, host: string): string | undefined {
-  return (Object.hasOwn(release.targets, host) ? release.targets[host] : release.targets['*'])?.storePath;
+  const m = matchTarget(Object.keys(release.targets), host);
+  if (m.kind === 'own') return release.targets[m.key]?.storePath;
+  if (m.kind === 'default') return release.targets['*']?.storePath;
+  return undefined;
 }
 
 /** Serialise a channel document the way `ogygia publish` writes it: stable key order, 2-space indent, newline. */

@@ -1,9 +1,11 @@
 import type { StatusReport } from './collect.js';
+import { visible } from '../core/terminal-safe.js';
 import { renderTable } from './table.js';
 
 /** Pure: the text `ogygia status` prints: heading, notice, then the table. */
 export function renderStatusText(report: StatusReport, opts: { wide?: boolean } = {}): string[] {
-  return [...(report.heading ? [report.heading] : []), ...(report.notice ? [report.notice] : []), ...renderTable(report.rows, opts)];
+  // The heading and notice quote store locations and errors: control characters are shown, not sent.
+  return [...(report.heading ? [visible(report.heading)] : []), ...(report.notice ? [visible(report.notice)] : []), ...renderTable(report.rows, opts)];
 }
 
 /** Pure: `ogygia status --json`: the same data as the table, one object per host. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { trimDomain } from './domain.js';
 import { buildRows } from './rows.js';
-import { sameHost } from './same-host.js';
+import { relateHosts } from '../core/host-identity.js';
 
 const r = (c: string, b: string, n: string) => ({ current: c, booted: b, nextboot: n });
 
@@ -28,13 +28,14 @@ describe('trimDomain', () => {
   });
 });
 
-describe('sameHost', () => {
+describe('the local row uses the host identity rule', () => {
   it('matches names case-insensitively and a short name with its FQDN', () => {
-    expect(sameHost('web01', 'WEB01')).toBe(true);
-    expect(sameHost('web01', 'web01.dc1.example.com')).toBe(true);
-    expect(sameHost('web01.dc1.example.com', 'web01')).toBe(true);
-    expect(sameHost('web01.dc1', 'web01.dc2')).toBe(false);
-    expect(sameHost('web01', 'web010')).toBe(false);
+    const isMine = (a: string, b: string): boolean => relateHosts(a, b) !== 'different';
+    expect(isMine('web01', 'WEB01')).toBe(true);
+    expect(isMine('web01', 'web01.dc1.example.com')).toBe(true);
+    expect(isMine('web01.dc1.example.com', 'web01')).toBe(true);
+    expect(isMine('web01.dc1', 'web01.dc2')).toBe(false);
+    expect(isMine('web01', 'web010')).toBe(false);
   });
 });
 
@@ -72,7 +73,7 @@ describe('buildRows', () => {
         const rows = buildRows({ localHost: local, localRevisions: r('a', 'b', 'c'), fleet });
         expect(rows[0]!.local).toBe(true);
         expect(rows.filter((x) => x.local)).toHaveLength(1);
-        expect(rows.length).toBe(1 + fleet.filter((e) => !sameHost(e.host, local)).length);
+        expect(rows.length).toBe(1 + fleet.filter((e) => relateHosts(e.host, local) === 'different').length);
       }),
     );
   });

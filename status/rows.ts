@@ -2,7 +2,7 @@ import type { FleetEntry, HostRevisions } from '../core/fleet/types.js';
 import { shortRevision } from '../core/local-revisions.js';
 import { type AgentDetail, type HostDetail, agentDetail, fromFleetDetail } from './agent-detail.js';
 import { trimDomain } from './domain.js';
-import { sameHost } from './same-host.js';
+import { relateHosts } from '../core/host-identity.js';
 
 /** One line of the status table, already in display form. */
 export interface StatusRow extends AgentDetail {
@@ -49,7 +49,8 @@ export interface RowsInput {
 export function buildRows(input: RowsInput): StatusRow[] {
   const fleetMode = input.fleet !== undefined;
   const fleet = input.fleet ?? [];
-  const mine = fleet.find((e) => sameHost(e.host, input.localHost));
+  // The host identity rule (core/host-identity.ts): its own entry, else one that names it another way (a short name, its FQDN).
+  const mine = fleet.find((e) => relateHosts(e.host, input.localHost) === 'same') ?? fleet.find((e) => relateHosts(e.host, input.localHost) === 'looks-alike');
   const shownLocal = trimDomain(input.localHost, input.domain);
   const local: StatusRow = {
     host: input.localHost,
@@ -62,7 +63,7 @@ export function buildRows(input: RowsInput): StatusRow[] {
     ...agentDetail(mine?.detail),
   };
   const others: StatusRow[] = fleet
-    .filter((e) => !sameHost(e.host, input.localHost))
+    .filter((e) => relateHosts(e.host, input.localHost) === 'different')
     .map((e) => ({
       host: e.host,
       name: trimDomain(e.host, input.domain),

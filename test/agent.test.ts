@@ -151,6 +151,22 @@ describe('agent with real Nix', () => {
     }
   });
 
+  it('host identity: a target in another case is this host; a look-alike name is refused, never defaulted to "*"', async () => {
+    const fqdn = await makeHost(world, 'web01.example.com');
+    const chain = new ReleaseChain('prod', [world.releaseKey]);
+    await world.commit(chain.next({ targets: { '*': A, web01: B } }).text, 'web01 by its short name');
+    const run = await fqdn.runOnce();
+    expect(run.exitCode, run.stderr).toBe(20);
+    expect(run.out?.error?.code).toBe('AmbiguousHostError');
+    expect(run.out?.error?.message).toContain('"web01"');
+    expect(await fqdn.profileTarget()).toBeNull();
+    const upper = await makeHost(world, 'web01');
+    await world.commit(new ReleaseChain('prod', [world.releaseKey]).next({ targets: { '*': A, WEB01: B } }).text, 'WEB01');
+    const run2 = await upper.runOnce();
+    expect(run2.exitCode, run2.stderr).toBe(10);
+    expect(await upper.profileTarget()).toBe(B);
+  });
+
   it('--dry-run verifies and plans without touching the system', async () => {
     const h = await makeHost(world, 'web01');
     await world.commit(new ReleaseChain('prod', [world.releaseKey]).next({ targets: { '*': B } }).text, 'dry');

@@ -17,6 +17,8 @@ export { ExpiredReleaseError } from './ExpiredReleaseError.js';
 export { ChannelMismatchError } from './ChannelMismatchError.js';
 export { WrongChannelError } from './WrongChannelError.js';
 export { HostNotTargetedError } from './HostNotTargetedError.js';
+export { AmbiguousHostError } from './AmbiguousHostError.js';
+export { DuplicateTargetError } from './DuplicateTargetError.js';
 export { ReplayError } from './ReplayError.js';
 export { RevisionGapError } from './RevisionGapError.js';
 export { BrokenChainError } from './BrokenChainError.js';

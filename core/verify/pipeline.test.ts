@@ -142,6 +142,21 @@ describe('verifyRelease: literal cases', () => {
       expect(codes(asReconciler(r1.text, { channel: 'Prod!' }))).toEqual(['InvalidChannelNameError']);
     });
 
+    it('takes a target that names the host in another case, and refuses one that only looks like it (never falling back to "*")', () => {
+      const upper = signed(release({ targets: { '*': { storePath: A }, WEB01: { storePath: B } } }), k1);
+      expect(asAgent(upper)).toMatchObject({ problems: [], storePath: B });
+      const short = signed(release({ targets: { '*': { storePath: A }, web01: { storePath: B } } }), k1);
+      expect(codes(asAgent(short, { host: 'web01.example.com' }))).toEqual(['AmbiguousHostError']);
+      expect(asAgent(short, { host: 'web01.example.com' }).problems[0]?.data).toMatchObject({ host: 'web01.example.com', targets: ['web01'] });
+      // A different host altogether still takes "*".
+      expect(asAgent(short, { host: 'web010.example.com' })).toMatchObject({ problems: [], storePath: A });
+    });
+
+    it('refuses a release whose targets name one host twice, at parse', () => {
+      const twice = signed(release({ targets: { web01: { storePath: A }, WEB01: { storePath: B } } }), k1);
+      expect(codes(asReconciler(twice))).toEqual(['DuplicateTargetError']);
+    });
+
     it('refuses a release that targets neither the host nor "*"', () => {
       const text = signed(release({ targets: { web02: { storePath: A } } }), k1);
       expect(codes(asAgent(text))).toEqual(['HostNotTargetedError']);
@@ -225,6 +240,8 @@ const STEP: Record<string, number> = {
   InvalidStorePathError: 1,
   WrongChannelError: 2,
   HostNotTargetedError: 3,
+  AmbiguousHostError: 3,
+  DuplicateTargetError: 1,
   NoTrustPolicyError: 4,
   BadSignatureError: 4,
   UnknownKeyError: 4,

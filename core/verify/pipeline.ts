@@ -1,7 +1,8 @@
-import { HostNotTargetedError, InvalidChannelNameError, NotDescendantError, OgygiaError, WrongChannelError } from '../errors/index.js';
+import { AmbiguousHostError, HostNotTargetedError, InvalidChannelNameError, NotDescendantError, OgygiaError, WrongChannelError } from '../errors/index.js';
 import { CHANNEL_NAME, parseChannelDocument, targetFor, type ChannelDocument, type Release } from '../release.js';
 import { releaseDigest } from '../signing.js';
 import { assertIssued, assertNotExpired, classifyTransition, type AcceptedHead, type TransitionKind } from '../transition.js';
+import { matchTarget } from '../host-identity.js';
 import { policyFor, type TrustConfig, type TrustPolicy } from '../trust.js';
 import { chainProblem } from './chain.js';
 import { judgeSignatures } from './signatures.js';
@@ -128,17 +129,28 @@ export function verifyRelease(req: VerifyRequest): Verification {
     );
   }
 
-  // Host targeting.
+  // Host targeting, under the one host identity rule (DESIGN.md §10).
   let storePath: string | undefined;
   if (req.host !== undefined) {
-    storePath = targetFor(release, req.host);
-    if (storePath === undefined) {
+    const match = matchTarget(Object.keys(release.targets), req.host);
+    if (match.kind === 'look-alike') {
       problems.push(
-        new HostNotTargetedError(
-          `${where} has no target for host ${req.host} and no "*" target; add one to the release or check host in the agent config.`,
-          { channel: release.channel, revision: release.revision, host: req.host, targets: Object.keys(release.targets) },
+        new AmbiguousHostError(
+          `${where} names this host ${req.host} only as ${match.keys.map((k) => JSON.stringify(k)).join(' and ')}, which looks like it but is not the same name; ` +
+            `spell the target exactly as the host names itself, or set host in the agent config to the name the release uses.`,
+          { channel: release.channel, revision: release.revision, host: req.host, targets: match.keys },
         ),
       );
+    } else {
+      storePath = targetFor(release, req.host);
+      if (storePath === undefined) {
+        problems.push(
+          new HostNotTargetedError(
+            `${where} has no target for host ${req.host} and no "*" target; add one to the release or check host in the agent config.`,
+            { channel: release.channel, revision: release.revision, host: req.host, targets: Object.keys(release.targets) },
+          ),
+        );
+      }
     }
   }
 

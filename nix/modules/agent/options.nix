@@ -56,8 +56,14 @@ in
         options = {
           host = mkOption {
             type = types.nullOr types.str;
-            default = null;
-            description = "Host name matched against a release's `targets`; null: detected like `ogygia status` does.";
+            default = config.networking.hostName;
+            defaultText = literalExpression "config.networking.hostName";
+            description = ''
+              The name this host has everywhere: in release `targets` (compared ignoring
+              case; a target that only looks like it, such as the FQDN or short name,
+              is refused rather than defaulted to `"*"`), reports and fleet keys.
+              null: detected like `ogygia status` does (`hostname -f` first).
+            '';
           };
           channel = mkOption {
             type = types.str;
