@@ -2,7 +2,7 @@ import { OgygiaError } from './OgygiaError.js';
 
 export type RollbackFields =
   /** The failed revision had no previous system profile to go back to. */
-  | { readonly reason: 'no-previous'; readonly revision: number }
+  | { readonly reason: 'no-previous'; readonly revision: number | null }
   /** Going back to `previousStorePath` failed too (`cause` is that step's error). */
   | {
       readonly reason: 'failed';
