@@ -11,6 +11,7 @@ const FORMS = {
   '--source-revision': { is: 'a full lowercase git commit id', fix: 'pass `git rev-parse HEAD` of your NixOS config repository' },
   '--substituter': { is: 'an http(s):// or file:// URL', fix: 'give the binary cache URL hosts fetch from' },
   '--expires': { is: 'a duration (90d, 12h, 2w) or an RFC 3339 time', fix: 'pass one of those' },
+  '--to': { is: 'a revision number', fix: 'run `ogygia history` and pick one of its revisions' },
   'store path hash': { is: 'a store path hash (32 nix32 characters) or a store path', fix: 'copy it from the path' },
 } as const;
 
