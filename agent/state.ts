@@ -134,7 +134,7 @@ async function durably(file: string, text: string): Promise<void> {
     await writeFileAtomic(file, text, 0o600);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new StateWriteError({ file, errno: code });
+    throw new StateWriteError({ owner: 'agent', file, errno: code });
   }
 }
 
