@@ -70,7 +70,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   const reindex = async (): Promise<StoreIndex> => {
     if (running) {
       again = true;
-      await running.catch(() => {});
+      await running.catch(() => {}); // its failure is its own caller's to report; this one scans again below
       if (running) return running;
     }
     running = (async () => {

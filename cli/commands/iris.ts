@@ -71,6 +71,7 @@ export async function irisPush(paths: string[], opts: IrisPushOptions, io: Comma
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ paths: checked }),
   });
+  // An answer that is not JSON (a proxy's error page) carries no detail.
   const body = (await res.json().catch(() => ({}))) as { indexed?: number; missing?: string[]; error?: string };
   if (!res.ok) throw new IrisdUnreachableError({ reason: 'push-refused', url: t.url, status: res.status, ...(body.error !== undefined ? { detail: body.error } : {}) });
   for (const p of body.missing ?? []) io.err(`iris: ${p} is not a valid path of the store irisd serves; build or copy it there first`);

@@ -21,7 +21,10 @@ export async function ensureRepo(dir: string): Promise<boolean> {
   await mkdir(dir, { recursive: true });
   if (fs.existsSync(join(dir, '.git'))) return false;
   // Inside another repository: refuse rather than create a repository nested in it.
-  const enclosing = await git.findRoot({ fs, filepath: resolve(dir) }).catch(() => undefined);
+  const enclosing = await git.findRoot({ fs, filepath: resolve(dir) }).catch((e: unknown) => {
+    if (e instanceof git.Errors.NotFoundError) return undefined; // not inside a repository
+    throw e;
+  });
   if (enclosing !== undefined) {
     throw new UsageError({ reason: 'nested-repo', repo: dir, enclosing });
   }
