@@ -20,7 +20,7 @@ export type UsageOption = keyof typeof FORMS;
 /** Things a command cannot run without. */
 const NEEDS = {
   target: 'A release needs at least one target; pass --store-path PATH or --target HOST=PATH.',
-  'push-path': 'Name at least one store path to push, e.g. ogygia iris push /nix/store/...-mypackage.',
+  'push-path': 'No store path to push was named; name at least one, e.g. ogygia iris push /nix/store/...-mypackage.',
   'signing-key': '--sign needs a key: set signing.key_file in irisd.toml or pass --key-file FILE.',
 } as const;
 
@@ -56,7 +56,7 @@ function sentence(f: UsageFields): string {
     case 'missing':
       return NEEDS[f.need];
     case 'no-config':
-      return `Pass --config FILE (the ${f.command}.toml to run with) or --check-config FILE to only validate it.`;
+      return `ogygia ${f.command} needs a config: pass --config FILE (the ${f.command}.toml to run with) or --check-config FILE to only validate it.`;
     case 'target-twice':
       return `Host ${f.host} is targeted twice; give one store path per host.`;
     case 'expired-on-issue':
