@@ -1,5 +1,5 @@
 import { readBodyCapped } from '../../core/bounded-body.js';
-import { SourceUnavailableError } from '../../core/errors/index.js';
+import { OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import { GIT_COMMIT } from '../../core/wire/fields.js';
 import { memberText } from '../../core/verify/strict-json.js';
@@ -34,6 +34,7 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
         if (res.status === 304) return { kind: 'unchanged' };
         text = await readBodyCapped(res, MAX_RESPONSE_BYTES, `the reconciler's answer for channel ${channel}`);
       } catch (e) {
+        if (e instanceof OversizeError) throw e; // it answered, too much: that says more than "cannot fetch"
         throw new SourceUnavailableError({ reason: 'unreachable', source: baseUrl, url: url.toString(), channel, cause: (e as Error).message });
       }
       if (res.status !== 200) {
