@@ -21,7 +21,7 @@ function world(failSaveAt: ReadonlySet<AgentState['phase']>) {
       throw new Error('not used');
     },
     save: async (s) => {
-      if (failSaveAt.has(s.phase)) throw new StateWriteError('disk full', { errno: 'ENOSPC' });
+      if (failSaveAt.has(s.phase)) throw new StateWriteError({ owner: 'agent', file: '/nonexistent/state.json', errno: 'ENOSPC' });
       saved.push(s.phase);
       return s;
     },

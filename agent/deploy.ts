@@ -1,4 +1,4 @@
-import { OgygiaError, RollbackError, StateWriteError } from '../core/errors/index.js';
+import { InternalError, OgygiaError, RollbackError, StateWriteError } from '../core/errors/index.js';
 import type { Logger } from '../core/log.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
@@ -29,12 +29,11 @@ export interface DeployResult {
   readonly error?: OgygiaError;
 }
 
+/** What the state and the report record of a step's failure; anything but an OgygiaError is an InternalError. */
 export function stepError(e: unknown): StepError {
-  if (e instanceof OgygiaError) {
-    const tail = typeof e.data.outputTail === 'string' && e.data.outputTail.length > 0 ? e.data.outputTail : undefined;
-    return tail !== undefined ? { code: e.code, message: e.message, outputTail: tail } : { code: e.code, message: e.message };
-  }
-  return { code: 'InternalError', message: String((e as Error)?.message ?? e) };
+  const err = InternalError.wrap(e, 'the apply');
+  const tail = typeof err.data.outputTail === 'string' && err.data.outputTail.length > 0 ? err.data.outputTail : undefined;
+  return tail !== undefined ? { code: err.code, message: err.message, outputTail: tail } : { code: err.code, message: err.message };
 }
 
 export async function applyDeployment(
@@ -123,10 +122,7 @@ export async function rollback(
   const prev = state.previousStorePath;
   ctx.log.warn(`revision ${state.revision} failed (${err.code}: ${err.message}); rolling back to ${prev ?? 'nothing'}`);
   if (prev === null) {
-    const e = new RollbackError(
-      `Revision ${state.revision} failed and this host had no previous system profile to go back to; fix the release and publish a new one.`,
-      { revision: state.revision },
-    );
+    const e = new RollbackError({ reason: 'no-previous', revision: state.revision });
     state = await record({ ...state, phase: 'failed', error: { ...err, message: `${err.message} ${e.message}` } });
     await ctx.report(state, 'failed', state.error ?? undefined, { ...timings, total: Date.now() - t0 });
     return { state, outcome: 'failed', error: e };
@@ -137,10 +133,7 @@ export async function rollback(
     await ctx.executor.switchTo(prev);
   } catch (e) {
     const re = stepError(e);
-    const failed = new RollbackError(
-      `Rolling back to ${prev} failed too (${re.code}: ${re.message}); the host needs an operator: run its switch-to-configuration by hand.`,
-      { previousStorePath: prev, cause: re },
-    );
+    const failed = new RollbackError({ reason: 'failed', previousStorePath: prev, cause: re });
     const se: StepError = re.outputTail !== undefined ? { code: failed.code, message: failed.message, outputTail: re.outputTail } : { code: failed.code, message: failed.message };
     state = await record({ ...state, phase: 'failed', error: se });
     ctx.log.error(failed.message);

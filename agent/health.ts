@@ -1,5 +1,5 @@
 import { HealthCheckError, StepTimeoutError } from '../core/errors/index.js';
-import { causeLine, whatItSaid } from './executor/cause-line.js';
+import { causeLine } from './executor/cause-line.js';
 import { runProgram } from './executor/process.js';
 
 /** Runs the operator's health command after a switch; `undefined` command means "no check". */
@@ -25,16 +25,16 @@ export function createHealthCheck(
       if (command === undefined) return 0;
       const r = await runProgram('/bin/sh', ['-c', command], { timeoutMs: opts.timeoutMs, env, killGraceMs: 2000, systemdScope: opts.systemdScope === true });
       if (r.timedOut) {
-        throw new StepTimeoutError(
-          `The health command did not finish within ${Math.round(opts.timeoutMs / 1000)} s (its last output: ${causeLine(r.outputTail) ?? 'none'}); the new system is treated as unhealthy and rolled back, fix it or raise [health] timeout_seconds.`,
-          { step: 'health', command, cause: causeLine(r.outputTail) ?? null, outputTail: r.outputTail.slice(-2048) },
-        );
+        throw new StepTimeoutError({
+          step: 'health',
+          command,
+          limitSeconds: opts.timeoutMs / 1000,
+          cause: causeLine(r.outputTail) ?? null,
+          outputTail: r.outputTail.slice(-2048),
+        });
       }
       if (r.exitCode !== 0) {
-        throw new HealthCheckError(
-          `The health command exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; the new system is rolled back, fix the release and publish a new one.`,
-          { command, exitCode: r.exitCode, cause: causeLine(r.outputTail) ?? null, outputTail: r.outputTail.slice(-2048) },
-        );
+        throw new HealthCheckError({ command, exitCode: r.exitCode ?? null, cause: causeLine(r.outputTail) ?? null, outputTail: r.outputTail.slice(-2048) });
       }
       return r.ms;
     },

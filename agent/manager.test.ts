@@ -275,7 +275,7 @@ describe('Manager', { timeout: 20_000 }, () => {
     const poll = a.manager.pollOnce(0);
     (await a.steps.next('copy', B)).resolve();
     (await a.steps.next('profile', B)).resolve();
-    (await a.steps.next('switch', B)).reject(new SwitchError('switch-to-configuration switch of B exited with 4', { outputTail: 'error: unit foo.service failed' }));
+    (await a.steps.next('switch', B)).reject(new SwitchError({ storePath: B, action: 'switch', exitCode: 4, cause: 'error: unit foo.service failed', outputTail: 'error: unit foo.service failed' }));
 
     // Quarantined and recorded before anything is touched.
     const rollingBack = await h.stateIs('rolling back', (s) => s.phase === 'rolling-back');
@@ -298,7 +298,7 @@ describe('Manager', { timeout: 20_000 }, () => {
     (await a.steps.next('copy', B)).resolve();
     (await a.steps.next('profile', B)).resolve();
     (await a.steps.next('switch', B)).resolve();
-    (await a.steps.next('health')).reject(new HealthCheckError('The health command exited with 1', {}));
+    (await a.steps.next('health')).reject(new HealthCheckError({ command: 'true', exitCode: 1, cause: null, outputTail: '' }));
     (await a.steps.next('profile', A)).resolve();
     (await a.steps.next('switch', A)).resolve();
     expect(await poll).toMatchObject({ outcome: 'rolled-back', revision: 2, error: { code: 'HealthCheckError' } });
@@ -402,7 +402,7 @@ describe('Manager', { timeout: 20_000 }, () => {
       void a.manager.pollOnce(0);
       (await a.steps.next('copy', B)).resolve();
       (await a.steps.next('profile', B)).resolve();
-      (await a.steps.next('switch', B)).reject(new SwitchError('exited with 4', {}));
+      (await a.steps.next('switch', B)).reject(new SwitchError({ storePath: B, action: 'switch', exitCode: 4, cause: null, outputTail: '' }));
       await a.steps.next('profile', A); // dies here
       await h.stateIs('rolling back', (s) => s.phase === 'rolling-back');
 
@@ -425,7 +425,7 @@ describe('Manager', { timeout: 20_000 }, () => {
     h.publish({ '*': B });
     const r = await b.manager.pollOnce(0);
     expect(r).toMatchObject({ outcome: 'failed', error: { code: 'ReplayFloorCorruptError' } });
-    expect(r.error?.message).toMatch(/Restore the file from a backup, or delete it/);
+    expect(r.error?.message).toMatch(/restore the file from a backup, or delete it/);
     b.steps.expectNoMore();
     expect(h.machine).toMatchObject({ profile: A, system: A });
     expect(await readFile(join(h.stateDir, FLOOR_FILE), 'utf8')).toBe('{"channel":"prod","rev');
@@ -457,7 +457,7 @@ describe('Manager', { timeout: 20_000 }, () => {
 
   it('an unreadable profile stops an apply before anything changes, and the apply runs once it reads again', async () => {
     const { h, a } = await hostOnA();
-    h.machine.profileUnreadable = new ProfileError('Cannot tell which system the profile points to (EACCES)', { reason: 'EACCES' });
+    h.machine.profileUnreadable = new ProfileError({ step: 'read', profile: '/nix/var/nix/profiles/system', errno: 'EACCES' });
     h.publish({ '*': B });
     const r = await a.manager.pollOnce(0);
     expect(r).toMatchObject({ outcome: 'failed', revision: 2, error: { code: 'ProfileError' } });
@@ -478,7 +478,7 @@ describe('Manager', { timeout: 20_000 }, () => {
     const { h, a } = await hostOnA();
     h.publish({ '*': B });
     const poll = a.manager.pollOnce(0);
-    (await a.steps.next('copy', B)).reject(new NixCopyError('nix copy could not fetch B', { storePath: B }));
+    (await a.steps.next('copy', B)).reject(new NixCopyError({ reason: 'copy-failed', storePath: B, attempts: [], cause: null, outputTail: '' }));
     expect(await poll).toMatchObject({ outcome: 'failed', revision: 2, error: { code: 'NixCopyError' } });
     a.steps.expectNoMore();
     expect(await h.state()).toMatchObject({ phase: 'failed', quarantined: [], error: { code: 'NixCopyError' } });

@@ -1,4 +1,4 @@
-import { InterruptedApplyError, OgygiaError, ProfileError, ReplayFloorCorruptError, StateWriteError } from '../core/errors/index.js';
+import { InternalError, InterruptedApplyError, OgygiaError, ProfileError, ReplayFloorCorruptError, StateWriteError } from '../core/errors/index.js';
 import type { HostRevisions } from '../core/fleet/types.js';
 import { readLocalRevisions, UNKNOWN } from '../core/local-revisions.js';
 import type { Logger } from '../core/log.js';
@@ -96,10 +96,7 @@ export class Manager {
         ? await rollback(
             this.ctx,
             this.state,
-            new InterruptedApplyError(
-              `The apply of revision ${t.revision} was interrupted ${this.state.resumes + 1} time(s) during ${this.state.phase}; it is rolled back and quarantined, publish a fixed release.`,
-              { revision: t.revision, phase: this.state.phase, reason: rec.reason },
-            ),
+            new InterruptedApplyError({ revision: t.revision, phase: this.state.phase, times: this.state.resumes + 1, reason: rec.reason }),
           )
         : await applyDeployment(this.ctx, this.state, t, {
             previousStorePath: this.state.previousStorePath,
@@ -112,7 +109,7 @@ export class Manager {
   }
 
   get current(): AgentState {
-    if (!this.state) throw new Error('Manager.start() was not called');
+    if (!this.state) throw new InternalError({ where: 'Manager.current', cause: 'Manager.start() was not called' });
     return this.state;
   }
 

@@ -85,7 +85,7 @@ describe('state store', () => {
     expect(l.floorCorrupt?.code).toBe('ReplayFloorCorruptError');
     expect(l.floorCorrupt?.message).toContain(join(dir, FLOOR_FILE));
     expect(l.floorCorrupt?.message).toMatch(/not JSON/);
-    expect(l.floorCorrupt?.message).toMatch(/Restore the file from a backup, or delete it/);
+    expect(l.floorCorrupt?.message).toMatch(/restore the file from a backup, or delete it/);
     expect(l.floorCorrupt?.data).toMatchObject({ file: join(dir, FLOOR_FILE) });
     // The state itself is fine and still loads.
     expect(l.state).toMatchObject({ phase: 'applied', revision: 7 });

@@ -134,10 +134,7 @@ async function durably(file: string, text: string): Promise<void> {
     await writeFileAtomic(file, text, 0o600);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new StateWriteError(
-      `Cannot write the agent state ${file} (${code}); free space or fix permissions in ${dirname(file)} — the agent applies nothing it cannot record.`,
-      { file, errno: code },
-    );
+    throw new StateWriteError({ owner: 'agent', file, errno: code });
   }
 }
 
@@ -204,12 +201,7 @@ export function createStateStore(dir: string, now: () => Date = () => new Date()
       return {
         state: emptyState(channel),
         ...withFloor,
-        corrupt: new StateCorruptError(
-          `The agent state ${stateFile} is damaged (${why}); it is treated as "nothing applied" and rewritten by the next apply, and ${
-            floorCorrupt ? `the replay floor in ${FLOOR_FILE} is damaged too, so nothing is applied until that is fixed` : `the replay floor in ${FLOOR_FILE} still holds`
-          }.`,
-          { file: stateFile, problem: why },
-        ),
+        corrupt: new StateCorruptError({ file: stateFile, problem: why, floorFile: FLOOR_FILE, floorCorrupt: floorCorrupt !== undefined }),
       };
     },
     async save(state) {

@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors/index.js';
 import type { ChannelDocument, Release } from '../core/release.js';
 import type { AcceptedHead, TransitionKind } from '../core/transition.js';
 import type { TrustPolicy } from '../core/trust.js';
@@ -53,7 +54,7 @@ export function verifyHead(head: ChannelHead, ctx: VerifyContext): VerifiedRelea
   );
   // A host was given, so an accepted release has its store path and a transition (HostNotTargetedError otherwise).
   if (v.storePath === undefined || v.transition === undefined) {
-    throw new TypeError('agent/verify: an accepted release has no store path or transition; this is a bug, please report it.');
+    throw new InternalError({ where: 'agent/verify', cause: 'an accepted release has no store path or transition' });
   }
   return { doc: v.document, release: v.release, digest: v.digest, commit: head.commit, storePath: v.storePath, transition: v.transition };
 }

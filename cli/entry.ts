@@ -1,5 +1,6 @@
+import { InternalError } from '../core/errors/index.js';
 import { flushStdout } from './io.js';
-import { main } from './main.js';
+import { main, reportError } from './main.js';
 
 /**
  * The process entry point: runs `ogygia` with the process arguments and exits
@@ -13,8 +14,5 @@ main([...prefix, ...process.argv.slice(2)]).then(
     await flushStdout();
     process.exit(code);
   },
-  (e: unknown) => {
-    process.stderr.write(`ogygia: internal error: ${String(e)}\n`);
-    process.exit(70);
-  },
+  (e: unknown) => process.exit(reportError(new InternalError({ where: 'ogygia', cause: e }))),
 );

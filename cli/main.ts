@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isOgygiaError } from '../core/errors/index.js';
-import { ConfigError } from '../core/errors/index.js';
+import { ConfigError, InternalError, OgygiaError, UsageError } from '../core/errors/index.js';
 import { registerCommands } from './registry.js';
 
 /**
@@ -24,19 +23,21 @@ export async function main(argv: string[]): Promise<number> {
     return status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof ConfigError) {
-      process.stderr.write(`ogygia: ${e.message} [${e.code}]\n`);
-      for (const p of (e.data.problems as string[] | undefined) ?? []) process.stderr.write(`  ${p}\n`);
-      return 1;
-    }
-    if (isOgygiaError(e)) {
-      process.stderr.write(`ogygia: ${e.message} [${e.code}]\n`);
-      return e.code === 'UsageError' ? 2 : 1;
-    }
-    process.stderr.write(
-      `ogygia: internal error: ${(e as Error)?.stack ?? String(e)}\n` +
-        'This is a bug in Ogygia; please report it with the command you ran and this output.\n',
-    );
+    const err = InternalError.wrap(e, `ogygia ${argv.join(' ')}`);
+    return reportError(err);
+  }
+}
+
+/** Print an error the way every `ogygia` command does, and the exit status it gives. */
+export function reportError(e: OgygiaError): number {
+  process.stderr.write(`ogygia: ${e.message} [${e.code}]\n`);
+  if (e instanceof ConfigError) {
+    for (const p of e.data.problems) process.stderr.write(`  ${p}\n`);
+    return 1;
+  }
+  if (e instanceof InternalError) {
+    if (e.data.stack !== undefined) process.stderr.write(`${e.data.stack}\n`);
     return 70;
   }
+  return e instanceof UsageError ? 2 : 1;
 }

@@ -13,12 +13,12 @@ export function parseTargets(storePath: string | undefined, targets: string[] = 
   if (storePath !== undefined) out['*'] = assertStorePath(storePath, '--store-path');
   for (const t of targets) {
     const eq = t.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--target ${JSON.stringify(t)} is not HOST=STORE_PATH; write it like --target web01=/nix/store/...`, { value: t });
+    if (eq <= 0) throw new UsageError({ reason: 'invalid', option: '--target', value: t });
     const host = t.slice(0, eq);
     if (host !== '*' && !HOST_NAME.test(host)) {
-      throw new UsageError(`--target host ${JSON.stringify(host)} is not a host name or "*"; name the host as it names itself.`, { value: t });
+      throw new UsageError({ reason: 'invalid', option: '--target host', value: host });
     }
-    if (Object.hasOwn(out, host)) throw new UsageError(`Host ${host} is targeted twice; give one store path per host.`, { host });
+    if (Object.hasOwn(out, host)) throw new UsageError({ reason: 'target-twice', host });
     out[host] = assertStorePath(t.slice(eq + 1), `--target ${host}`);
   }
   return out;
@@ -26,19 +26,14 @@ export function parseTargets(storePath: string | undefined, targets: string[] = 
 
 export function parseSourceRevision(s: string): string {
   if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(s)) {
-    throw new UsageError(`--source-revision ${JSON.stringify(s)} is not a full lowercase git commit id; pass \`git rev-parse HEAD\` of your NixOS config repository.`, {
-      value: s,
-    });
+    throw new UsageError({ reason: 'invalid', option: '--source-revision', value: s });
   }
   return s;
 }
 
 export function parseSubstituter(s: string): string {
-  try {
-    const u = new URL(s);
-    if (!['http:', 'https:', 'file:'].includes(u.protocol)) throw new Error('scheme');
-    return s;
-  } catch {
-    throw new UsageError(`--substituter ${JSON.stringify(s)} is not an http(s):// or file:// URL; give the binary cache URL hosts fetch from.`, { value: s });
+  if (!URL.canParse(s) || !['http:', 'https:', 'file:'].includes(new URL(s).protocol)) {
+    throw new UsageError({ reason: 'invalid', option: '--substituter', value: s });
   }
+  return s;
 }

@@ -8,15 +8,10 @@ import { OversizeError } from './errors/index.js';
  */
 export async function readBodyCapped(res: Response, cap: number, what: string): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
-  const over = (bytes: number, how: 'declared' | 'so far'): OversizeError =>
-    new OversizeError(`${what} is over ${cap} bytes (${bytes} ${how}); the sender is broken or hostile.`, {
-      what,
-      bytes,
-      limit: cap,
-    });
+  const over = (bytes: number, declared: boolean): OversizeError => new OversizeError({ kind: 'answer', what, bytes, limit: cap, declared });
   if (Number.isFinite(declared) && declared > cap) {
     await res.body?.cancel().catch(() => {});
-    throw over(declared, 'declared');
+    throw over(declared, true);
   }
   if (!res.body) return '';
   const reader = res.body.getReader();
@@ -28,7 +23,7 @@ export async function readBodyCapped(res: Response, cap: number, what: string): 
     total += value.byteLength;
     if (total > cap) {
       await reader.cancel().catch(() => {});
-      throw over(total, 'so far');
+      throw over(total, false);
     }
     chunks.push(value);
   }

@@ -1,4 +1,5 @@
 import canonicalizeImpl from 'canonicalize';
+import { InternalError } from './errors/index.js';
 
 /**
  * RFC 8785 (JCS) canonical JSON: sorted keys, no whitespace, ECMAScript number
@@ -7,6 +8,7 @@ import canonicalizeImpl from 'canonicalize';
  */
 export function canonicalJson(value: unknown): string {
   const out = (canonicalizeImpl as unknown as (v: unknown) => string | undefined)(value);
-  if (out === undefined) throw new TypeError('canonicalJson: value has no JSON form');
+  // Every caller passes a parsed JSON value: one without a JSON form is a bug.
+  if (out === undefined) throw new InternalError({ where: 'canonicalJson', cause: 'the value has no JSON form' });
   return out;
 }

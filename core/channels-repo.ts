@@ -84,10 +84,7 @@ export async function resolveCommit(repo: Repo, ref: string): Promise<string> {
       throw e;
     }
   } catch (e) {
-    throw new GitError(`Cannot resolve ${ref} in ${repo.dir ?? repo.gitdir}: ${(e as Error).message}; check the branch or commit name.`, {
-      ref,
-      repo: repo.dir ?? repo.gitdir,
-    });
+    throw new GitError({ reason: 'resolve', repo: repo.dir ?? repo.gitdir ?? '(repository)', ref, cause: (e as Error).message });
   }
 }
 
@@ -138,7 +135,7 @@ export async function readFileAt(repo: Repo, ref: string, filepath: string, maxB
   if (maxBytes !== undefined) {
     const size = await createObjectSizer(gitdirOf(repo)).size(oid);
     if (size !== undefined && size > maxBytes) {
-      throw new OversizeError(`${filepath} at ${commit.slice(0, 12)} is ${size} bytes, over the ${maxBytes}-byte cap; it was not read.`, { file: filepath, bytes: size, limit: maxBytes });
+      throw new OversizeError({ kind: 'channel-file', file: `${filepath} at ${commit.slice(0, 12)}`, bytes: size, limit: maxBytes });
     }
   }
   return (await git.readBlob({ ...repoArgs(repo), oid })).blob;

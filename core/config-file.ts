@@ -45,19 +45,11 @@ export async function loadConfigFile<S extends z.ZodType>(file: string, schema: 
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      code === 'ENOENT'
-        ? `Config file ${file} does not exist; create it or pass the right path with --config.`
-        : `Config file ${file} cannot be read (${code ?? (e as Error).message}); check its permissions.`,
-      { file, problems: [`(file): ${code ?? 'unreadable'}`] },
-    );
+    throw code === 'ENOENT' ? new ConfigError({ reason: 'missing', file }) : new ConfigError({ reason: 'unreadable', file, cause: code ?? (e as Error).message });
   }
   const r = parseConfigText(text, schema, file);
   if (r.errors.length > 0 || r.value === undefined) {
-    throw new ConfigError(`Config file ${file} has ${r.errors.length} problem(s); fix each one listed below and start again.`, {
-      file,
-      problems: r.errors,
-    });
+    throw new ConfigError({ reason: 'invalid', file, problems: r.errors });
   }
   return r.value;
 }

@@ -10,7 +10,8 @@ export const publicKeyString = z.string().transform((s, ctx): PublicKey => {
   try {
     return parsePublicKey(s);
   } catch (e) {
-    ctx.addIssue({ code: 'custom', message: e instanceof OgygiaError ? e.message : String(e) });
+    if (!(e instanceof OgygiaError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message });
     return z.NEVER;
   }
 });

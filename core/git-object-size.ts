@@ -32,14 +32,15 @@ export function createObjectSizer(gitdir: string): ObjectSizer {
     let names: string[];
     try {
       names = await readdir(dir);
-    } catch {
-      return [];
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []; // no packs (yet)
+      throw e;
     }
     const out: PackIndex[] = [];
     for (const n of names.filter((x) => x.endsWith('.idx'))) {
       const idx = await readFile(join(dir, n));
       if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) {
-        throw new GitError(`${join(dir, n)} is not a version 2 pack index; run \`git gc\` on the repository with a current git.`, { file: join(dir, n) });
+        throw new GitError({ reason: 'old-pack-index', file: join(dir, n) });
       }
       out.push({ pack: join(dir, n.slice(0, -4) + '.pack'), idx, count: idx.readUInt32BE(8 + 255 * 4) });
     }
@@ -47,7 +48,7 @@ export function createObjectSizer(gitdir: string): ObjectSizer {
   };
   return {
     async size(oid) {
-      if (!/^[0-9a-f]{40}$/.test(oid)) throw new GitError(`${oid} is not a SHA-1 object id.`, { oid });
+      if (!/^[0-9a-f]{40}$/.test(oid)) throw new GitError({ reason: 'object-format', oid });
       const loose = await looseSize(join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
       if (loose !== undefined) return loose;
       packs ??= loadPacks();
@@ -70,8 +71,9 @@ async function looseSize(file: string): Promise<number | undefined> {
   let fh;
   try {
     fh = await open(file, 'r');
-  } catch {
-    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // not loose: packed, or absent
+    throw e;
   }
   try {
     const buf = Buffer.alloc(PEEK_BYTES);
@@ -79,7 +81,7 @@ async function looseSize(file: string): Promise<number | undefined> {
     const head = inflatePrefix(buf.subarray(0, bytesRead));
     const nul = head.indexOf(0);
     const m = nul > 0 ? /^(blob|tree|commit|tag) (\d+)$/.exec(head.subarray(0, nul).toString('latin1')) : null;
-    if (!m) throw new GitError(`${file} is not a loose git object; the repository is corrupt, fetch it again.`, { file });
+    if (!m) throw new GitError({ reason: 'corrupt', file, defect: 'not-loose-object' });
     return Number(m[2]);
   } finally {
     await fh.close();
@@ -108,13 +110,13 @@ function findOffset(p: PackIndex, sha: Buffer): number | undefined {
   return undefined;
 }
 
-/** Read a little-endian base-128 varint (git's size encoding) at `at`. */
-function varint(buf: Buffer, at: number): { value: number; next: number } {
+/** Read a little-endian base-128 varint (git's size encoding) at `at`; undefined when `buf` ends inside it. */
+function varint(buf: Buffer, at: number): { value: number; next: number } | undefined {
   let value = 0;
   let shift = 0;
   let i = at;
   for (;;) {
-    if (i >= buf.length) throw new Error('truncated size');
+    if (i >= buf.length) return undefined;
     const b = buf[i++]!;
     value += (b & 0x7f) * 2 ** shift;
     shift += 7;
@@ -146,11 +148,14 @@ async function packedSize(p: PackIndex, offset: number): Promise<number> {
     } else if (type === 7) {
       i += 20; // REF_DELTA: the base object's id
     } else {
-      throw new GitError(`${p.pack} has an object of unknown type ${type} at offset ${offset}; the pack is corrupt, fetch it again.`, { pack: p.pack, offset });
+      throw new GitError({ reason: 'corrupt', file: p.pack, defect: 'unknown-object-type', type, offset });
     }
     // The delta starts with the base's size and the result's size.
     const delta = inflatePrefix(entry.subarray(i));
-    return varint(delta, varint(delta, 0).next).value;
+    const base = varint(delta, 0);
+    const result = base && varint(delta, base.next);
+    if (!result) throw new GitError({ reason: 'corrupt', file: p.pack, defect: 'truncated-size', offset });
+    return result.value;
   } finally {
     await fh.close();
   }

@@ -23,6 +23,6 @@ async function run(args: string[]): Promise<string | undefined> {
     const out = r.exitCode === 0 ? String(r.stdout).trim() : '';
     return out.length > 0 && !/\s/.test(out) ? out : undefined;
   } catch {
-    return undefined;
+    return undefined; // no `hostname` program: the caller falls back to os.hostname()
   }
 }

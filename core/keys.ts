@@ -32,21 +32,15 @@ function splitKey(text: string, what: 'public' | 'secret'): { name: string; byte
   const trimmed = text.trim();
   const colon = trimmed.indexOf(':');
   if (colon <= 0) {
-    throw new InvalidKeyError(
-      `The ${what} key is not of the form NAME:BASE64; give a key made by \`ogygia keygen\` or \`nix key generate-secret\`.`,
-      { what },
-    );
+    throw new InvalidKeyError({ reason: 'format', what });
   }
   const name = trimmed.slice(0, colon);
   const b64 = trimmed.slice(colon + 1);
   if (!isValidKeyName(name)) {
-    throw new InvalidKeyError(
-      `The ${what} key name ${JSON.stringify(name)} may only use letters, digits and ._+- ; rename the key.`,
-      { what, name },
-    );
+    throw new InvalidKeyError({ reason: 'name', what, name });
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
-    throw new InvalidKeyError(`The ${what} key ${name} is not valid base64; copy the whole key line again.`, { what, name });
+    throw new InvalidKeyError({ reason: 'base64', what, name });
   }
   return { name, bytes: new Uint8Array(Buffer.from(b64, 'base64')) };
 }
@@ -54,10 +48,7 @@ function splitKey(text: string, what: 'public' | 'secret'): { name: string; byte
 export function parsePublicKey(text: string): PublicKey {
   const { name, bytes } = splitKey(text, 'public');
   if (bytes.length !== 32) {
-    throw new InvalidKeyError(
-      `The public key ${name} holds ${bytes.length} bytes, not 32; give a public key (NAME:BASE64 of 32 bytes), not a secret key.`,
-      { name, length: bytes.length },
-    );
+    throw new InvalidKeyError({ reason: 'length', what: 'public', name, length: bytes.length });
   }
   return { name, bytes };
 }
@@ -65,25 +56,19 @@ export function parsePublicKey(text: string): PublicKey {
 export function parseSecretKey(text: string): SecretKey {
   const { name, bytes } = splitKey(text, 'secret');
   if (bytes.length !== 64) {
-    throw new InvalidKeyError(
-      `The secret key ${name} holds ${bytes.length} bytes, not 64; give the secret key file, not the public key.`,
-      { name, length: bytes.length },
-    );
+    throw new InvalidKeyError({ reason: 'length', what: 'secret', name, length: bytes.length });
   }
   const seed = bytes.slice(0, 32);
   const pub = ed.getPublicKey(seed);
   if (!equalBytes(pub, bytes.slice(32))) {
-    throw new InvalidKeyError(
-      `The secret key ${name} does not match its own public half; the key file is damaged, restore it from backup.`,
-      { name },
-    );
+    throw new InvalidKeyError({ reason: 'mismatch', name });
   }
   return { name, seed, publicKey: { name, bytes: pub } };
 }
 
 export function generateSecretKey(name: string): SecretKey {
   if (!isValidKeyName(name)) {
-    throw new InvalidKeyError(`The key name ${JSON.stringify(name)} may only use letters, digits and ._+- ; pick another.`, { name });
+    throw new InvalidKeyError({ reason: 'name', name });
   }
   const seed = ed.utils.randomSecretKey();
   return { name, seed, publicKey: { name, bytes: ed.getPublicKey(seed) } };

@@ -98,10 +98,7 @@ export function parseChannelDocument(
   // `size`: the file's true size when its bytes were not read because it is over the cap (core/channels-repo.ts).
   const bytes = opts.size ?? (typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength);
   if (bytes > MAX_CHANNEL_FILE_BYTES) {
-    throw new OversizeError(
-      `${where} is ${bytes} bytes, over the ${MAX_CHANNEL_FILE_BYTES}-byte cap; keep one release per channel file and move bulky data elsewhere.`,
-      { file: where, bytes, limit: MAX_CHANNEL_FILE_BYTES },
-    );
+    throw new OversizeError({ kind: 'channel-file', file: where, bytes, limit: MAX_CHANNEL_FILE_BYTES });
   }
   const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
   // Strict: a member named twice, or `__proto__`/`constructor`/`prototype`, is refused (one text, one meaning).
@@ -112,58 +109,38 @@ export function parseChannelDocument(
     const unknown = issues.find((i) => i.code === 'unrecognized_keys');
     if (unknown && unknown.code === 'unrecognized_keys') {
       const at = issuePath(unknown.path);
-      throw new UnknownFieldError(
-        `${where}: unknown field ${unknown.keys.map((k) => JSON.stringify(k)).join(', ')} in ${at}; spec 1 allows no extra fields, remove it.`,
-        { file: where, path: at, fields: unknown.keys },
-      );
+      throw new UnknownFieldError({ file: where, path: at, fields: unknown.keys });
     }
     const problems = issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
-    throw new InvalidFieldError(`${where}: ${problems.join('; ')}.`, { file: where, problems });
+    throw new InvalidFieldError({ file: where, problems });
   }
   const doc = parsed.data as ChannelDocument;
   const r = doc.release;
   if (!CHANNEL_NAME.test(r.channel)) {
-    throw new InvalidChannelNameError(
-      `${where}: channel ${JSON.stringify(r.channel)} is not a valid name; use lowercase letters, digits and ._- (at most 63, starting with a letter or digit).`,
-      { file: where, channel: r.channel },
-    );
+    throw new InvalidChannelNameError({ channel: r.channel, file: where, in: 'release' });
   }
   if (opts.fileChannel !== undefined && opts.fileChannel !== r.channel) {
-    throw new ChannelMismatchError(
-      `${where} holds a release for channel ${JSON.stringify(r.channel)}; a channel file must be named after its channel (channels/${r.channel}.json).`,
-      { file: where, fileChannel: opts.fileChannel, releaseChannel: r.channel },
-    );
+    throw new ChannelMismatchError({ file: where, fileChannel: opts.fileChannel, releaseChannel: r.channel });
   }
   for (const [host, target] of Object.entries(r.targets)) {
     if (host !== '*' && !HOST_NAME.test(host)) {
-      throw new InvalidHostNameError(`${where}: target ${JSON.stringify(host)} is not a host name or "*"; name hosts as they name themselves.`, {
-        file: where,
-        host,
-      });
+      throw new InvalidHostNameError({ role: 'target', host, file: where });
     }
     assertStorePath(target.storePath, `${where}: targets.${host}.storePath`);
   }
   for (const [a, b] of sameNamedKeys(Object.keys(r.targets))) {
-    throw new DuplicateTargetError(
-      `${where}: targets ${JSON.stringify(a)} and ${JSON.stringify(b)} name the same host (names compare ignoring case); keep one of them.`,
-      { file: where, hosts: [a, b] },
-    );
+    throw new DuplicateTargetError({ file: where, hosts: [a, b] });
   }
   if (r.revision === 1 && r.previous !== null) {
-    throw new InvalidFieldError(`${where}: revision 1 must have previous = null, as it replaces nothing.`, { file: where });
+    throw new InvalidFieldError({ file: where, problems: ['release.previous: revision 1 must have previous = null, as it replaces nothing'] });
   }
   if (r.revision > 1 && r.previous === null) {
-    throw new InvalidFieldError(`${where}: revision ${r.revision} must name the digest of revision ${r.revision - 1} in previous.`, {
-      file: where,
-    });
+    throw new InvalidFieldError({ file: where, problems: [`release.previous: revision ${r.revision} must name the digest of revision ${r.revision - 1}`] });
   }
   const seen = new Set<string>();
   for (const s of doc.signatures) {
     if (seen.has(s.key)) {
-      throw new DuplicateSignatureError(
-        `${where}: key ${s.key} signed twice; one key counts once, so ask a second key holder to approve instead.`,
-        { file: where, key: s.key },
-      );
+      throw new DuplicateSignatureError({ when: 'signed', channel: r.channel, revision: r.revision, file: where, key: s.key });
     }
     seen.add(s.key);
   }
@@ -173,10 +150,7 @@ export function parseChannelDocument(
 /** Parse a channel name given by a user (CLI flag, URL segment). */
 export function assertChannelName(name: string): string {
   if (!CHANNEL_NAME.test(name)) {
-    throw new InvalidChannelNameError(
-      `Channel ${JSON.stringify(name)} is not a valid name; use lowercase letters, digits and ._- (at most 63, starting with a letter or digit).`,
-      { channel: name },
-    );
+    throw new InvalidChannelNameError({ channel: name });
   }
   return name;
 }

@@ -10,10 +10,7 @@ export function isStorePath(s: string): boolean {
 
 export function assertStorePath(s: string, where: string): string {
   if (!isStorePath(s)) {
-    throw new InvalidStorePathError(
-      `${where}: ${JSON.stringify(s)} is not a Nix store path (/nix/store/<32 nix32 chars>-<name>); pass the path printed by nix-build or \`readlink -f result\`.`,
-      { where, value: s },
-    );
+    throw new InvalidStorePathError({ where, value: s });
   }
   return s;
 }

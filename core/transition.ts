@@ -26,50 +26,32 @@ export function classifyTransition(
   const where = `${release.channel}#${release.revision}`;
   if (!accepted) {
     if (opts.requireFirstRevision && release.revision !== 1) {
-      throw new RevisionGapError(`${where}: a new channel must start at revision 1; publish it with \`ogygia publish\` on an empty channel.`, {
-        channel: release.channel,
-        revision: release.revision,
-      });
+      throw new RevisionGapError({ gap: 'first', channel: release.channel, revision: release.revision });
     }
     return 'first';
   }
   if (release.revision < accepted.revision) {
-    throw new ReplayError(
-      `${where} is older than revision ${accepted.revision} already accepted; publish a new release (revision ${accepted.revision + 1}) instead of reusing an old one.`,
-      { channel: release.channel, revision: release.revision, accepted: accepted.revision, digest },
-    );
+    throw new ReplayError({ channel: release.channel, revision: release.revision, digest, accepted: accepted.revision, acceptedDigest: accepted.digest });
   }
   if (release.revision === accepted.revision) {
     if (digest === accepted.digest) return 'same';
-    throw new ReplayError(
-      `${where} reuses revision ${accepted.revision} with different content; every change must be a new revision (${accepted.revision + 1}).`,
-      { channel: release.channel, revision: release.revision, digest, accepted: accepted.digest },
-    );
+    throw new ReplayError({ channel: release.channel, revision: release.revision, digest, accepted: accepted.revision, acceptedDigest: accepted.digest });
   }
   if (release.revision === accepted.revision + 1) {
     if (release.previous !== accepted.digest) {
-      throw new BrokenChainError(
-        `${where} names previous ${release.previous} but revision ${accepted.revision} has digest ${accepted.digest}; publish again on top of the current release.`,
-        { channel: release.channel, revision: release.revision, previous: release.previous, expected: accepted.digest },
-      );
+      throw new BrokenChainError({ channel: release.channel, revision: release.revision, previous: release.previous, expectedRevision: accepted.revision, expected: accepted.digest });
     }
     return 'next';
   }
   if (!opts.allowSkip) {
-    throw new RevisionGapError(
-      `${where} jumps from revision ${accepted.revision}; each new release must be exactly revision ${accepted.revision + 1}.`,
-      { channel: release.channel, revision: release.revision, accepted: accepted.revision },
-    );
+    throw new RevisionGapError({ gap: 'jump', channel: release.channel, revision: release.revision, accepted: accepted.revision });
   }
   return 'skip';
 }
 
 export function assertNotExpired(release: Release, now: Date): void {
   if (release.expiresAt !== undefined && Date.parse(release.expiresAt) <= now.getTime()) {
-    throw new ExpiredReleaseError(
-      `${release.channel}#${release.revision} expired at ${release.expiresAt}; publish a fresh release (or renew it) before hosts will take it.`,
-      { channel: release.channel, revision: release.revision, expiresAt: release.expiresAt },
-    );
+    throw new ExpiredReleaseError({ channel: release.channel, revision: release.revision, expiresAt: release.expiresAt });
   }
 }
 
@@ -79,10 +61,6 @@ export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 export function assertIssued(release: Release, now: Date): void {
   const issued = Date.parse(release.issuedAt);
   if (issued > now.getTime() + MAX_CLOCK_SKEW_MS) {
-    throw new NotYetValidError(
-      `${release.channel}#${release.revision} was issued at ${release.issuedAt}, more than an hour after this machine's clock (${now.toISOString()}); ` +
-        `fix the clock of whichever machine is wrong (NTP), and republish if it was the signer's.`,
-      { channel: release.channel, revision: release.revision, issuedAt: release.issuedAt, now: now.toISOString() },
-    );
+    throw new NotYetValidError({ channel: release.channel, revision: release.revision, issuedAt: release.issuedAt, now: now.toISOString() });
   }
 }

@@ -27,10 +27,7 @@ export function policyFor(config: TrustConfig, channel: string): TrustPolicy {
   const keys = own?.keys ?? config.default?.keys;
   const threshold = own?.threshold ?? config.default?.threshold ?? (keys ? 1 : undefined);
   if (!keys || keys.length === 0 || threshold === undefined) {
-    throw new NoTrustPolicyError(
-      `No trusted keys are configured for channel ${channel}; add its public keys under [trust] (or [channels.${channel}] in ogygia.toml).`,
-      { channel },
-    );
+    throw new NoTrustPolicyError({ channel });
   }
   return { keys, threshold };
 }
@@ -51,30 +48,28 @@ export function checkSignatures(doc: ChannelDocument, policy: TrustPolicy): Sign
     const candidates = policy.keys.filter((k) => k.name === sig.key);
     if (candidates.length === 0) {
       problems.push(
-        new UnknownKeyError(
-          `Signature by ${sig.key} is not from a trusted key; pin that public key in the trust policy or drop the signature.`,
-          { key: sig.key, channel: doc.release.channel },
-        ),
+        new UnknownKeyError({ key: sig.key, channel: doc.release.channel }),
       );
       continue;
     }
     const good = candidates.find((k) => verifySignature(doc.release, sig, k));
     if (!good) {
       problems.push(
-        new BadSignatureError(
-          `Signature by ${sig.key} does not verify: the release was changed after signing or signed with another key; sign it again.`,
-          { key: sig.key, channel: doc.release.channel },
-        ),
+        new BadSignatureError({ key: sig.key, channel: doc.release.channel }),
       );
       continue;
     }
     const id = keyId(good);
     if (verified.has(id)) {
       problems.push(
-        new DuplicateSignatureError(
-          `Signatures ${verified.get(id)!.name} and ${sig.key} come from the same public key and count once; ask another key holder to approve.`,
-          { key: sig.key, publicKey: formatPublicKey(good), channel: doc.release.channel },
-        ),
+        new DuplicateSignatureError({
+          when: 'signed',
+          channel: doc.release.channel,
+          revision: doc.release.revision,
+          key: sig.key,
+          existing: verified.get(id)!.name,
+          publicKey: formatPublicKey(good),
+        }),
       );
       continue;
     }
@@ -86,17 +81,13 @@ export function checkSignatures(doc: ChannelDocument, policy: TrustPolicy): Sign
 /** The refusal for a release that too few distinct trusted keys signed (`check` is its signature check). */
 export function thresholdNotMet(doc: ChannelDocument, policy: TrustPolicy, check: SignatureCheck): ThresholdNotMetError {
   const r = doc.release;
-  return new ThresholdNotMetError(
-    `Release ${r.channel}#${r.revision} has ${check.verified.length} valid signature(s) from distinct trusted keys and needs ${policy.threshold}; ` +
-      `approve it with \`ogygia approve\` using another trusted key.`,
-    {
-      channel: r.channel,
-      revision: r.revision,
-      valid: check.verified.map((k) => k.name),
-      threshold: policy.threshold,
-      problems: check.problems.map((p) => p.toJSON()),
-    },
-  );
+  return new ThresholdNotMetError({
+    channel: r.channel,
+    revision: r.revision,
+    valid: check.verified.map((k) => k.name),
+    threshold: policy.threshold,
+    problems: check.problems.map((p) => p.toJSON()),
+  });
 }
 
 /** Throws ThresholdNotMetError unless at least `threshold` distinct trusted keys signed. */

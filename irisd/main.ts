@@ -27,9 +27,10 @@ async function readSigningKey(file: string | undefined): Promise<SecretKey | und
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`signing.key_file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix the path or its permissions.`, {
-      problems: [`signing.key_file: cannot be read`],
-    });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'ENOENT'
+      ? new ConfigError({ reason: 'missing', kind: 'signing-key', setting: 'signing.key_file', file })
+      : new ConfigError({ reason: 'unreadable', kind: 'signing-key', setting: 'signing.key_file', file, cause: code ?? (e as Error).message });
   }
   return parseSecretKey(text);
 }
@@ -69,7 +70,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   const reindex = async (): Promise<StoreIndex> => {
     if (running) {
       again = true;
-      await running.catch(() => {});
+      await running.catch(() => {}); // its failure is its own caller's to report; this one scans again below
       if (running) return running;
     }
     running = (async () => {

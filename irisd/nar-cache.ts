@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InternalError } from '../core/errors/index.js';
 import { verifyNarStream } from './nar-verify.js';
 import { formatNarInfo, parseNarInfo, type NarInfo } from './narinfo.js';
 
@@ -60,18 +61,22 @@ export class NarCache {
       if (!name.endsWith('.narinfo')) continue;
       const key = name.slice(0, -'.narinfo'.length);
       const m = KEY.exec(key);
+      let files;
       try {
-        const [infoText, infoStat, narStat] = await Promise.all([
-          readFile(full, 'utf8'),
-          stat(full),
-          stat(join(opts.dir, key + '.nar')),
-        ]);
-        const parsed = parseNarInfo(infoText);
-        if (!m || !parsed.ok || narStat.size !== parsed.value.narSize) throw new Error('broken entry');
-        c.add({ key, hash: m[1]!, narinfo: parsed.value, size: narStat.size, addedAt: infoStat.mtimeMs, lastUsed: narStat.mtimeMs });
+        files = await Promise.all([readFile(full, 'utf8'), stat(full), stat(join(opts.dir, key + '.nar'))]);
       } catch {
+        // Half an entry (its .nar is gone) or one that cannot be read is dropped: the cache refills from peers.
         await c.removeFiles(key);
+        continue;
       }
+      const [infoText, infoStat, narStat] = files;
+      const parsed = parseNarInfo(infoText);
+      // A name, narinfo or size that does not add up: a broken entry, dropped like an expired one.
+      if (!m || !parsed.ok || narStat.size !== parsed.value.narSize) {
+        await c.removeFiles(key);
+        continue;
+      }
+      c.add({ key, hash: m[1]!, narinfo: parsed.value, size: narStat.size, addedAt: infoStat.mtimeMs, lastUsed: narStat.mtimeMs });
     }
     await c.expireAndEvict();
     return c;
@@ -126,7 +131,8 @@ export class NarCache {
   /** Stream a cached NAR, checking its NarHash as it goes; a corrupt entry is removed and the stream fails. */
   async *read(key: string): AsyncGenerator<Uint8Array> {
     const e = this.entries.get(key);
-    if (!e) throw new Error(`NAR ${key} is not cached`);
+    // The server asks `has` first: a read of an absent entry is a bug.
+    if (!e) throw new InternalError({ where: 'NarCache.read', cause: `NAR ${key} is not cached` });
     e.lastUsed = this.now();
     this.entries.delete(key);
     this.entries.set(key, e); // Map order is the LRU order
@@ -143,7 +149,8 @@ export class NarCache {
   /** Start writing an entry; nothing is visible until `commit`. */
   async writer(narinfo: NarInfo, key: string): Promise<CacheWriter> {
     const m = KEY.exec(key);
-    if (!m) throw new Error(`bad cache key ${key}`);
+    // The server builds keys from a checked NAR file name: one off the pattern is a bug.
+    if (!m) throw new InternalError({ where: 'NarCache.writer', cause: `bad cache key ${key}` });
     const tmp = join(this.opts.dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     const fh: FileHandle = await open(tmp, 'w', 0o644);
     let closed = false;

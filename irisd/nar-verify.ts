@@ -10,7 +10,7 @@ import { encodeNix32 } from './nix32.js';
  */
 export async function* verifyNarStream(
   source: AsyncIterable<Uint8Array>,
-  expected: { readonly narHash: string; readonly narSize: number },
+  expected: { readonly storePath: string; readonly narHash: string; readonly narSize: number },
   onChunk?: (chunk: Uint8Array) => void | Promise<void>,
 ): AsyncGenerator<Uint8Array> {
   const h = createHash('sha256');
@@ -19,7 +19,7 @@ export async function* verifyNarStream(
   for await (const chunk of source) {
     size += chunk.length;
     if (size > expected.narSize) {
-      throw new NarHashMismatchError(`The NAR is longer than its NarSize ${expected.narSize}; the source is corrupt and was dropped.`, { narSize: expected.narSize });
+      throw new NarHashMismatchError({ reason: 'too-long', storePath: expected.storePath, narSize: expected.narSize });
     }
     h.update(chunk);
     if (held) {
@@ -30,11 +30,7 @@ export async function* verifyNarStream(
   }
   const got = 'sha256:' + encodeNix32(h.digest());
   if (size !== expected.narSize || got !== expected.narHash) {
-    throw new NarHashMismatchError(`The NAR hashes to ${got} (${size} bytes), not ${expected.narHash} (${expected.narSize} bytes); the source is corrupt and was dropped.`, {
-      expected: expected.narHash,
-      got,
-      size,
-    });
+    throw new NarHashMismatchError({ reason: 'hash', storePath: expected.storePath, expected: expected.narHash, narSize: expected.narSize, got, size });
   }
   if (held) {
     if (onChunk) await onChunk(held);

@@ -1,4 +1,5 @@
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { NarSourceError } from '../core/errors/index.js';
 
 /**
  * NAR (Nix ARchive) encoding, byte-identical to `nix-store --dump`.
@@ -112,7 +113,7 @@ export async function* streamNar(path: string): AsyncGenerator<Buffer> {
           const want = Math.min(CHUNK, st.size - done);
           const buf = Buffer.allocUnsafe(want);
           const { bytesRead } = await fh.read(buf, 0, want, done);
-          if (bytesRead === 0) throw new Error(`${p.toString()} shrank while it was being archived`);
+          if (bytesRead === 0) throw new NarSourceError({ reason: 'shrank', path: p.toString() });
           done += bytesRead;
           if (pendingLen > 0) yield take();
           yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
@@ -136,7 +137,7 @@ export async function* streamNar(path: string): AsyncGenerator<Buffer> {
         if (pendingLen >= FLUSH_AT) yield take();
       }
     } else {
-      throw new Error(`${p.toString()} is neither a file, a directory nor a symlink; a NAR cannot hold it`);
+      throw new NarSourceError({ reason: 'special-file', path: p.toString() });
     }
     putToken(')');
   }

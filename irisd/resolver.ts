@@ -119,7 +119,10 @@ export class Resolver {
     if (r.source === 'peer') {
       for (const ref of r.narinfo.references) {
         const h = storePathHash(ref);
-        if (h !== hash && !this.offers.has(h) && !this.inflight.has(h)) void this.resolve(h, { hop: false }).catch(() => {});
+        if (h !== hash && !this.offers.has(h) && !this.inflight.has(h)) {
+          // A prefetch: Nix asks for the reference next, and a failure then is answered (and logged) as usual.
+          void this.resolve(h, { hop: false }).catch((e: unknown) => this.d.log.debug(`prefetch of ${h} failed: ${(e as Error).message}`));
+        }
       }
     }
     return r;

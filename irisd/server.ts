@@ -1,3 +1,4 @@
+import { NarHashMismatchError } from '../core/errors/index.js';
 import { fastifyLimitOptions, limitConnections, type HttpLimits } from '../core/http-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
@@ -137,7 +138,11 @@ export function buildServer(d: ServerDeps): FastifyInstance {
       await res.body?.cancel();
       return reply.code(404).send();
     }
-    const writer = await d.cache.writer(narinfo, key).catch(() => undefined);
+    // Serving the NAR matters more than caching it: a cache that cannot take it is logged and skipped.
+    const writer = await d.cache.writer(narinfo, key).catch((e: unknown) => {
+      log.warn(`cannot cache the NAR of ${narinfo.storePath}: ${(e as Error).message}`);
+      return undefined;
+    });
     const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
     async function* checked(): AsyncGenerator<Uint8Array> {
       try {
@@ -146,7 +151,7 @@ export function buildServer(d: ServerDeps): FastifyInstance {
       } catch (e) {
         if (writer) await writer.abort();
         controller.abort();
-        if ((e as { code?: string }).code === 'NarHashMismatchError') d.resolver.markBad(peer, `served a corrupt NAR for ${narinfo.storePath}`);
+        if (e instanceof NarHashMismatchError) d.resolver.markBad(peer, `served a corrupt NAR for ${narinfo.storePath}`);
         throw e;
       }
     }

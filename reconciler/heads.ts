@@ -1,4 +1,4 @@
-import { ChannelDeletedError, NotDescendantError, isOgygiaError } from '../core/errors/index.js';
+import { ChannelDeletedError, InternalError, NotDescendantError } from '../core/errors/index.js';
 import type { TrustConfig } from '../core/trust.js';
 import { acceptedOrThrow, verifyRelease } from '../core/verify/pipeline.js';
 
@@ -72,10 +72,8 @@ export interface Selection {
 }
 
 function refusalOf(e: unknown, commit: string, now: Date, extra: { revision?: number; digest?: string } = {}): Refusal {
-  const base = isOgygiaError(e)
-    ? { code: e.code, message: e.message }
-    : { code: 'InternalError', message: `Unexpected error: ${(e as Error)?.message ?? String(e)}; this is a bug, please report it.` };
-  return { ...base, commit, at: now.toISOString(), ...extra };
+  const err = InternalError.wrap(e, `head selection at ${commit.slice(0, 12)}`);
+  return { code: err.code, message: err.message, commit, at: now.toISOString(), ...extra };
 }
 
 /**
@@ -121,11 +119,7 @@ export function selectHeads(prev: ServedState, snap: BranchSnapshot, trust: Trus
   if (prev.branchCommit === snap.commit) return { state: prev, changed: [], refused: [] };
   if (prev.branchCommit !== undefined && !snap.descendsFromServed) {
     const refusal = refusalOf(
-      new NotDescendantError(
-        `Branch head ${snap.commit} does not descend from the served commit ${prev.branchCommit} (force-push or rewind); ` +
-          `push a commit on top of ${prev.branchCommit.slice(0, 12)} instead of rewriting history.`,
-        { commit: snap.commit, served: prev.branchCommit },
-      ),
+      new NotDescendantError({ against: 'served', commit: snap.commit, served: prev.branchCommit }),
       snap.commit,
       now,
     );
@@ -166,10 +160,7 @@ export function selectHeads(prev: ServedState, snap: BranchSnapshot, trust: Trus
   for (const channel of Object.keys(prev.heads)) {
     if (!snap.files.has(channel)) {
       const refusal = refusalOf(
-        new ChannelDeletedError(
-          `channels/${channel}.json was deleted at ${snap.commit.slice(0, 12)}; the last release keeps being served, restore the file to publish again.`,
-          { channel, commit: snap.commit },
-        ),
+        new ChannelDeletedError({ where: 'branch', channel, commit: snap.commit }),
         snap.commit,
         now,
       );

@@ -30,17 +30,19 @@ export interface RunningReconciler {
   stop(): Promise<void>;
 }
 
-async function readSecret(file: string, what: string): Promise<string> {
+async function readSecret(file: string, setting: string): Promise<string> {
+  let text: string;
   try {
-    const s = (await readFile(file, 'utf8')).trim();
-    if (s.length === 0) throw new Error('empty');
-    return s;
+    text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`The ${what} file ${file} cannot be read or is empty (${(e as Error).message}); create it with the secret on one line.`, {
-      file,
-      problems: [`${what}: ${file} is unreadable or empty`],
-    });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'ENOENT'
+      ? new ConfigError({ reason: 'missing', kind: 'secret', setting, file })
+      : new ConfigError({ reason: 'unreadable', kind: 'secret', setting, file, cause: code ?? (e as Error).message });
   }
+  const s = text.trim();
+  if (s.length === 0) throw new ConfigError({ reason: 'empty', kind: 'secret', setting, file });
+  return s;
 }
 
 export async function startReconciler(config: ReconcilerConfig, opts: { log?: Logger; listen?: string } = {}): Promise<RunningReconciler> {
@@ -63,7 +65,13 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   let syncer: Syncer | undefined;
   const metrics = createMetrics({
     openLongPolls: () => waiters.count,
-    hostsByState: async () => countByState(hostsView(await reports.list().catch(() => []), syncer?.state ?? { heads: {}, refusals: {} }, new Date(), staleAfterMs)),
+    hostsByState: async () => {
+      const list = await reports.list().catch((e: unknown) => {
+        log.warn(`metrics: cannot list reports (${(e as Error).message}); counting no hosts`);
+        return [];
+      });
+      return countByState(hostsView(list, syncer?.state ?? { heads: {}, refusals: {} }, new Date(), staleAfterMs));
+    },
   });
 
   const fetch =

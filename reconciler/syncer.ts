@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors/index.js';
 import type { Logger } from '../core/log.js';
 import type { TrustConfig } from '../core/trust.js';
 import { selectHeads, type Selection, type ServedState } from './heads.js';
@@ -66,7 +67,9 @@ export function createSyncer(deps: SyncDeps, initial: ServedState): Syncer {
       last = { at: now().toISOString() };
     } catch (e) {
       deps.metrics.fetchErrors.inc();
-      const err = { code: (e as { code?: string }).code ?? 'InternalError', message: (e as Error).message };
+      // Fetch and git failures are GitErrors, a full disk a StateWriteError; anything else is a bug.
+      const failure = InternalError.wrap(e, `sync (${reason})`);
+      const err = { code: failure.code, message: failure.message };
       last = { at: now().toISOString(), error: err };
       deps.log.error(`sync (${reason}) failed: ${err.message} [${err.code}]`);
     } finally {

@@ -1,4 +1,4 @@
-import { isOgygiaError } from '../core/errors/index.js';
+import { InternalError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
 import { readReconcilerHosts } from './reconciler-source.js';
 import type { FleetStore, FleetStoreConfig, HostRevisions } from '../core/fleet/types.js';
@@ -78,8 +78,8 @@ export async function collectStatus(deps: StatusDeps = defaultStatusDeps): Promi
       source.kind === 'reconciler' ? await deps.readReconciler(source.url, source.timeoutSeconds) : await listStore(deps, source.kind, source.store);
     return { configFile, source: source.kind, location, heading, rows: buildRows({ ...local, fleet }) };
   } catch (e) {
-    const message = isOgygiaError(e) ? e.message : (e as Error).message;
-    const code = isOgygiaError(e) ? e.code : 'Error';
+    // Any failure falls back to local data; one that is not an OgygiaError is reported as the bug it is.
+    const { code, message } = InternalError.wrap(e, `reading ${source.kind}`);
     return {
       configFile,
       source: source.kind,

@@ -39,8 +39,10 @@ export function statusConfigPath(env: NodeJS.ProcessEnv, root: string): string {
 export async function loadStatusConfig(file: string): Promise<StatusConfig | undefined> {
   try {
     await access(file);
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    // There but out of reach (a directory on the way this user may not enter): loadConfigFile says so.
   }
   return loadConfigFile(file, statusConfigSchema);
 }

@@ -11,7 +11,7 @@ import type { FleetHost } from './rows.js';
  */
 export async function readReconcilerHosts(url: string, timeoutSeconds: number): Promise<FleetHost[]> {
   const endpoint = `${url.replace(/\/+$/, '')}/v1/hosts`;
-  const data = { kind: 'reconciler', url, timeoutSeconds };
+  const at = { kind: 'reconciler', url, timeoutSeconds } as const;
   let res: Response;
   let body: unknown;
   try {
@@ -19,24 +19,14 @@ export async function readReconcilerHosts(url: string, timeoutSeconds: number): 
     res = await fetch(endpoint, { headers: { accept: 'application/json' }, signal });
     body = res.ok ? await res.json() : undefined;
   } catch (e) {
-    throw new FleetStoreUnavailableError(
-      `failed to connect to the reconciler at ${JSON.stringify(url)}. Check that the URL is reachable and the reconciler service is running. Connection timeout: ${timeoutSeconds}s.`,
-      { ...data, cause: (e as Error).message },
-    );
+    throw new FleetStoreUnavailableError({ reason: 'unreachable', ...at, cause: (e as Error).message });
   }
   if (!res.ok) {
-    throw new FleetStoreUnavailableError(`the reconciler at ${JSON.stringify(url)} answered HTTP ${res.status} for /v1/hosts; check the reconciler's logs.`, {
-      ...data,
-      status: res.status,
-    });
+    throw new FleetStoreUnavailableError({ reason: 'status', ...at, status: res.status });
   }
   const read = readHostsBody(body);
   if ('problems' in read) {
-    const shown = read.problems.slice(0, 3).join('; ') + (read.problems.length > 3 ? `; and ${read.problems.length - 3} more` : '');
-    throw new FleetStoreUnavailableError(`the reconciler at ${JSON.stringify(url)} sent /v1/hosts in a shape Ogygia does not know (${shown}); upgrade ogygia or the reconciler so they match.`, {
-      ...data,
-      problems: read.problems.slice(0, 10),
-    });
+    throw new FleetStoreUnavailableError({ reason: 'shape', ...at, problems: read.problems });
   }
   return read.fleet;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CAUSE_MAX_CHARS, causeLine, whatItSaid } from './cause-line.js';
+import { CAUSE_MAX_CHARS, causeLine } from './cause-line.js';
 
 describe('causeLine', () => {
   it('takes the last error: line', () => {
@@ -54,12 +54,5 @@ describe('causeLine', () => {
         expect(c).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       }),
     );
-  });
-});
-
-describe('whatItSaid', () => {
-  it('quotes the cause, or says nothing was printed', () => {
-    expect(whatItSaid('error: boom\n')).toBe('said "error: boom"');
-    expect(whatItSaid('')).toBe('printed nothing');
   });
 });

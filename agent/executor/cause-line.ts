@@ -22,9 +22,3 @@ export function causeLine(output: string): string | undefined {
   if (line === undefined) return undefined;
   return line.length > CAUSE_MAX_CHARS ? line.slice(0, CAUSE_MAX_CHARS - 1) + '…' : line;
 }
-
-/** `said "<cause line>"`, or `printed nothing`: the end of "<program> exited with 4 and …" in a message. */
-export function whatItSaid(output: string): string {
-  const c = causeLine(output);
-  return c === undefined ? 'printed nothing' : `said "${c}"`;
-}

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { NixCopyError, ProfileError, StepTimeoutError, SwitchError } from '../../core/errors/index.js';
+import { NixCopyError, ProfileError, StepTimeoutError, SwitchError, type NixCopyAttempt, type TimedStep } from '../../core/errors/index.js';
 import { underRoot } from '../../core/paths.js';
 import { isStorePath } from '../../core/store-path.js';
 import type { Logger } from '../../core/log.js';
-import { causeLine, whatItSaid } from './cause-line.js';
+import { causeLine } from './cause-line.js';
 import { runProgram, type RunResult } from './process.js';
 import type { Executor } from './types.js';
 
@@ -48,28 +48,22 @@ export function useSystemdUnits(setting: 'auto' | 'always' | 'never', root: stri
  * would leave a failed apply with nothing to go back to.
  */
 export async function readProfileTarget(profile: string): Promise<string | null> {
-  const unreadable = (reason: string, extra: Record<string, unknown> = {}): ProfileError =>
-    new ProfileError(
-      `Cannot tell which system the profile ${profile} points to (${reason}); the agent applies nothing it could not roll back: fix the profile (\`ls -l ${profile}\`) so it links to a store path, or remove it on a host that never had one.`,
-      { profile, reason, ...extra },
-    );
+  const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
   try {
     await lstat(profile);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    throw unreadable(code ?? (e as Error).message, { errno: code ?? null });
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ProfileError({ step: 'read', profile, errno: errno(e) });
   }
   let target: string;
   try {
     target = await realpath(profile);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'it is a dangling link: what it points to does not exist, was the generation garbage-collected?' : code === 'ELOOP' ? 'a symlink loop' : (code ?? (e as Error).message);
-    throw unreadable(reason, { errno: code ?? null });
+    // ENOENT here is a dangling link (lstat found the link itself), ELOOP a symlink loop.
+    throw new ProfileError({ step: 'read', profile, errno: errno(e) });
   }
   const top = storePathPrefix(target);
-  if (top === undefined) throw unreadable(`it resolves to ${target}, which is not in /nix/store`, { target });
+  if (top === undefined) throw new ProfileError({ step: 'read', profile, target });
   return top;
 }
 
@@ -87,11 +81,8 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
   const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
   if (o.root !== '/') env.OGYGIA_ROOT = o.root;
 
-  function timeout(step: string, storePath: string, r: RunResult, limitMs: number): StepTimeoutError {
-    return new StepTimeoutError(
-      `${step} of ${storePath} did not finish within ${Math.round(limitMs / 1000)} s and was stopped (its last output: ${causeLine(r.outputTail) ?? 'none'}); check the network and the substituter, or raise the timeout in [nix].`,
-      { step, storePath, limitSeconds: limitMs / 1000, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) },
-    );
+  function timeout(step: TimedStep, storePath: string, r: RunResult, limitMs: number): StepTimeoutError {
+    return new StepTimeoutError({ step, storePath, limitSeconds: limitMs / 1000, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) });
   }
 
   return {
@@ -103,12 +94,9 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
         const r = await runProgram('nix-store', ['--check-validity', '--', storePath], { timeoutMs: 30_000, env, systemdScope: useSystemd });
         ms += r.ms;
         if (r.exitCode === 0) return ms;
-        throw new NixCopyError(
-          `${storePath} is not in the local store (nix-store ${whatItSaid(r.outputTail)}) and neither the release nor [nix] substituters name a binary cache; add one to [nix] substituters.`,
-          { storePath, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) },
-        );
+        throw new NixCopyError({ reason: 'no-substituter', storePath, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) });
       }
-      const failures: string[] = [];
+      const attempts: NixCopyAttempt[] = [];
       let last: RunResult | undefined;
       for (const sub of substituters) {
         const args = [
@@ -125,12 +113,15 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
         last = r;
         if (r.timedOut) throw timeout('nix copy', storePath, r, o.copyTimeoutMs);
         if (r.exitCode === 0) return ms;
-        failures.push(`${sub}: exit ${r.exitCode ?? 'by a signal'}, ${whatItSaid(r.outputTail)}`);
+        attempts.push({ substituter: sub, exitCode: r.exitCode ?? null, cause: causeLine(r.outputTail) ?? null });
       }
-      throw new NixCopyError(
-        `nix copy could not fetch ${storePath} (${failures.join('; ')}); check that the closure is in the cache and signed by a key in trusted-public-keys.`,
-        { storePath, substituters: [...substituters], cause: last ? (causeLine(last.outputTail) ?? null) : null, outputTail: last ? tailOf(last) : '' },
-      );
+      throw new NixCopyError({
+        reason: 'copy-failed',
+        storePath,
+        attempts,
+        cause: last ? (causeLine(last.outputTail) ?? null) : null,
+        outputTail: last ? tailOf(last) : '',
+      });
     },
 
     async setProfile(storePath) {
@@ -138,21 +129,12 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
       try {
         await mkdir(dirname(profile), { recursive: true });
       } catch (e) {
-        throw new ProfileError(`Cannot create ${dirname(profile)} for the system profile (${(e as Error).message}); check the disk and the permissions of the Nix state directory.`, {
-          storePath,
-          profile,
-          cause: (e as Error).message,
-        });
+        throw new ProfileError({ step: 'mkdir', profile, storePath, cause: (e as Error).message });
       }
       const r = await runProgram('nix-env', ['-p', profile, '--set', storePath], { timeoutMs: o.profileTimeoutMs, env, systemdScope: useSystemd });
       if (r.timedOut) throw timeout('nix-env --set', storePath, r, o.profileTimeoutMs);
       if (r.exitCode !== 0) {
-        throw new ProfileError(`nix-env could not point ${profile} at ${storePath}: it exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; check the Nix store and the disk.`, {
-          storePath,
-          profile,
-          cause: causeLine(r.outputTail) ?? null,
-          outputTail: tailOf(r),
-        });
+        throw new ProfileError({ step: 'set', profile, storePath, exitCode: r.exitCode ?? null, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) });
       }
       return r.ms;
     },
@@ -185,10 +167,7 @@ export function createNixExecutor(o: NixExecutorOptions): Executor {
       }
       if (r.timedOut) throw timeout(`switch-to-configuration ${o.action}`, storePath, r, o.switchTimeoutMs);
       if (r.exitCode !== 0) {
-        throw new SwitchError(
-          `switch-to-configuration ${o.action} of ${storePath} exited with ${r.exitCode ?? 'a signal'} and ${whatItSaid(r.outputTail)}; fix the configuration and publish a new release.`,
-          { storePath, action: o.action, exitCode: r.exitCode, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) },
-        );
+        throw new SwitchError({ storePath, action: o.action, exitCode: r.exitCode ?? null, cause: causeLine(r.outputTail) ?? null, outputTail: tailOf(r) });
       }
       return r.ms;
     },

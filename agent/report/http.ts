@@ -37,6 +37,8 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
   let timer: NodeJS.Timeout | undefined;
   let waiters: Array<() => void> = [];
   let failures = 0;
+  /** Why the last attempt is to be retried (logged with the attempt count). */
+  let lastFailure = '';
 
   async function send(r: Report): Promise<'ok' | 'retry' | 'drop'> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -51,10 +53,15 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
       const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(r), signal: AbortSignal.timeout(o.timeoutMs) });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return 'ok';
-      if (res.status === 408 || res.status === 429 || res.status >= 500) return 'retry';
+      if (res.status === 408 || res.status === 429 || res.status >= 500) {
+        lastFailure = `HTTP ${res.status}`;
+        return 'retry';
+      }
       o.log.warn(`the reconciler refused a report with ${res.status}; check [report] token_file and that agent and reconciler versions match`);
       return 'drop';
-    } catch {
+    } catch (e) {
+      // The reconciler is down or slow: the report is kept and sent again with backoff.
+      lastFailure = (e as Error).message;
       return 'retry';
     }
   }
@@ -74,7 +81,7 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
         const outcome = await send(r);
         if (outcome === 'retry') {
           failures++;
-          if (failures === 1 || failures % 10 === 0) o.log.warn(`cannot deliver report to ${url} (attempt ${failures}); retrying with backoff`);
+          if (failures === 1 || failures % 10 === 0) o.log.warn(`cannot deliver report to ${url} (attempt ${failures}: ${lastFailure}); retrying with backoff`);
           const delay = Math.round(backoff * (0.5 + Math.random() / 2));
           backoff = Math.min(maxB, backoff * 2);
           timer = setTimeout(() => {

@@ -59,7 +59,7 @@ export function createGitSource(
           bytes = await readFileAt(o.repo, commit, `${CHANNELS_DIR}/${channel}.json`, MAX_CHANNEL_FILE_BYTES);
         } catch (e) {
           // Over the cap: never inflated; verification refuses it by its size (OversizeError), as a release.
-          if (!(e instanceof OversizeError) || typeof e.data.bytes !== 'number') throw e;
+          if (!(e instanceof OversizeError) || e.data.kind !== 'channel-file') throw e;
           lastCommit = commit;
           return { kind: 'head', head: { bytes: new Uint8Array(0), size: e.data.bytes, commit } };
         }
@@ -70,17 +70,10 @@ export function createGitSource(
           chain = chainVersions(versions, since.revision, revision!).map((v) => v.bytes);
         }
       } catch (e) {
-        throw new SourceUnavailableError(
-          `Cannot read branch ${branch} of ${where} (${(e as Error).message}); check the git source URL or path and the branch name.`,
-          { source: where, branch, cause: (e as Error).message },
-        );
+        throw new SourceUnavailableError({ reason: 'git-unreadable', source: where, branch, cause: (e as Error).message });
       }
       if (bytes === undefined) {
-        throw new SourceUnavailableError(`${where} has no ${CHANNELS_DIR}/${channel}.json on ${branch}; publish the channel or fix channel in the config.`, {
-          source: where,
-          branch,
-          channel,
-        });
+        throw new SourceUnavailableError({ reason: 'git-no-channel', source: where, branch, channel });
       }
       lastCommit = commit;
       return { kind: 'head', head: { bytes, commit, ...(chain ? { chain } : {}) } };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OgygiaError } from '../../core/errors/index.js';
+import { OgygiaError, OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
 import { fakeStorePath, ReleaseChain, testKey } from '../../testkit/releases.js';
 import { verifyHead } from '../verify.js';
 import { createHttpSource } from './http.js';
@@ -56,6 +56,16 @@ describe('createHttpSource', () => {
     const bytes = await fetchServed(good);
     expect(Buffer.from(bytes).toString('utf8')).toBe(good.trim());
     expect(refusal(bytes)).toBe('accepted');
+  });
+
+  it('refuses an answer over its cap as OversizeError, and a reconciler that is not there as SourceUnavailableError', async () => {
+    body = `{"document":"${'x'.repeat(17 * 1024 * 1024)}"}`; // over the cap: 4 channel files plus a chain of 2 × 8 MiB
+    const big = await createHttpSource(url, 'prod').fetch({ waitSeconds: 0 }).catch((e: unknown) => e);
+    expect(big).toBeInstanceOf(OversizeError);
+    expect(big).toMatchObject({ data: { kind: 'answer', what: "the reconciler's answer for channel prod" } });
+    const down = await createHttpSource('http://127.0.0.1:1', 'prod').fetch({ waitSeconds: 0 }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(SourceUnavailableError);
+    expect(down).toMatchObject({ data: { reason: 'unreachable', source: 'http://127.0.0.1:1', channel: 'prod' } });
   });
 
   it('keeps a duplicate member, so the agent refuses it as the reconciler and `ogygia verify` do', async () => {

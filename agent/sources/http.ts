@@ -1,5 +1,5 @@
 import { readBodyCapped } from '../../core/bounded-body.js';
-import { SourceUnavailableError } from '../../core/errors/index.js';
+import { OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import { MAX_CHAIN_BYTES } from '../../core/release-chain.js';
 import { GIT_COMMIT } from '../../core/wire/fields.js';
@@ -37,31 +37,21 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
         if (res.status === 304) return { kind: 'unchanged' };
         text = await readBodyCapped(res, MAX_RESPONSE_BYTES, `the reconciler's answer for channel ${channel}`);
       } catch (e) {
-        throw new SourceUnavailableError(
-          `Cannot fetch channel ${channel} from ${baseUrl} (${(e as Error).message}); check that the reconciler runs and the URL in source is right.`,
-          { url: url.toString(), cause: (e as Error).message },
-        );
+        if (e instanceof OversizeError) throw e; // it answered, too much: that says more than "cannot fetch"
+        throw new SourceUnavailableError({ reason: 'unreachable', source: baseUrl, url: url.toString(), channel, cause: (e as Error).message });
       }
       if (res.status !== 200) {
-        throw new SourceUnavailableError(
-          `The reconciler at ${baseUrl} answered ${res.status} for channel ${channel}; check that the channel exists and the reconciler is healthy.`,
-          { url: url.toString(), status: res.status, body: text.slice(0, 500) },
-        );
+        throw new SourceUnavailableError({ reason: 'status', source: baseUrl, url: url.toString(), channel, status: res.status, body: text });
       }
       let body: { document?: unknown; commit?: unknown; digest?: unknown; chain?: unknown };
       try {
         body = JSON.parse(text) as typeof body;
       } catch {
-        throw new SourceUnavailableError(`The reconciler at ${baseUrl} sent a body that is not JSON; check that source points at an Ogygia reconciler.`, {
-          url: url.toString(),
-        });
+        throw new SourceUnavailableError({ reason: 'not-json', source: baseUrl, url: url.toString() });
       }
       // The commit goes into the agent's state and reports (core/wire/report.ts): only a git commit id is one.
       if (typeof body.commit !== 'string' || !GIT_COMMIT.test(body.commit) || body.document === undefined || body.document === null) {
-        throw new SourceUnavailableError(
-          `The reconciler at ${baseUrl} sent no document and git commit id for channel ${channel}; check that source points at an Ogygia reconciler.`,
-          { url: url.toString() },
-        );
+        throw new SourceUnavailableError({ reason: 'no-document', source: baseUrl, url: url.toString(), channel });
       }
       // The document's own bytes as the reconciler sent them (a re-serialisation would hide a duplicate member).
       const doc = typeof body.document === 'string' ? body.document : (memberText(text, 'document') ?? JSON.stringify(body.document));

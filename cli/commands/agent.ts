@@ -35,22 +35,19 @@ export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO
     try {
       text = await readFile(opts.checkConfig, 'utf8');
     } catch (e) {
-      throw new ConfigError(`Config file ${opts.checkConfig} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path.`, {
-        file: opts.checkConfig,
-        problems: [],
-      });
+      const code = (e as NodeJS.ErrnoException).code;
+      throw code === 'ENOENT'
+        ? new ConfigError({ reason: 'missing', file: opts.checkConfig })
+        : new ConfigError({ reason: 'unreadable', file: opts.checkConfig, cause: code ?? (e as Error).message });
     }
     const r = parseAgentConfig(text, opts.checkConfig);
     if (r.errors.length > 0) {
-      throw new ConfigError(`Config file ${opts.checkConfig} has ${r.errors.length} problem(s); fix each one listed below.`, {
-        file: opts.checkConfig,
-        problems: r.errors,
-      });
+      throw new ConfigError({ reason: 'invalid', file: opts.checkConfig, problems: r.errors });
     }
     io.out(`${opts.checkConfig}: ok`);
     return 0;
   }
-  if (opts.config === undefined) throw new UsageError('Pass --config FILE (the agent.toml to run with) or --check-config FILE.', {});
+  if (opts.config === undefined) throw new UsageError({ reason: 'no-config', command: 'agent' });
   const config = await loadAgentConfig(opts.config);
   const ac = new AbortController();
   const stop = (): void => ac.abort();

@@ -22,10 +22,7 @@ export async function approve(opts: ApproveOptions, io: CommandIO = processIO): 
   const key = await readSecretKeyFile(opts.key);
   for (const s of doc.signatures) {
     if (s.key === key.name || verifySignature(doc.release, s, key.publicKey)) {
-      throw new DuplicateSignatureError(
-        `Release ${channel}#${doc.release.revision} is already signed by this key (as ${s.key}); one key counts once, so ask another key holder to approve.`,
-        { channel, key: key.name, existing: s.key },
-      );
+      throw new DuplicateSignatureError({ when: 'approving', channel, revision: doc.release.revision, key: key.name, existing: s.key });
     }
   }
   const signed = { release: doc.release, signatures: [...doc.signatures, signRelease(doc.release, key)] };

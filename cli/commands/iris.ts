@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { IrisdUnreachableError, UsageError } from '../../core/errors/index.js';
+import { ConfigError, IrisdUnreachableError, UsageError } from '../../core/errors/index.js';
 import { STORE_HASH, assertStorePath, storePathHash } from '../../core/store-path.js';
 import { loadIrisdConfig } from '../../irisd/config.js';
 import { localStore, signPaths } from '../../irisd/store/nix-store.js';
@@ -32,7 +32,8 @@ async function resolveTarget(opts: IrisPushOptions): Promise<Resolved> {
     try {
       cfg = await loadIrisdConfig(opts.config ?? DEFAULT_CONFIG);
     } catch (e) {
-      if (explicitConfig) throw e;
+      // Without --config, a default irisd.toml this user cannot read means "ask the default address"; a broken one is reported.
+      if (explicitConfig || !(e instanceof ConfigError && (e.data.reason === 'missing' || e.data.reason === 'unreadable'))) throw e;
     }
   }
   const listen = cfg?.server.listen[0] ?? '127.0.0.1:35742';
@@ -51,17 +52,17 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(120_000) });
   } catch (e) {
-    throw new IrisdUnreachableError(`irisd at ${new URL(url).origin} did not answer (${(e as Error).message}); check that it runs, or pass --url.`, { url });
+    throw new IrisdUnreachableError({ reason: 'no-answer', url, cause: (e as Error).message });
   }
 }
 
 /** `ogygia iris push [--sign] PATH...`: optionally sign with the configured key, then have the local irisd index them now. */
 export async function irisPush(paths: string[], opts: IrisPushOptions, io: CommandIO = processIO): Promise<number> {
-  if (paths.length === 0) throw new UsageError('Name at least one store path to push, e.g. ogygia iris push /nix/store/...-mypackage.');
+  if (paths.length === 0) throw new UsageError({ reason: 'missing', need: 'push-path' });
   const checked = paths.map((p) => assertStorePath(p.replace(/\/+$/, ''), 'iris push'));
   const t = await resolveTarget(opts);
   if (opts.sign) {
-    if (!t.keyFile) throw new UsageError('--sign needs a key: set signing.key_file in irisd.toml or pass --key-file FILE.');
+    if (!t.keyFile) throw new UsageError({ reason: 'missing', need: 'signing-key' });
     await signPaths(localStore(t.storeRoot), t.keyFile, checked);
     io.err(`iris: signed ${checked.length} path(s) with ${t.keyFile}`);
   }
@@ -70,8 +71,9 @@ export async function irisPush(paths: string[], opts: IrisPushOptions, io: Comma
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ paths: checked }),
   });
+  // An answer that is not JSON (a proxy's error page) carries no detail.
   const body = (await res.json().catch(() => ({}))) as { indexed?: number; missing?: string[]; error?: string };
-  if (!res.ok) throw new IrisdUnreachableError(`irisd at ${t.url} refused the push (HTTP ${res.status}: ${body.error ?? 'no detail'}); run the push on the irisd host itself.`, { url: t.url });
+  if (!res.ok) throw new IrisdUnreachableError({ reason: 'push-refused', url: t.url, status: res.status, ...(body.error !== undefined ? { detail: body.error } : {}) });
   for (const p of body.missing ?? []) io.err(`iris: ${p} is not a valid path of the store irisd serves; build or copy it there first`);
   io.out(`iris: irisd now indexes ${body.indexed ?? 0} paths; peers see the new filter within their refresh interval`);
   return (body.missing ?? []).length > 0 ? 1 : 0;
@@ -80,10 +82,10 @@ export async function irisPush(paths: string[], opts: IrisPushOptions, io: Comma
 /** `ogygia iris providers HASH`: which peers hold a path, as the local irisd sees it. */
 export async function irisProviders(hashOrPath: string, opts: IrisClientOptions & { json?: boolean }, io: CommandIO = processIO): Promise<number> {
   const hash = hashOrPath.startsWith('/nix/store/') ? storePathHash(hashOrPath) : hashOrPath;
-  if (!STORE_HASH.test(hash)) throw new UsageError(`${JSON.stringify(hashOrPath)} is not a store path hash (32 nix32 characters) or a store path; copy it from the path.`);
+  if (!STORE_HASH.test(hash)) throw new UsageError({ reason: 'invalid', option: 'store path hash', value: hashOrPath });
   const t = await resolveTarget(opts);
   const res = await call(`${t.url}/iris/v1/providers/${hash}`);
-  if (!res.ok) throw new IrisdUnreachableError(`irisd at ${t.url} answered HTTP ${res.status}; check its log.`, { url: t.url });
+  if (!res.ok) throw new IrisdUnreachableError({ reason: 'status', url: t.url, status: res.status });
   const body = (await res.json()) as {
     local: { storePath: string } | null;
     providers: { url: string; storePath: string; trusted: boolean; signers: string[] }[];

@@ -16,7 +16,7 @@ export async function irisd(opts: IrisdOptions, io: CommandIO = processIO): Prom
     io.out(`irisd: ${opts.checkConfig} is valid`);
     return 0;
   }
-  if (!opts.config) throw new UsageError('Pass --config FILE (the irisd.toml to run with) or --check-config FILE to only validate it.');
+  if (!opts.config) throw new UsageError({ reason: 'no-config', command: 'irisd' });
   const cfg = await loadIrisdConfig(opts.config);
   // Loaded on use, so other commands never load fastify or the bloom filter.
   return runUntilSignal(io, 'irisd', async () => {

@@ -16,7 +16,7 @@ export interface KeygenOptions {
 /** Write a new ed25519 secret key in Nix's format (mode 0600) and print its public key. */
 export async function keygen(opts: KeygenOptions, io: CommandIO = processIO): Promise<number> {
   if (existsSync(opts.out) && !opts.force) {
-    throw new UsageError(`${opts.out} already exists; pick another --out or pass --force to replace that key for good.`, { out: opts.out });
+    throw new UsageError({ reason: 'key-exists', out: opts.out });
   }
   const key = generateSecretKey(opts.name);
   await mkdir(dirname(opts.out), { recursive: true, mode: 0o700 });

@@ -16,7 +16,7 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
     io.out(`reconciler: ${opts.checkConfig} is valid (source ${cfg.file.source}, branch ${cfg.file.branch}, listen ${cfg.file.listen})`);
     return 0;
   }
-  if (opts.config === undefined) throw new UsageError('Pass --config FILE (or --check-config FILE to only validate it).', {});
+  if (opts.config === undefined) throw new UsageError({ reason: 'no-config', command: 'reconciler' });
   const cfg = await loadReconcilerConfig(opts.config);
   // Loaded on use, so other commands never load fastify, the mirror or the metrics.
   return runUntilSignal(io, 'reconciler', async () => {

@@ -19,12 +19,7 @@ export async function report(io: CommandIO = processIO, env: NodeJS.ProcessEnv =
   const config = await loadStatusConfig(file);
   const target = config ? chooseReportStore(config) : undefined;
   if (!target) {
-    throw new NoFleetStoreError(
-      config
-        ? `${file} configures neither [ogygia.etcd] nor an enabled [ogygia.zookeeper]; add one so report has a store to publish to.`
-        : `Ogygia config ${file} not found; set OGYGIA_CONFIG or enable ogygia.etcd or ogygia.zookeeper in the NixOS module.`,
-      { file },
-    );
+    throw new NoFleetStoreError({ file, found: config !== undefined });
   }
   const [host, revisions] = await Promise.all([detectHostname(env), readLocalRevisions(root)]);
   const store = await openFleetStore(target.kind, target.store);

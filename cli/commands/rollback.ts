@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ensureRepo, requireWorkingChannel } from '../repo/worktree.js';
-import { RevisionNotFoundError } from '../../core/errors/index.js';
+import { RevisionNotFoundError, UsageError } from '../../core/errors/index.js';
 import { loadHistory } from '../repo/history.js';
 import { nextRelease, parseExpiry } from '../repo/publish.js';
 import { writeRelease } from '../repo/write-release.js';
@@ -22,14 +22,12 @@ export interface RollbackOptions {
 export async function rollback(opts: RollbackOptions, io: CommandIO = processIO): Promise<number> {
   const channel = assertChannelName(opts.channel);
   const to = Number(opts.to);
+  if (!Number.isSafeInteger(to) || to < 1) throw new UsageError({ reason: 'invalid', option: '--to', value: opts.to });
   await ensureRepo(opts.repo);
   const current = await requireWorkingChannel(opts.repo, channel);
   const old = (await loadHistory(opts.repo, 'HEAD', channel)).find((e) => e.revision === to && e.release);
   if (!old?.release || to >= current.doc.release.revision) {
-    throw new RevisionNotFoundError(
-      `Channel ${channel} has no earlier revision ${opts.to} in its history; run \`ogygia history --channel ${channel}\` and pick one below ${current.doc.release.revision}.`,
-      { channel, to: opts.to, current: current.doc.release.revision },
-    );
+    throw new RevisionNotFoundError({ channel, to, current: current.doc.release.revision });
   }
   const now = new Date();
   const release = nextRelease(current, {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
-import { NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/errors/index.js';
+import { CacheMissError, CacheUnreachableError, ConfigError, NoTrustPolicyError, type OgygiaError } from '../../core/errors/index.js';
 import type { ChannelImpact } from '../repo/impact.js';
 import { checkRepository, type RepoCheck } from '../repo/check.js';
 import { parseRepoPolicy } from '../repo/policy.js';
@@ -29,16 +29,24 @@ function toBytes(s: ChannelsSnapshot): { commit: string; files: Map<string, Uint
   };
 }
 
+async function readTrustFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'ENOENT'
+      ? new ConfigError({ reason: 'missing', kind: 'trust-policy', file })
+      : new ConfigError({ reason: 'unreadable', kind: 'trust-policy', file, cause: code ?? (e as Error).message });
+  }
+}
+
 /** The trust policy: --trust FILE, else ogygia.toml at the base (a pull request cannot loosen its own policy), else at HEAD. */
 async function loadPolicy(opts: VerifyOptions, headCommit: string, baseCommit?: string): Promise<{ policy: TrustConfig; from: string }> {
-  if (opts.trust) return { policy: parseRepoPolicy(await readFile(opts.trust, 'utf8'), opts.trust), from: opts.trust };
+  if (opts.trust) return { policy: parseRepoPolicy(await readTrustFile(opts.trust), opts.trust), from: opts.trust };
   const ref = baseCommit ?? headCommit;
   const bytes = await readFileAt({ dir: opts.repo }, ref, 'ogygia.toml');
   if (!bytes) {
-    throw new NoTrustPolicyError(
-      `No trust policy: ${opts.repo} has no ogygia.toml at ${baseCommit ? `base ${opts.base}` : opts.head}; commit one ([channels.<name>] keys = [...], threshold = N) or pass --trust FILE.`,
-      { repo: opts.repo },
-    );
+    throw new NoTrustPolicyError({ repo: opts.repo, ref: baseCommit ? (opts.base ?? baseCommit) : opts.head, isBase: baseCommit !== undefined });
   }
   const from = `ogygia.toml at ${baseCommit ? opts.base : opts.head}`;
   return { policy: parseRepoPolicy(Buffer.from(bytes).toString('utf8'), from), from };
@@ -89,7 +97,8 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       try {
         cacheChecked.push(`${c.channel}: ${await checkClosureCached(paths, subs)} path(s) present`);
       } catch (e) {
-        if (!isOgygiaError(e) || e.code !== 'CacheMissError') throw e;
+        // A missing path and a cache that cannot be asked both fail the check, each with its own code.
+        if (!(e instanceof CacheMissError || e instanceof CacheUnreachableError)) throw e;
         cacheProblems.push(e);
       }
     }

@@ -1,23 +1,49 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CacheMissError } from '../../core/errors/index.js';
+import { CacheMissError, CacheUnreachableError } from '../../core/errors/index.js';
 import { storePathHash } from '../../core/store-path.js';
 
-/** Fetches a narinfo's text from a substituter (http(s):// or file://), or undefined when absent. */
-export type NarinfoFetcher = (substituter: string, hash: string) => Promise<string | undefined>;
+/**
+ * Fetches a store path's narinfo text from a substituter (http(s):// or
+ * file://): undefined when the substituter answers that it does not hold it,
+ * a CacheUnreachableError when it cannot be asked (down, refusing, an error
+ * status, a missing cache directory).
+ */
+export type NarinfoFetcher = (substituter: string, storePath: string) => Promise<string | undefined>;
 
-export const fetchNarinfo: NarinfoFetcher = async (substituter, hash) => {
+export const fetchNarinfo: NarinfoFetcher = async (substituter, storePath) => {
   const base = substituter.replace(/\/+$/, '');
+  const hash = storePathHash(storePath);
+  const unreachable = (cause: string): CacheUnreachableError => new CacheUnreachableError({ substituter, storePath, cause });
   if (base.startsWith('file://')) {
+    const dir = fileURLToPath(base);
     try {
-      return await readFile(`${fileURLToPath(base)}/${hash}.narinfo`, 'utf8');
-    } catch {
-      return undefined;
+      return await readFile(`${dir}/${hash}.narinfo`, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw unreachable(code ?? (e as Error).message);
     }
+    // No narinfo: absent, as long as the cache directory itself is there.
+    const st = await stat(dir).catch((e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    if (typeof st === 'string') throw unreachable(st);
+    if (!st.isDirectory()) throw unreachable('not a directory');
+    return undefined;
   }
-  const res = await fetch(`${base}/${hash}.narinfo`, { signal: AbortSignal.timeout(10_000) });
-  if (res.status === 404) return undefined;
-  if (!res.ok) throw new Error(`${base} answered ${res.status}`);
+  let res: Response;
+  try {
+    res = await fetch(`${base}/${hash}.narinfo`, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    const cause = (e as Error).cause;
+    throw unreachable(cause instanceof Error ? `${(e as Error).message}: ${cause.message}` : (e as Error).message);
+  }
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw unreachable(`HTTP ${res.status}`);
+  }
   return await res.text();
 };
 
@@ -29,36 +55,45 @@ export function narinfoReferences(text: string): string[] {
 
 /**
  * Check that the whole closure of each store path can be fetched from at
- * least one of the substituters; throws CacheMissError listing what is missing.
+ * least one of the substituters. Throws CacheMissError listing what every
+ * substituter answered it does not hold, or CacheUnreachableError when a path
+ * is in none of those that answered and one could not be asked (then nothing
+ * is known to be missing). Returns how many paths were checked.
  */
 export async function checkClosureCached(storePaths: readonly string[], substituters: readonly string[], fetcher: NarinfoFetcher = fetchNarinfo): Promise<number> {
   if (substituters.length === 0) {
-    throw new CacheMissError('The release names no substituter to check; pass --substituter or add substituters to the release.', { storePaths });
+    throw new CacheMissError({ reason: 'no-substituter', storePaths });
   }
   const seen = new Set<string>();
   const missing: string[] = [];
+  /** Substituters that could not be asked: not asked again (each try may take its whole timeout). */
+  const down = new Map<string, CacheUnreachableError>();
   const queue = storePaths.map((p) => p.slice('/nix/store/'.length));
   while (queue.length > 0) {
     const name = queue.shift()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    const hash = storePathHash(`/nix/store/${name}`);
+    const storePath = `/nix/store/${name}`;
     let text: string | undefined;
     for (const s of substituters) {
-      text = await fetcher(s, hash).catch(() => undefined);
+      if (down.has(s)) continue;
+      try {
+        text = await fetcher(s, storePath);
+      } catch (e) {
+        if (!(e instanceof CacheUnreachableError)) throw e;
+        down.set(s, e);
+        continue;
+      }
       if (text !== undefined) break;
     }
     if (text === undefined) {
-      missing.push(`/nix/store/${name}`);
+      const unreachable = down.values().next().value;
+      if (unreachable) throw unreachable;
+      missing.push(storePath);
       continue;
     }
     for (const ref of narinfoReferences(text)) if (!seen.has(ref)) queue.push(ref);
   }
-  if (missing.length > 0) {
-    throw new CacheMissError(
-      `${missing.length} store path(s) of the release are not in ${substituters.join(', ')}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}; run \`nix copy --to <cache>\` for them before merging.`,
-      { missing, substituters },
-    );
-  }
+  if (missing.length > 0) throw new CacheMissError({ reason: 'missing', missing, substituters });
   return seen.size;
 }

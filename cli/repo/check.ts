@@ -69,18 +69,13 @@ export function checkRepository(input: {
     }
     if (input.headDescendsFromBase === false) {
       problems.push(
-        new NotDescendantError(`HEAD ${head.commit.slice(0, 12)} does not descend from base ${base.commit.slice(0, 12)}; rebase the branch on the base instead of rewriting history.`, {
-          head: head.commit,
-          base: base.commit,
-        }),
+        new NotDescendantError({ against: 'base', head: head.commit, base: base.commit }),
       );
     }
     for (const name of base.files.keys()) {
       if (!head.files.has(name)) {
         problems.push(
-          new ChannelDeletedError(`Channel ${name} was deleted; hosts following it would be stranded, so publish a new release instead of removing the file.`, {
-            channel: name,
-          }),
+          new ChannelDeletedError({ where: 'change', channel: name }),
         );
       }
     }

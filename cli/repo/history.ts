@@ -41,11 +41,7 @@ export async function loadHistory(repo: string, ref: string, channel: string, li
   const versions = await channelHistory({ dir: repo }, ref, channel);
   const entries = foldHistory(channel, versions);
   if (entries.length === 0) {
-    throw new ChannelNotFoundError(`Channel ${channel} has no releases in ${repo} at ${ref}; check the channel name or publish its first release.`, {
-      channel,
-      repo,
-      ref,
-    });
+    throw new ChannelNotFoundError({ where: 'repository', channel, repo, ref });
   }
   return limit === undefined ? entries : entries.slice(0, limit);
 }

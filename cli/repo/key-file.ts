@@ -8,9 +8,7 @@ export async function readSecretKeyFile(file: string): Promise<SecretKey> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new InvalidKeyError(`Cannot read key file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); pass the path of a key made by \`ogygia keygen\`.`, {
-      file,
-    });
+    throw new InvalidKeyError({ reason: 'unreadable', file, cause: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   const st = await stat(file);
   if ((st.mode & 0o077) !== 0 && process.env.OGYGIA_ALLOW_OPEN_KEYS !== '1') {

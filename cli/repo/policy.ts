@@ -30,7 +30,7 @@ export const repoPolicySchema = z.strictObject({
 export function parseRepoPolicy(text: string, file: string): TrustConfig {
   const r = parseConfigText(text, repoPolicySchema, file);
   if (!r.value) {
-    throw new ConfigError(`Trust policy ${file} has ${r.errors.length} problem(s); fix each one listed below.`, { file, problems: r.errors });
+    throw new ConfigError({ reason: 'invalid', kind: 'trust-policy', file, problems: r.errors });
   }
   const v = r.value;
   const cfg: TrustConfig = { channels: v.channels };

@@ -14,10 +14,10 @@ export interface PublishRequest {
 /** Pure: the next release of a channel given its current head (if any) and its digest. */
 export function nextRelease(current: { doc: ChannelDocument; digest: string } | undefined, req: PublishRequest): Release {
   if (Object.keys(req.targets).length === 0) {
-    throw new UsageError('A release needs at least one target; pass --store-path PATH or --target HOST=PATH.', {});
+    throw new UsageError({ reason: 'missing', need: 'target' });
   }
   if (req.expiresAt && req.expiresAt.getTime() <= req.issuedAt.getTime()) {
-    throw new UsageError('The expiry is not after the issue time; pass --expires with a later time such as 90d.', {});
+    throw new UsageError({ reason: 'expired-on-issue', expiresAt: req.expiresAt.toISOString(), issuedAt: req.issuedAt.toISOString() });
   }
   const release: Release = {
     type: 'ogygia-release',
@@ -48,7 +48,5 @@ export function parseExpiry(text: string, now: Date): Date {
   }
   const t = Date.parse(text);
   if (!Number.isNaN(t) && /^\d{4}-\d{2}-\d{2}T/.test(text)) return new Date(t);
-  throw new UsageError(`--expires ${JSON.stringify(text)} is neither a duration (90d, 12h, 2w) nor an RFC 3339 time; pass one of those.`, {
-    value: text,
-  });
+  throw new UsageError({ reason: 'invalid', option: '--expires', value: text });
 }

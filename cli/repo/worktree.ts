@@ -21,12 +21,12 @@ export async function ensureRepo(dir: string): Promise<boolean> {
   await mkdir(dir, { recursive: true });
   if (fs.existsSync(join(dir, '.git'))) return false;
   // Inside another repository: refuse rather than create a repository nested in it.
-  const enclosing = await git.findRoot({ fs, filepath: resolve(dir) }).catch(() => undefined);
+  const enclosing = await git.findRoot({ fs, filepath: resolve(dir) }).catch((e: unknown) => {
+    if (e instanceof git.Errors.NotFoundError) return undefined; // not inside a repository
+    throw e;
+  });
   if (enclosing !== undefined) {
-    throw new UsageError(
-      `${dir} is inside the git repository ${enclosing}; pass its top level (--repo ${enclosing}) so channels/ sits at the repository root.`,
-      { repo: dir, enclosing },
-    );
+    throw new UsageError({ reason: 'nested-repo', repo: dir, enclosing });
   }
   await git.init({ fs, dir, defaultBranch: 'main' });
   return true;
@@ -53,10 +53,7 @@ export async function readWorkingChannel(dir: string, channel: string): Promise<
 export async function requireWorkingChannel(dir: string, channel: string): Promise<{ doc: ChannelDocument; digest: string }> {
   const cur = await readWorkingChannel(dir, channel);
   if (!cur) {
-    throw new ChannelNotFoundError(`Channel ${channel} has no ${channelFilePath(channel)} in ${dir}; publish its first release with \`ogygia publish\`.`, {
-      channel,
-      repo: dir,
-    });
+    throw new ChannelNotFoundError({ where: 'repository', channel, repo: dir });
   }
   return cur;
 }
@@ -86,16 +83,13 @@ export async function commitFiles(dir: string, files: string[], message: string)
     const who = await author(dir);
     return await git.commit({ fs, dir, message, author: who, committer: who });
   } catch (e) {
-    throw new GitError(`Committing ${files.join(', ')} in ${dir} failed: ${(e as Error).message}; check the repository with \`git status\`.`, {
-      repo: dir,
-      files,
-    });
+    throw new GitError({ reason: 'commit', repo: dir, files, cause: (e as Error).message });
   }
 }
 
 export async function currentBranch(dir: string): Promise<string> {
   const b = await git.currentBranch({ fs, dir, fullname: false });
-  if (!b) throw new GitError(`${dir} is on a detached HEAD; check out a branch before publishing.`, { repo: dir });
+  if (!b) throw new GitError({ reason: 'detached-head', repo: dir });
   return b;
 }
 
@@ -104,10 +98,7 @@ export async function pushBranch(dir: string, remote: string): Promise<string> {
   const branch = await currentBranch(dir);
   const r = await execa('git', ['-C', dir, 'push', '--', remote, `refs/heads/${branch}:refs/heads/${branch}`], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0) {
-    throw new GitError(`git push to ${remote} failed: ${String(r.stderr).trim().split('\n').pop()}; fix the remote or push by hand with \`git push\`.`, {
-      remote,
-      branch,
-    });
+    throw new GitError({ reason: 'push', remote, branch, cause: String(r.stderr).trim().split('\n').pop() ?? `git exited ${r.exitCode}` });
   }
   return branch;
 }

@@ -9,7 +9,7 @@ export const FORBIDDEN_MEMBER_NAMES: readonly string[] = ['__proto__', 'construc
  * JavaScript readers may treat such a member as the object's prototype instead
  * of as data, so what one program reads is not what another does: refused.
  */
-export class ForbiddenMemberError extends OgygiaError {
+export class ForbiddenMemberError extends OgygiaError<JsonMemberAt> {
   readonly code = 'ForbiddenMemberError';
 
   constructor(at: JsonMemberAt) {

@@ -1,20 +1,28 @@
+import type { ErrorCode } from './codes.js';
+
+/** The structured details an error carries: plain JSON values (paths, revisions, key names). */
+export type ErrorData = Readonly<Record<string, unknown>>;
+
 /**
  * Base of every error Ogygia raises on purpose. `code` is stable (it equals
  * the class name) so tests, reports and logs can match on it; `message` is
  * one sentence that says what went wrong and what to do next; `data` carries
- * the structured details (paths, revisions, key names).
+ * the structured details.
+ *
+ * Each subclass takes its typed fields and builds the sentence itself
+ * (isomorphic-git's errors do the same): callers never write a message.
  */
-export abstract class OgygiaError extends Error {
-  abstract readonly code: string;
-  readonly data: Record<string, unknown>;
+export abstract class OgygiaError<D extends ErrorData = ErrorData> extends Error {
+  abstract readonly code: ErrorCode;
+  readonly data: D;
 
-  constructor(message: string, data: Record<string, unknown> = {}) {
+  protected constructor(message: string, data: D) {
     super(message);
     this.name = new.target.name;
     this.data = data;
   }
 
-  toJSON(): { code: string; message: string; data: Record<string, unknown> } {
+  toJSON(): { code: ErrorCode; message: string; data: D } {
     return { code: this.code, message: this.message, data: this.data };
   }
 }

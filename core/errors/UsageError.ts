@@ -1,6 +1,78 @@
 import { OgygiaError } from './OgygiaError.js';
+import { quoted } from './text.js';
 
-/** A command was called with missing or contradictory arguments. */
-export class UsageError extends OgygiaError {
+/**
+ * Values a command or the API takes in a set form: what the form is, and how
+ * to give one. A value off its form is `{ reason: 'invalid', option, value }`.
+ */
+const FORMS = {
+  '--target': { is: 'HOST=STORE_PATH', fix: 'write it like --target web01=/nix/store/...' },
+  '--target host': { is: 'a host name or "*"', fix: 'name the host as it names itself' },
+  '--source-revision': { is: 'a full lowercase git commit id', fix: 'pass `git rev-parse HEAD` of your NixOS config repository' },
+  '--substituter': { is: 'an http(s):// or file:// URL', fix: 'give the binary cache URL hosts fetch from' },
+  '--expires': { is: 'a duration (90d, 12h, 2w) or an RFC 3339 time', fix: 'pass one of those' },
+  '--to': { is: 'a revision number', fix: 'run `ogygia history` and pick one of its revisions' },
+  'store path hash': { is: 'a store path hash (32 nix32 characters) or a store path', fix: 'copy it from the path' },
+} as const;
+
+export type UsageOption = keyof typeof FORMS;
+
+/** Things a command cannot run without. */
+const NEEDS = {
+  target: 'A release needs at least one target; pass --store-path PATH or --target HOST=PATH.',
+  'push-path': 'No store path to push was named; name at least one, e.g. ogygia iris push /nix/store/...-mypackage.',
+  'signing-key': '--sign needs a key: set signing.key_file in irisd.toml or pass --key-file FILE.',
+} as const;
+
+export type UsageNeed = keyof typeof NEEDS;
+
+export type UsageFields =
+  /** A value off its form. */
+  | { readonly reason: 'invalid'; readonly option: UsageOption; readonly value: string }
+  /** A number (an HTTP query parameter such as `?wait=`) out of its range. */
+  | { readonly reason: 'out-of-range'; readonly parameter: string; readonly value: string; readonly min: number; readonly max: number }
+  /** Something the command needs and did not get. */
+  | { readonly reason: 'missing'; readonly need: UsageNeed }
+  /** A daemon command (`ogygia agent`, ...) run without --config or --check-config. */
+  | { readonly reason: 'no-config'; readonly command: 'agent' | 'reconciler' | 'irisd' }
+  /** One host given two store paths. */
+  | { readonly reason: 'target-twice'; readonly host: string }
+  /** `--expires` at or before the issue time. */
+  | { readonly reason: 'expired-on-issue'; readonly expiresAt: string; readonly issuedAt: string }
+  /** `--repo` names a directory inside another git repository. */
+  | { readonly reason: 'nested-repo'; readonly repo: string; readonly enclosing: string }
+  /** `ogygia keygen --out` names a file that exists, without --force. */
+  | { readonly reason: 'key-exists'; readonly out: string };
+
+function sentence(f: UsageFields): string {
+  switch (f.reason) {
+    case 'invalid': {
+      const form = FORMS[f.option];
+      const what = f.option.startsWith('--') ? `${f.option} ${quoted(f.value)}` : quoted(f.value);
+      return `${what} is not ${form.is}; ${form.fix}.`;
+    }
+    case 'out-of-range':
+      return `?${f.parameter}=${f.value} is out of range; pass a number from ${f.min} to ${f.max}.`;
+    case 'missing':
+      return NEEDS[f.need];
+    case 'no-config':
+      return `ogygia ${f.command} needs a config: pass --config FILE (the ${f.command}.toml to run with) or --check-config FILE to only validate it.`;
+    case 'target-twice':
+      return `Host ${f.host} is targeted twice; give one store path per host.`;
+    case 'expired-on-issue':
+      return 'The expiry is not after the issue time; pass --expires with a later time such as 90d.';
+    case 'nested-repo':
+      return `${f.repo} is inside the git repository ${f.enclosing}; pass its top level (--repo ${f.enclosing}) so channels/ sits at the repository root.`;
+    case 'key-exists':
+      return `${f.out} already exists; pick another --out or pass --force to replace that key for good.`;
+  }
+}
+
+/** A command (or an API request) was called with missing, malformed or contradictory arguments. */
+export class UsageError extends OgygiaError<UsageFields> {
   readonly code = 'UsageError';
+
+  constructor(f: UsageFields) {
+    super(sentence(f), { ...f });
+  }
 }

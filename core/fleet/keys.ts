@@ -22,7 +22,7 @@ export function hostKey(namespace: string, host: string, key: RevisionKey | type
 /** Throws unless `host` is a valid host name (it becomes a path segment of the store). */
 export function assertHostName(host: string): void {
   if (!HOST_NAME.test(host)) {
-    throw new InvalidHostNameError(`"${host}" is not a valid host name; set OGYGIA_HOSTNAME or fix the host name before publishing.`, { host });
+    throw new InvalidHostNameError({ role: 'this-host', host });
   }
 }
 

@@ -26,19 +26,12 @@ export function chainProblem(release: Release, floor: AcceptedHead, intermediate
   while (cur.revision > floor.revision + 1) {
     const prev = cur.previous === null ? undefined : byDigest.get(cur.previous);
     if (!prev || prev.revision !== cur.revision - 1) {
-      return new ChainBrokenError(
-        `${channel}#${release.revision} skips from revision ${floor.revision}, and revision ${cur.revision - 1} (${cur.previous}) that links it back is not among the releases in between; ` +
-          `publish each revision on the tracked branch in order (from a reconciler, the agent asks for them with ?since).`,
-        { channel, revision: release.revision, floor: floor.revision, missing: cur.revision - 1 },
-      );
+      return new ChainBrokenError({ reason: 'missing', channel, revision: release.revision, floor: floor.revision, missing: cur.revision - 1, previous: cur.previous });
     }
     cur = prev;
   }
   if (cur.previous !== floor.digest) {
-    return new ChainBrokenError(
-      `${channel}#${release.revision} skips from revision ${floor.revision}, but revision ${cur.revision} of its chain names previous ${cur.previous} and revision ${floor.revision} has digest ${floor.digest}; publish again on top of that release.`,
-      { channel, revision: release.revision, floor: floor.revision, previous: cur.previous, expected: floor.digest },
-    );
+    return new ChainBrokenError({ reason: 'mismatch', channel, revision: release.revision, floor: floor.revision, previous: cur.previous, expected: floor.digest });
   }
   return undefined;
 }

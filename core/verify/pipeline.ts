@@ -105,10 +105,7 @@ export function verifyRelease(req: VerifyRequest): Verification {
   const expectedValid = req.channel === undefined || CHANNEL_NAME.test(req.channel);
   if (!expectedValid) {
     problems.push(
-      new InvalidChannelNameError(
-        `${req.file} is not named after a valid channel: ${JSON.stringify(req.channel)}; use lowercase letters, digits and ._- (at most 63, starting with a letter or digit).`,
-        { file: req.file, channel: req.channel },
-      ),
+      new InvalidChannelNameError({ channel: req.channel!, file: req.file, in: 'file-name' }),
     );
   }
   // Size cap → strict JSON → schema: parseChannelDocument checks the cap before reading a byte of JSON.
@@ -121,11 +118,7 @@ export function verifyRelease(req: VerifyRequest): Verification {
   // Channel binding.
   if (req.channel !== undefined && expectedValid && release.channel !== req.channel) {
     problems.push(
-      new WrongChannelError(
-        `${req.file} should hold a release of channel ${req.channel} but ${where} is a release of channel ${release.channel}; ` +
-          `name each channel file after its release's channel and point agents at the channel they follow.`,
-        { file: req.file, expected: req.channel, actual: release.channel, revision: release.revision },
-      ),
+      new WrongChannelError({ file: req.file, expected: req.channel, actual: release.channel, revision: release.revision }),
     );
   }
 
@@ -135,20 +128,13 @@ export function verifyRelease(req: VerifyRequest): Verification {
     const match = matchTarget(Object.keys(release.targets), req.host);
     if (match.kind === 'look-alike') {
       problems.push(
-        new AmbiguousHostError(
-          `${where} names this host ${req.host} only as ${match.keys.map((k) => JSON.stringify(k)).join(' and ')}, which looks like it but is not the same name; ` +
-            `spell the target exactly as the host names itself, or set host in the agent config to the name the release uses.`,
-          { channel: release.channel, revision: release.revision, host: req.host, targets: match.keys },
-        ),
+        new AmbiguousHostError({ channel: release.channel, revision: release.revision, host: req.host, targets: match.keys }),
       );
     } else {
       storePath = targetFor(release, req.host);
       if (storePath === undefined) {
         problems.push(
-          new HostNotTargetedError(
-            `${where} has no target for host ${req.host} and no "*" target; add one to the release or check host in the agent config.`,
-            { channel: release.channel, revision: release.revision, host: req.host, targets: Object.keys(release.targets) },
-          ),
+          new HostNotTargetedError({ channel: release.channel, revision: release.revision, host: req.host, targets: Object.keys(release.targets) }),
         );
       }
     }
@@ -188,11 +174,7 @@ export function verifyRelease(req: VerifyRequest): Verification {
   if (floor?.commit !== undefined && req.descendsFromFloor === false) {
     const commit = req.commit ?? '(unknown commit)';
     problems.push(
-      new NotDescendantError(
-        `Commit ${commit} of ${where} does not descend from ${floor.commit}, the commit of revision ${floor.revision} already applied; ` +
-          `the branch was rewound or force-pushed, publish a new release on top of it.`,
-        { channel: release.channel, revision: release.revision, commit, floorCommit: floor.commit },
-      ),
+      new NotDescendantError({ against: 'applied', channel: release.channel, revision: release.revision, commit, floorCommit: floor.commit, floorRevision: floor.revision }),
     );
   }
 

@@ -84,15 +84,11 @@ export function parseStrictJson(text: string, file: string): unknown {
     value = JSON.parse(text);
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
-    throw new MalformedJsonError(`${file} is not valid JSON (${e.message}); fix the syntax or publish it again with \`ogygia publish\`.`, { file });
+    throw new MalformedJsonError({ what: 'channel-file', file, detail: e.message });
   }
   const depth = nestingDepth(text, MAX_JSON_DEPTH);
   if (depth > MAX_JSON_DEPTH) {
-    throw new OversizeError(`${file} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, which no channel file does; publish it again with \`ogygia publish\`.`, {
-      file,
-      depth,
-      limit: MAX_JSON_DEPTH,
-    });
+    throw new OversizeError({ kind: 'nesting', file, depth, limit: MAX_JSON_DEPTH });
   }
   let tree;
   try {
@@ -100,7 +96,7 @@ export function parseStrictJson(text: string, file: string): unknown {
   } catch (e) {
     // JSON.parse accepted the text, so the two parsers disagree about it: refuse rather than guess.
     if (!(e instanceof Error)) throw e;
-    throw new MalformedJsonError(`${file} is not valid JSON (${e.message}); fix the syntax or publish it again with \`ogygia publish\`.`, { file });
+    throw new MalformedJsonError({ what: 'channel-file', file, detail: e.message });
   }
   const ambiguity = firstAmbiguity(tree.body, [], file);
   if (ambiguity) throw ambiguity;

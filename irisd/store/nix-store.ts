@@ -76,10 +76,7 @@ function nixEnv(): NodeJS.ProcessEnv {
 async function runNix(args: readonly string[]): Promise<string> {
   const r = await execa('nix', args, { env: nixEnv(), reject: false, maxBuffer: 1024 * 1024 * 1024, stripFinalNewline: false });
   if (r.exitCode !== 0) {
-    throw new NixCommandError(`nix ${args[0]} ${args[1] ?? ''} failed (exit ${String(r.exitCode)}); check that Nix works and the store root exists.`, {
-      args: [...args],
-      stderr: String(r.stderr).slice(-2000),
-    });
+    throw new NixCommandError({ args: [...args], exitCode: r.exitCode ?? null, stderr: String(r.stderr).slice(-2000) });
   }
   return String(r.stdout);
 }

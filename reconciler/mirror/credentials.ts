@@ -11,14 +11,20 @@ export function parseCredentials(text: string, file: string): RemoteAuth {
   if (bearer) return { kind: 'bearer', token: bearer[1]! };
   const colon = line.indexOf(':');
   if (colon > 0) return { kind: 'basic', username: line.slice(0, colon), password: line.slice(colon + 1) };
-  throw new ConfigError(`Credentials file ${file} holds neither "USER:PASSWORD" nor "Bearer TOKEN"; write one of those on its first line.`, {
-    file,
-    problems: [`credentials_file: ${file} has no usable credentials line`],
-  });
+  throw new ConfigError({ reason: 'no-credentials', kind: 'credentials', setting: 'credentials_file', file });
 }
 
 export async function loadCredentials(file: string): Promise<RemoteAuth> {
-  return parseCredentials(await readFile(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'ENOENT'
+      ? new ConfigError({ reason: 'missing', kind: 'credentials', setting: 'credentials_file', file })
+      : new ConfigError({ reason: 'unreadable', kind: 'credentials', setting: 'credentials_file', file, cause: code ?? (e as Error).message });
+  }
+  return parseCredentials(text, file);
 }
 
 /** HTTP headers isomorphic-git sends with every request to the remote. */

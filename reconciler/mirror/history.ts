@@ -1,6 +1,6 @@
 import { channelHistory } from '../../core/channels-repo.js';
 import { MAX_CHAIN_RELEASES, chainVersions } from '../../core/release-chain.js';
-import { isOgygiaError } from '../../core/errors/index.js';
+import { InternalError } from '../../core/errors/index.js';
 import { parseChannelDocument } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
 import type { HistoryEntry } from '../context.js';
@@ -14,11 +14,8 @@ export async function readHistory(gitdir: string, commit: string | undefined, ch
       const doc = parseChannelDocument(v.bytes, { fileChannel: channel });
       return { revision: doc.release.revision, digest: releaseDigest(doc.release), commit: v.commit, committedAt: v.committedAt };
     } catch (e) {
-      return {
-        commit: v.commit,
-        committedAt: v.committedAt,
-        error: isOgygiaError(e) ? { code: e.code, message: e.message } : { code: 'InternalError', message: String(e) },
-      };
+      const err = InternalError.wrap(e, `reading ${channel} at ${v.commit.slice(0, 12)}`);
+      return { commit: v.commit, committedAt: v.committedAt, error: { code: err.code, message: err.message } };
     }
   });
 }

@@ -19,12 +19,9 @@ export async function fetchLocal(opts: { gitdir: string; source: string; branch:
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
   });
   if (r.exitCode !== 0) {
-    throw new GitError(
-      `Fetching ${branch} from ${source} failed: ${String(r.stderr).trim() || `git exited ${r.exitCode}`}; check the path, the branch and that the reconciler may read it.`,
-      { source, branch },
-    );
+    throw new GitError({ reason: 'fetch', from: 'local', source, branch, cause: String(r.stderr).trim() || `git exited ${r.exitCode}` });
   }
   const rev = await execa(opts.git, ['--git-dir', gitdir, 'rev-parse', '--verify', `${ref}^{commit}`], { reject: false });
-  if (rev.exitCode !== 0) throw new GitError(`Branch ${branch} is missing in ${source}; push it or set branch = "..." to the branch you publish to.`, { source, branch });
+  if (rev.exitCode !== 0) throw new GitError({ reason: 'no-branch', source, branch });
   return String(rev.stdout).trim();
 }

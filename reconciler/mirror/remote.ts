@@ -27,9 +27,6 @@ export async function fetchRemote(opts: { gitdir: string; url: string; branch: s
     if (r.fetchHead) return r.fetchHead;
     return await git.resolveRef({ fs, gitdir, ref: fetchedRef(branch) });
   } catch (e) {
-    throw new GitError(`Fetching ${branch} from ${url} failed: ${(e as Error).message}; check the URL, the branch and the credentials file.`, {
-      url,
-      branch,
-    });
+    throw new GitError({ reason: 'fetch', from: 'remote', source: url, branch, cause: (e as Error).message });
   }
 }

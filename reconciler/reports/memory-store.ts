@@ -1,32 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { Logger } from '../../core/log.js';
 import { parseStoredReport, type ReportStore, type StoredReport } from './store.js';
 
 export const REPORTS_FILE = 'reports.json';
 
+/** The snapshot file; each report in it is then read through the stored report schema on its own. */
+const snapshotSchema = z.object({ version: z.number().int(), reports: z.array(z.unknown()) });
+
 /**
  * Reports in memory, snapshotted atomically to `<state_dir>/reports.json`
  * at most every `snapshotMs` and on close, and read back at start, each
  * through the report schema (one that does not match is dropped with a warning).
+ * Reports are soft state (every agent sends its report again), so a snapshot
+ * that cannot be read at all is logged and the reconciler starts with none.
  */
 export async function openMemoryStore(stateDir: string, log: Logger, snapshotMs = 1000): Promise<ReportStore> {
   const file = join(stateDir, REPORTS_FILE);
   const reports = new Map<string, StoredReport>();
-  try {
-    const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
-    const list: unknown[] = raw !== null && typeof raw === 'object' && Array.isArray((raw as { reports?: unknown }).reports) ? (raw as { reports: unknown[] }).reports : [];
-    let dropped = 0;
-    for (const item of list) {
-      const r = parseStoredReport(item);
-      if (r) reports.set(r.report.host, r);
-      else dropped++;
-    }
-    if (dropped > 0) log.warn(`reports snapshot ${file}: dropped ${dropped} report(s) that do not match the report schema`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`reports snapshot ${file} is unreadable (${(e as Error).message}); starting with no reports`);
+  let dropped = 0;
+  for (const item of await readSnapshot(file, log)) {
+    const r = parseStoredReport(item);
+    if (r) reports.set(r.report.host, r);
+    else dropped++;
   }
+  if (dropped > 0) log.warn(`reports snapshot ${file}: dropped ${dropped} report(s) that do not match the report schema`);
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   const snapshot = (): Promise<void> => {
@@ -52,4 +52,28 @@ export async function openMemoryStore(stateDir: string, log: Logger, snapshotMs 
       await snapshot();
     },
   };
+}
+
+/** The reports in a snapshot file, unchecked; none (with a warning) when the file is unreadable, not JSON or off the snapshot schema. */
+async function readSnapshot(file: string, log: Logger): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`reports snapshot ${file} is unreadable (${(e as Error).message}); starting with no reports`);
+    return [];
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    log.warn(`reports snapshot ${file} is not JSON (${(e as Error).message}); starting with no reports, agents report again`);
+    return [];
+  }
+  const parsed = snapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    log.warn(`reports snapshot ${file} is not a reports snapshot (${parsed.error.issues[0]?.message ?? 'wrong shape'}); starting with no reports, agents report again`);
+    return [];
+  }
+  return parsed.data.reports;
 }

@@ -34,7 +34,7 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
 
 function channelParam(name: string): string {
   if (!CHANNEL_NAME.test(name)) {
-    throw new InvalidChannelNameError(`Channel ${JSON.stringify(name)} is not a valid name; use lowercase letters, digits and ._- (at most 63).`, { channel: name });
+    throw new InvalidChannelNameError({ channel: name });
   }
   return name;
 }
@@ -43,7 +43,7 @@ function intQuery(value: unknown, name: string, min: number, max: number, fallba
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`?${name}=${String(value)} is out of range; pass a number from ${min} to ${max}.`, { [name]: value });
+    throw new UsageError({ reason: 'out-of-range', parameter: name, value: String(value), min, max });
   }
   return n;
 }
@@ -82,7 +82,7 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext):
     const send = async (h: ServedHead): Promise<FastifyReply> =>
       since !== undefined && h.revision > since + 1 ? sendHead(reply, h, await ctx.chain(name, h, since)) : sendHead(reply, h);
     let head = ctx.served().heads[name];
-    if (!head) throw new ChannelNotFoundError(`Channel ${name} has no served release; publish channels/${name}.json on ${ctx.branch} or check the name.`, { channel: name });
+    if (!head) throw new ChannelNotFoundError({ where: 'reconciler', channel: name, branch: ctx.branch });
     const inm = req.headers['if-none-match'];
     if (!matchesEtag(inm, etagOf(head))) return send(head);
     if (wait > 0 && ctx.waiters.count < ctx.maxWaiters) {
@@ -98,7 +98,7 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext):
   app.get<{ Params: { channel: string }; Querystring: { limit?: string } }>('/v1/channels/:channel/history', async (req) => {
     const name = channelParam(req.params.channel);
     const limit = intQuery(req.query.limit, 'limit', 1, 1000, 20);
-    if (!ctx.served().heads[name]) throw new ChannelNotFoundError(`Channel ${name} has no served release; check the name.`, { channel: name });
+    if (!ctx.served().heads[name]) throw new ChannelNotFoundError({ where: 'reconciler', channel: name, branch: ctx.branch });
     return { channel: name, releases: await ctx.history(name, limit) };
   });
 }

@@ -1,9 +1,18 @@
-import type { FastifyInstance } from 'fastify';
-import { isOgygiaError } from '../../core/errors/index.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  BadRequestError,
+  type ErrorCode,
+  InternalError,
+  MalformedJsonError,
+  NotFoundError,
+  type OgygiaError,
+  OversizeError,
+  isOgygiaError,
+} from '../../core/errors/index.js';
 import type { ServerContext } from '../context.js';
 
-/** One map from error code to HTTP status: every failure is a JSON `{ code, message }`. */
-const STATUS: Record<string, number> = {
+/** One map from error code to HTTP status: every failure is a JSON `{ code, message }`; a code not here is a 500. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
   InvalidChannelNameError: 400,
   InvalidHostNameError: 400,
   InvalidReportError: 400,
@@ -19,28 +28,31 @@ const STATUS: Record<string, number> = {
   WebhookRateLimitedError: 429,
 };
 
+function send(reply: FastifyReply, err: OgygiaError, status = STATUS[err.code] ?? 500): FastifyReply {
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (status === 429 && typeof err.data.retryAfterSeconds === 'number') reply.header('retry-after', String(err.data.retryAfterSeconds));
+  return reply.code(status).send({ code: err.code, message: err.message, ...(Object.keys(err.data).length ? { data: err.data } : {}) });
+}
+
 export function registerErrorHandling(app: FastifyInstance, ctx: ServerContext): void {
   app.setErrorHandler((err, req, reply) => {
-    if (isOgygiaError(err)) {
-      const status = STATUS[err.code] ?? 500;
-      if (status === 401) reply.header('www-authenticate', 'Bearer');
-      if (status === 429 && typeof err.data.retryAfterSeconds === 'number') reply.header('retry-after', String(err.data.retryAfterSeconds));
-      return reply.code(status).send({ code: err.code, message: err.message, ...(Object.keys(err.data).length ? { data: err.data } : {}) });
-    }
+    if (isOgygiaError(err)) return send(reply, err);
     const e = err as { code?: string; statusCode?: number; message: string };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ code: 'OversizeError', message: `The request body is over the ${req.routeOptions.bodyLimit ?? 65536}-byte limit; send less.` });
+      return send(reply, new OversizeError({ kind: 'request', limit: req.routeOptions.bodyLimit ?? 65536 }));
     }
     if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e instanceof SyntaxError)) {
-      return reply.code(400).send({ code: 'MalformedJsonError', message: `The request body is not valid JSON (${e.message}); send a JSON object.` });
+      return send(reply, new MalformedJsonError({ what: 'request-body', detail: e.message }));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.code(e.statusCode).send({ code: e.code ?? 'BadRequestError', message: e.message });
+      return send(reply, new BadRequestError({ status: e.statusCode, detail: e.message, ...(e.code ? { cause: e.code } : {}) }), e.statusCode);
     }
-    ctx.log.error(`${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
-    return reply.code(500).send({ code: 'InternalError', message: 'The reconciler hit an internal error; it is logged, please report it.' });
+    // A bug: the whole error goes to the log; the client gets the one InternalError sentence, without internals.
+    const where = `${req.method} ${req.url.split('?')[0]}`;
+    ctx.log.error(`${new InternalError({ where, cause: err }).message}\n${(err as Error).stack ?? ''}`);
+    return send(reply, new InternalError({ where, cause: 'see the reconciler log' }), 500);
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ code: 'NotFoundError', message: `No route ${req.method} ${req.url.split('?')[0]}; see docs/api.md for the routes.` });
+    send(reply, new NotFoundError({ what: 'route', method: req.method, path: req.url.split('?')[0] ?? req.url }));
   });
 }

@@ -14,10 +14,10 @@ export function registerGitRoutes(scope: FastifyInstance, ctx: ServerContext): v
     const rest = url.pathname.slice(prefix.length);
     const service = url.searchParams.get('service');
     if (rest === '/git-receive-pack' || service === 'git-receive-pack') {
-      throw new ReadOnlyError('The mirror is read-only; publish by pushing to the channels repository itself.', {});
+      throw new ReadOnlyError({ path: url.pathname });
     }
     const allowed = (req.method === 'GET' && (rest === '/info/refs' || rest === '/HEAD')) || (req.method === 'POST' && rest === '/git-upload-pack');
-    if (!allowed) throw new NotFoundError(`No such git path ${url.pathname}; clone ${prefix} with git.`, {});
+    if (!allowed) throw new NotFoundError({ what: 'git-path', path: url.pathname, prefix });
     reply.hijack();
     await runHttpBackend(
       ctx.git,

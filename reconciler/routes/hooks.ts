@@ -26,13 +26,13 @@ export function registerHookRoutes(scope: FastifyInstance, ctx: ServerContext): 
   scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_req, body, done) => done(null, body));
   scope.post('/v1/hooks/git', { bodyLimit: MAX_WEBHOOK_BYTES }, async (req, reply) => {
     if (ctx.webhookSecret === undefined) {
-      throw new NotFoundError('The push webhook is off; set [webhook] secret_file in reconciler.toml to turn it on.', {});
+      throw new NotFoundError({ what: 'webhook' });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const header = req.headers['x-hub-signature-256'];
     if (!validHubSignature(Array.isArray(header) ? header[0] : header, body, ctx.webhookSecret)) {
       ctx.log.warn('webhook refused: missing or wrong X-Hub-Signature-256', { from: req.ip });
-      throw new WebhookSignatureError('The webhook has no valid X-Hub-Signature-256 for the configured secret; set the same secret in the git server.', {});
+      throw new WebhookSignatureError({ signed: header !== undefined });
     }
     const id = deliveryId(req.headers);
     const verdict = ctx.deliveries.judge({ id, bodyDigest: createHash('sha256').update(body).digest('hex') }, ctx.now().getTime());
@@ -41,10 +41,7 @@ export function registerHookRoutes(scope: FastifyInstance, ctx: ServerContext): 
       return reply.code(200).send({ fetching: false, replay: true });
     }
     if (verdict.kind === 'rate-limited') {
-      throw new WebhookRateLimitedError(
-        `Push webhooks are arriving faster than the reconciler fetches for them; it fetches on its own every poll interval, retry in ${verdict.retryAfterSeconds} s.`,
-        { retryAfterSeconds: verdict.retryAfterSeconds },
-      );
+      throw new WebhookRateLimitedError({ retryAfterSeconds: verdict.retryAfterSeconds });
     }
     ctx.triggerSync('webhook');
     return reply.code(202).send({ fetching: true });

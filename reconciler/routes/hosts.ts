@@ -23,24 +23,21 @@ export function registerHostRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.post<{ Params: { host: string } }>('/v1/hosts/:host/reports', { bodyLimit: MAX_REPORT_BYTES }, async (req, reply) => {
     if (!tokenAccepted(req.headers.authorization, ctx.reportTokens)) {
       ctx.metrics.reports.inc({ result: 'unauthorized' });
-      throw new UnauthorizedError('This report carries no valid bearer token; give the agent the token from [reports] token_files.', {});
+      throw new UnauthorizedError({ host: req.params.host });
     }
     const host = req.params.host;
-    if (!HOST_NAME.test(host)) throw new InvalidHostNameError(`${JSON.stringify(host)} is not a host name; report under the name the host has.`, { host });
+    if (!HOST_NAME.test(host)) throw new InvalidHostNameError({ role: 'report', host });
     const parsed = reportSchema.safeParse(req.body);
     if (!parsed.success) {
       ctx.metrics.reports.inc({ result: 'invalid' });
       const problems = parsed.error.issues.map((i) =>
         i.code === 'unrecognized_keys' ? `${i.keys.join(', ')}: unknown field` : `${i.path.map(String).join('.') || '(body)'}: ${i.message}`,
       );
-      throw new InvalidReportError(`The report does not match the report schema (${problems.join('; ')}); fix the agent or upgrade it.`, { problems });
+      throw new InvalidReportError({ reason: 'schema', problems });
     }
     if (parsed.data.host !== host) {
       ctx.metrics.reports.inc({ result: 'invalid' });
-      throw new InvalidReportError(`The report names host ${parsed.data.host} but was posted for ${host}; post it to /v1/hosts/${parsed.data.host}/reports.`, {
-        host,
-        reported: parsed.data.host,
-      });
+      throw new InvalidReportError({ reason: 'host', host, reported: parsed.data.host });
     }
     await ctx.reports.put(host, { report: parsed.data, receivedAt: ctx.now().toISOString() });
     ctx.metrics.reports.inc({ result: 'accepted' });
