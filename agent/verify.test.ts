@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OgygiaError } from '../core/errors/index.js';
 import { formatChannelDocument } from '../core/release.js';
 import { signRelease } from '../core/signing.js';
+import { codeOf } from '../testkit/error-code.js';
 import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
 import { verifyHead, type VerifyContext } from './verify.js';
 
@@ -20,15 +20,7 @@ function ctx(over: Partial<VerifyContext> = {}): VerifyContext {
   return { channel: 'prod', host: 'web01', policy: { keys: [k1.publicKey, k2.publicKey], threshold: 1 }, now: NOW, ...over };
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof OgygiaError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const code = (f: () => unknown): string => codeOf(f) ?? 'ok';
 
 describe('verifyHead (DESIGN.md §5 order)', () => {
   const chain = new ReleaseChain('prod', [k1]);

@@ -6,21 +6,13 @@ import { parsePublicKey } from './keys.js';
 import { type ChannelDocument, formatChannelDocument, parseChannelDocument, targetFor } from './release.js';
 import { releaseDigest, SIGNING_PREFIX, signingBytes } from './signing.js';
 import { assertThreshold, checkSignatures, policyFor } from './trust.js';
+import { codeOf } from '../testkit/error-code.js';
 
 const k1 = testKey('test-ops-1');
 const k2 = testKey('test-ops-2');
 const k3 = testKey('test-ops-3');
 const policy = (threshold: number) => ({ keys: [parsePublicKey(testPublicKey('test-ops-1')), parsePublicKey(testPublicKey('test-ops-2'))], threshold });
 const r1 = sign(release(undefined, { '*': STORE.a, web01: STORE.web01 }), k1);
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'not an OgygiaError';
-  }
-}
 
 function mutate(doc: ChannelDocument, f: (o: Record<string, any>) => void): string {
   const o = JSON.parse(file(doc));

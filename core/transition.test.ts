@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORE, release } from '../fixtures/channel-repos.js';
 import { releaseDigest } from './signing.js';
+import { codeOf } from '../testkit/error-code.js';
 import { assertNotExpired, classifyTransition } from './transition.js';
 
 const r1 = release(undefined, { '*': STORE.a });
@@ -8,15 +9,6 @@ const d1 = releaseDigest(r1);
 const doc1 = { release: r1, signatures: [] };
 const r2 = release(doc1, { '*': STORE.b });
 const d2 = releaseDigest(r2);
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return undefined;
-}
 
 describe('classifyTransition', () => {
   const strict = { allowSkip: false };

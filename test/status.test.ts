@@ -10,6 +10,7 @@ import type { HostsResponse } from '../core/wire/host-row.js';
 import type { Report } from '../core/wire/report.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { fleetDetail, revs } from '../testkit/fleet-samples.js';
 import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
 import { freePort } from '../testkit/ports.js';
 import { requireProgram } from '../testkit/processes.js';
@@ -117,19 +118,11 @@ describe('ogygia status with etcd', () => {
     etcd = await startEtcd();
     file = await config('etcd.toml', `[ogygia]\ndomain = "example.com"\n\n[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\ntimeout_seconds = 5\n`);
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: '/nixos/versions', timeoutSeconds: 5 });
-    await store.publish('web02.dc1.example.com', { current: 'b2c3d4e5f6a1b2', booted: 'b2c3d4e5f6a1', nextboot: 'unknown' });
+    await store.publish('web02.dc1.example.com', revs('b2c3d4e5f6a1b2', 'b2c3d4e5f6a1', 'unknown'));
     // The detail an agent writes to <host>/agent (core/wire/fleet-detail.ts).
-    await store.publish('db01.dc2.example.com', { current: 'c3d4e5f6a1b2', booted: 'c3d4e5f6a1b2', nextboot: 'c3d4e5f6a1b2' }, {
-      channel: 'prod',
-      state: 'applied',
-      revision: 42,
-      digest: 'sha256:' + 'a'.repeat(64),
-      commit: 'c'.repeat(40),
-      agentVersion: '0.1.0',
-      reportedAt: '2026-11-21T10:00:00.000Z',
-    });
+    await store.publish('db01.dc2.example.com', revs('c3d4e5f6a1b2', 'c3d4e5f6a1b2', 'c3d4e5f6a1b2'), fleetDetail());
     // What the store holds for this host is older than its filesystem: the local row wins.
-    await store.publish('web01.dc1.example.com', { current: '000000000000', booted: '000000000000', nextboot: '000000000000' });
+    await store.publish('web01.dc1.example.com', revs('000000000000', '000000000000', '000000000000'));
     await store.close();
     const raw = new Etcd3({ hosts: etcd.endpoint });
     await raw.put('/nixos/versions/app03.dc2.example.com/current').value('d4e5f6a1b2c3'); // booted and nextboot missing
@@ -175,7 +168,7 @@ describe('ogygia status with etcd', () => {
     const long = 'a-very-long-host-name-for-the-storage-cluster-number-0001.rack42';
     const ns = '/long/versions';
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: ns, timeoutSeconds: 5 });
-    await store.publish(`${long}.example.com`, { current: 'abc', booted: 'abc', nextboot: 'abcdef0123456789' });
+    await store.publish(`${long}.example.com`, revs('abc', 'abc', 'abcdef0123456789'));
     await store.close();
     const f = await config('etcd-long.toml', `[ogygia]\ndomain = "example.com"\n[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\nnamespace = "${ns}"\n`);
     const r = await cli(['status'], { OGYGIA_ROOT: rootFull, OGYGIA_CONFIG: f, OGYGIA_HOSTNAME: 'x.example.com' });
@@ -340,7 +333,7 @@ describe('ogygia status with ZooKeeper', () => {
   it('shows the fleet from ZooKeeper, and report publishes to it', async () => {
     const file = await config('zk.toml', `[ogygia]\ndomain = "example.com"\n[ogygia.zookeeper]\nenable = true\nendpoints = ["${zk.endpoint}"]\nnamespace = "/nixos/versions"\ntimeout_seconds = 10\n`);
     const store = openZooKeeperStore({ endpoints: [zk.endpoint], namespace: '/nixos/versions', timeoutSeconds: 10 });
-    await store.publish('db01.example.com', { current: 'c3d4e5f6a1b2', booted: 'c3d4e5f6a1b2', nextboot: 'c3d4e5f6a1b2' });
+    await store.publish('db01.example.com', revs('c3d4e5f6a1b2', 'c3d4e5f6a1b2', 'c3d4e5f6a1b2'));
     await store.close();
     const rep = await cli(['report'], { OGYGIA_ROOT: rootPartial, OGYGIA_CONFIG: file, OGYGIA_HOSTNAME: 'web02.example.com' });
     expect(rep.code).toBe(0);

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OgygiaError } from '../../core/errors/index.js';
+import { codeOf } from '../../testkit/error-code.js';
+import { serveHttp, type LoopbackHttpServer } from '../../testkit/http-server.js';
 import { fakeStorePath, ReleaseChain, testKey } from '../../testkit/releases.js';
 import { verifyHead } from '../verify.js';
 import { createHttpSource } from './http.js';
@@ -15,38 +14,28 @@ const A = fakeStorePath('nixos-system-a', 1);
 const DECOY = fakeStorePath('nixos-system-decoy', 2);
 const COMMIT = 'c'.repeat(40);
 let body = '';
-let server: Server;
-let url: string;
+let server: LoopbackHttpServer;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = await serveHttp((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.stop());
 
 /** Serve `document` the way reconciler/routes/channels.ts does: the file's text spliced in as committed. */
 async function fetchServed(document: string): Promise<Uint8Array> {
   body = `{"document":${document.trim()},"commit":"${COMMIT}","digest":"sha256:${'0'.repeat(64)}"}`;
-  const r = await createHttpSource(url, 'prod').fetch({ waitSeconds: 0 });
+  const r = await createHttpSource(server.url, 'prod').fetch({ waitSeconds: 0 });
   if (r.kind !== 'head') throw new Error('expected a head');
   expect(r.head.commit).toBe(COMMIT);
   return r.head.bytes;
 }
 
 function refusal(bytes: Uint8Array): string {
-  try {
-    verifyHead({ bytes, commit: COMMIT }, { channel: 'prod', host: 'web01', policy: { keys: [k1.publicKey], threshold: 1 }, now: new Date('2026-02-01T00:00:00Z') });
-  } catch (e) {
-    if (e instanceof OgygiaError) return e.code;
-    throw e;
-  }
-  return 'accepted';
+  const policy = { keys: [k1.publicKey], threshold: 1 };
+  return codeOf(() => verifyHead({ bytes, commit: COMMIT }, { channel: 'prod', host: 'web01', policy, now: new Date('2026-02-01T00:00:00Z') })) ?? 'accepted';
 }
 
 describe('createHttpSource', () => {

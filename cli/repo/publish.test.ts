@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { STORE, release } from '../../fixtures/channel-repos.js';
 import { releaseDigest } from '../../core/signing.js';
+import { codeOf } from '../../testkit/error-code.js';
 import { nextRelease, parseExpiry } from './publish.js';
 
 const r1 = release(undefined, { '*': STORE.a });
 const d1 = releaseDigest(r1);
 const doc1 = { release: r1, signatures: [] };
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return undefined;
-}
 
 describe('nextRelease', () => {
   it('chains to the current head and inherits substituters', () => {
