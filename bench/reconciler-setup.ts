@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
 import { buildRelease, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
 
 /** Shared setup for the reconciler benchmarks: a local channels repo and `ogygia reconciler` as its own process. */

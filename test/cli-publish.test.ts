@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defectRepos, STORE, testKeyFile, testPublicKey } from '../fixtures/channel-repos.js';
-import { buildChannelRepo, gitIn } from '../testkit/channel-repo.js';
+import { buildChannelRepo, git } from '../testkit/channel-repo.js';
 import { startGitHttpServer } from '../testkit/git-http.js';
 import { buildSystemClosure, nixEnv, requireNix } from '../testkit/nix.js';
 import { makeTempDir } from '../testkit/tmp.js';
@@ -43,14 +43,14 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     expect(p1.out).toMatch(/publish: prod revision 1 sha256:[0-9a-f]{64} signed by ops-1, committed [0-9a-f]{12}/);
     const repo = join(dir, 'channels');
     await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${k1.out.trim()}", "${k2.out.trim()}"]\nthreshold = 2\n`);
-    await gitIn(repo, 'add', 'ogygia.toml');
-    await gitIn(repo, 'commit', '-qm', 'trust policy');
+    await git(repo, 'add', 'ogygia.toml');
+    await git(repo, 'commit', '-qm', 'trust policy');
     expect((await ogygia(['verify', '--repo', repo])).out).toMatch(/ThresholdNotMetError/);
     expect((await ogygia(['approve', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-2.key')])).code).toBe(0);
     expect((await ogygia(['verify', '--repo', repo])).code).toBe(0);
 
     // Open a branch with revision 2: one signature is not enough.
-    await gitIn(repo, 'checkout', '-q', '-b', 'release-2');
+    await git(repo, 'checkout', '-q', '-b', 'release-2');
     const p2 = await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-1.key'),
       '--target', `web01=${STORE.web01}`, '--target', `*=${STORE.a}`, '--source-revision', SRC2]);
     expect(p2.code, p2.err).toBe(0);
@@ -77,8 +77,8 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     ]);
 
     // Merge; main now holds revision 2; history lists both releases with their signers.
-    await gitIn(repo, 'checkout', '-q', 'main');
-    await gitIn(repo, 'merge', '-q', '--no-ff', '-m', 'Merge release 2', 'release-2');
+    await git(repo, 'checkout', '-q', 'main');
+    await git(repo, 'merge', '-q', '--no-ff', '-m', 'Merge release 2', 'release-2');
     expect((await ogygia(['verify', '--repo', repo])).code).toBe(0);
     const h = JSON.parse((await ogygia(['history', '--repo', repo, '--channel', 'prod', '--json'])).out);
     expect(h.releases.map((r: { revision: number; signers: string[] }) => [r.revision, r.signers])).toEqual([
@@ -87,23 +87,23 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     ]);
 
     // Tampering with the merged release after the fact: caught.
-    await gitIn(repo, 'checkout', '-q', '-b', 'evil');
+    await git(repo, 'checkout', '-q', '-b', 'evil');
     const text = await readFile(join(repo, 'channels/prod.json'), 'utf8');
     await writeFile(join(repo, 'channels/prod.json'), text.replace(STORE.web01, STORE.c));
-    await gitIn(repo, 'commit', '-qam', 'sneaky');
+    await git(repo, 'commit', '-qam', 'sneaky');
     const v3 = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(v3.code).toBe(1);
     expect(v3.out).toContain('BadSignatureError: Signature by ops-1 does not verify');
     expect(v3.out).toContain('ReplayError');
 
     // Replaying revision 1 on a branch: caught.
-    await gitIn(repo, 'checkout', '-q', 'main');
-    await gitIn(repo, 'checkout', '-q', '-b', 'replay');
-    const firstCommit = (await gitIn(repo, 'log', '--format=%H', '--reverse', '--', 'channels/prod.json')).split('\n')[0]!;
-    const revision1 = await gitIn(repo, 'show', `${firstCommit}:channels/prod.json`);
+    await git(repo, 'checkout', '-q', 'main');
+    await git(repo, 'checkout', '-q', '-b', 'replay');
+    const firstCommit = (await git(repo, 'log', '--format=%H', '--reverse', '--', 'channels/prod.json')).split('\n')[0]!;
+    const revision1 = await git(repo, 'show', `${firstCommit}:channels/prod.json`);
     expect(JSON.parse(revision1).release.revision).toBe(1); // the replayed file really is revision 1, as signed
     await writeFile(join(repo, 'channels/prod.json'), revision1 + '\n');
-    await gitIn(repo, 'commit', '-qam', 'replay 1');
+    await git(repo, 'commit', '-qam', 'replay 1');
     const v4 = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(v4.code).toBe(1);
     expect(v4.out).toContain('ReplayError: prod#1 is older than revision 2 already accepted');
@@ -120,7 +120,7 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     expect(rb.code, rb.err).toBe(0);
     const doc = JSON.parse(await readFile(join(repo, 'channels/prod.json'), 'utf8'));
     expect(doc.release).toMatchObject({ revision: 3, targets: { '*': { storePath: STORE.a } }, source: { revision: SRC1 } });
-    expect(await gitIn(repo, 'log', '-1', '--format=%s')).toBe('prod: release 3 rolls back to revision 1');
+    expect(await git(repo, 'log', '-1', '--format=%s')).toBe('prod: release 3 rolls back to revision 1');
     const bad = await ogygia(['rollback', '--repo', repo, '--channel', 'prod', '--to', '7', '--key', key]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('[RevisionNotFoundError]');
@@ -182,8 +182,8 @@ describe('verify --base on a sample repository for each kind of defect', () => {
     const repo = join(tmp.path, 'rewound');
     const { spec } = defects['threshold-not-met']!;
     await buildChannelRepo(repo, { main: spec.main });
-    await gitIn(repo, 'checkout', '-q', '--orphan', 'rewrite');
-    await gitIn(repo, 'commit', '-qm', 'history rewritten');
+    await git(repo, 'checkout', '-q', '--orphan', 'rewrite');
+    await git(repo, 'commit', '-qm', 'history rewritten');
     const r = await ogygia(['verify', '--repo', repo, '--base', 'main', '--trust', join(repo, 'ogygia.toml')]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('NotDescendantError: HEAD');
@@ -194,7 +194,7 @@ describe('verify --base on a sample repository for each kind of defect', () => {
     const { spec } = defects['threshold-not-met']!;
     await buildChannelRepo(repo, spec);
     await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${testPublicKey('test-ops-1')}"]\nthreshold = 1\n`);
-    await gitIn(repo, 'commit', '-qam', 'loosen policy');
+    await git(repo, 'commit', '-qam', 'loosen policy');
     const r = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('ThresholdNotMetError');
@@ -218,7 +218,7 @@ describe('keys made by nix, pushing over smart HTTP, and the cache check (real g
       expect(r.out).toContain('signed by nix-made-1');
       expect(r.out).toContain('pushed main to origin');
       const remoteHead = String((await execa('git', ['ls-remote', `${srv.url}/channels.git`, 'refs/heads/main'])).stdout).split('\t')[0];
-      expect(remoteHead).toBe(await gitIn(work, 'rev-parse', 'HEAD'));
+      expect(remoteHead).toBe(await git(work, 'rev-parse', 'HEAD'));
       const pub = String((await execa('nix', ['key', 'convert-secret-to-public'], { input: secret, env: nixEnv() })).stdout).trim();
       await writeFile(join(tmp.path, 'nix-trust.toml'), `[trust]\nkeys = ["${pub}"]\n`);
       expect((await ogygia(['verify', '--repo', work, '--trust', join(tmp.path, 'nix-trust.toml')])).code).toBe(0);

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPublicKey } from '../fixtures/channel-repos.js';
 import { hostileConfigs, hostileReleases } from '../fixtures/hostile-corpus.js';
+import { buildChannelRepo } from '../testkit/channel-repo.js';
 import { nixEnv } from '../testkit/nix.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
@@ -23,12 +24,8 @@ async function pollOnce(index: number, name: string, content: string) {
   const dir = join(tmp.path, `case-${index}`); // one directory per case: names alone can collide once slugged
   const repo = join(dir, 'channels');
   const root = join(dir, 'root');
-  await mkdir(join(repo, 'channels'), { recursive: true });
+  await buildChannelRepo(repo, { main: [{ message: name, files: { 'channels/prod.json': content } }] });
   await mkdir(join(root, 'nix/var/nix/profiles'), { recursive: true });
-  await execa('git', ['init', '-q', '-b', 'main', repo]);
-  await writeFile(join(repo, 'channels/prod.json'), content);
-  await execa('git', ['-C', repo, 'add', '-A']);
-  await execa('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qm', name]);
   const config = join(dir, 'agent.toml');
   await writeFile(
     config,

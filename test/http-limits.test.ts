@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningReconciler } from '../reconciler/main.js';
 import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
-import { createChannelsRepo, eventually, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { startTestReconciler } from '../testkit/reconciler-harness.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 // DESIGN.md §15: a stalled client costs a socket for a bounded time. A real

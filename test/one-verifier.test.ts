@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
 import { makeHost, makeWorld, type World } from '../testkit/agent-world.js';
-import { eventually, getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { eventually } from '../testkit/eventually.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
 
 // One release, three verifiers, one answer (issue 12): the real agent

@@ -6,7 +6,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { addSignature, buildRelease, tamper, testKey } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 

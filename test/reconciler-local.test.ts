@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForPort, freePort } from '../testkit/ports.js';
 import { requireProgram, startProcess } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { buildRelease, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 

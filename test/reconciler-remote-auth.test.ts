@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type GitHttpServer } from '../testkit/git-http.js';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo } from '../testkit/channel-repo.js';
+import { getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { buildRelease, testKey } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 

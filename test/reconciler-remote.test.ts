@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type GitHttpServer } from '../testkit/git-http.js';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { buildRelease, tamper, testKey, type Built } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 

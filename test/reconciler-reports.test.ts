@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
