@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf } from '../../testkit/error-code.js';
 import { serveHttp, type LoopbackHttpServer } from '../../testkit/http-server.js';
-import { fakeStorePath, ReleaseChain, testKey } from '../../testkit/releases.js';
+import { testKey } from '../../testkit/keys.js';
+import { ReleaseChain } from '../../testkit/release-chain.js';
+import { storePath } from '../../testkit/store-paths.js';
 import { verifyHead } from '../verify.js';
 import { createHttpSource } from './http.js';
 
@@ -9,9 +11,9 @@ import { createHttpSource } from './http.js';
 // reconciler would (or as a compromised one could): the agent must verify the
 // document's own bytes, not a re-serialisation that hides a duplicate member.
 
-const k1 = testKey('test-only-ops-1'); // TEST-ONLY, generated per run
-const A = fakeStorePath('nixos-system-a', 1);
-const DECOY = fakeStorePath('nixos-system-decoy', 2);
+const k1 = testKey('test-only-ops-1');
+const A = storePath('a');
+const DECOY = storePath('decoy');
 const COMMIT = 'c'.repeat(40);
 let body = '';
 let server: LoopbackHttpServer;
