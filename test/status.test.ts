@@ -12,10 +12,11 @@ import type { RunningReconciler } from '../reconciler/main.js';
 import { createChannelsRepo } from '../testkit/channel-repo.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { fleetDetail, revs } from '../testkit/fleet-samples.js';
-import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
+import { testKey } from '../testkit/keys.js';
 import { freePort } from '../testkit/ports.js';
 import { requireProgram } from '../testkit/processes.js';
 import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain, type Built } from '../testkit/release-chain.js';
 import { makeStatusRoot } from '../testkit/status-root.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
@@ -362,12 +363,12 @@ describe('ogygia status with the reconciler', () => {
     cleanups.push(d.cleanup);
     const repo = await createChannelsRepo(d.path);
     const prod: Array<{ built: Built; commit: string }> = [];
-    let prev: Built | undefined;
+    const chain = new ReleaseChain('prod', [ops1]);
     for (let i = 0; i < 3; i++) {
-      prev = buildRelease(prev, { channel: 'prod', signers: [ops1] });
-      prod.push({ built: prev, commit: await repo.publish('prod', prev.text) });
+      const built = chain.next();
+      prod.push({ built, commit: await repo.publish('prod', built.text) });
     }
-    const db1 = buildRelease(undefined, { channel: 'db', signers: [ops1] });
+    const db1 = new ReleaseChain('db', [ops1]).next();
     const db1Commit = await repo.publish('db', db1.text);
     rec = await startTestReconciler({ source: repo.bare, stateDir: join(d.path, 'state') });
     cleanups.push(() => rec.stop());

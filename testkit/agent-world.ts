@@ -5,7 +5,8 @@ import { formatPublicKey, type SecretKey } from '../core/keys.js';
 import { buildSystemClosure, copyToFileCache, deleteStorePaths, nixEnv, nixKeyPair, signStorePaths } from './nix.js';
 import { startProcess, type Started } from './processes.js';
 import { git } from './channel-repo.js';
-import { ReleaseChain, testKey } from './releases.js';
+import { testKey } from './keys.js';
+import { ReleaseChain } from './release-chain.js';
 import { makeTempDir } from './tmp.js';
 
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
