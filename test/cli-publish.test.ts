@@ -2,15 +2,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defectRepos, STORE, testKeyFile, testPublicKey } from '../fixtures/channel-repos.js';
+import { defectRepos } from '../fixtures/channel-repos.js';
 import { buildChannelRepo, git } from '../testkit/channel-repo.js';
 import { startGitHttpServer } from '../testkit/git-http.js';
+import { testKeyFile, testPublicKey } from '../testkit/keys.js';
 import { buildSystemClosure, nixEnv, requireNix } from '../testkit/nix.js';
+import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
 const SRC1 = 'a'.repeat(40);
 const SRC2 = 'b'.repeat(40);
+const STORE = { a: storePath('a'), b: storePath('b'), c: storePath('c'), web01: storePath('web01') };
 const GIT_ID = { GIT_AUTHOR_NAME: 'Op', GIT_AUTHOR_EMAIL: 'op@ogygia.invalid', GIT_COMMITTER_NAME: 'Op', GIT_COMMITTER_EMAIL: 'op@ogygia.invalid' };
 
 async function ogygia(args: string[], cwd?: string) {
@@ -57,8 +60,8 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     const v1 = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(v1.code).toBe(1);
     expect(v1.out).toContain('ThresholdNotMetError: Release prod#2 has 1 valid signature(s) from distinct trusted keys and needs 2');
-    expect(v1.out).toMatch(/web01\s+new path\s+\/nix\/store\/0a0a.*→ \/nix\/store\/3d3d/);
-    expect(v1.out).toMatch(/\*\s+unchanged\s+\/nix\/store\/0a0a/);
+    expect(v1.out).toMatch(new RegExp(`web01\\s+new path\\s+${STORE.a} → ${STORE.web01}`));
+    expect(v1.out).toMatch(new RegExp(`\\*\\s+unchanged\\s+${STORE.a}`));
 
     // The same key approving again is refused by name and by public key.
     const twice = await ogygia(['approve', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-1.key')]);
@@ -111,7 +114,7 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
 
   it('rolls back by publishing the next revision with an older revision\'s targets', async () => {
     const repo = join(tmp.path, 'rollback');
-    const key = testKeyFile('test-ops-1');
+    const key = testKeyFile('test-only-ops-1');
     for (const [i, sp] of [STORE.a, STORE.b].entries()) {
       const r = await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', key, '--store-path', sp, '--source-revision', i ? SRC2 : SRC1]);
       expect(r.code, r.err).toBe(0);
@@ -127,14 +130,14 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     // The base (revision 2) has no ogygia.toml: verify says so, and --trust supplies one.
     const noPolicy = await ogygia(['verify', '--repo', repo, '--base', 'HEAD~1']);
     expect(noPolicy.err).toContain('[NoTrustPolicyError]');
-    await writeFile(join(tmp.path, 'rollback-trust.toml'), `[trust]\nkeys = ["${testPublicKey('test-ops-1')}"]\n`);
+    await writeFile(join(tmp.path, 'rollback-trust.toml'), `[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\n`);
     const v = await ogygia(['verify', '--repo', repo, '--base', 'HEAD~1', '--trust', join(tmp.path, 'rollback-trust.toml')]);
     expect(v.code, v.out).toBe(0);
   });
 
   it('refuses bad publish input with a clear error and writes nothing', async () => {
     const repo = join(tmp.path, 'bad-input');
-    const key = testKeyFile('test-ops-1');
+    const key = testKeyFile('test-only-ops-1');
     const cases: [string[], string][] = [
       [['--store-path', '/nix/store/0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-x;rm -rf ~', '--source-revision', SRC1], 'InvalidStorePathError'],
       [['--store-path', STORE.a, '--source-revision', 'main'], 'UsageError'],
@@ -158,7 +161,7 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     const badChannel = await ogygia(['publish', '--repo', repo, '--channel', 'Prod', '--key', key, '--store-path', STORE.a, '--source-revision', SRC1]);
     expect(badChannel.err).toContain('[InvalidChannelNameError]');
     const pubAsKey = join(tmp.path, 'pub.key');
-    await writeFile(pubAsKey, testPublicKey('test-ops-1'));
+    await writeFile(pubAsKey, testPublicKey('test-only-ops-1'));
     const badKey = await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', pubAsKey, '--store-path', STORE.a, '--source-revision', SRC1]);
     expect(badKey.err).toContain('[InvalidKeyError]');
     expect(await readFile(join(repo, 'channels/prod.json'), 'utf8').catch(() => 'absent')).toBe('absent');
@@ -193,7 +196,7 @@ describe('verify --base on a sample repository for each kind of defect', () => {
     const repo = join(tmp.path, 'loosen');
     const { spec } = defects['threshold-not-met']!;
     await buildChannelRepo(repo, spec);
-    await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${testPublicKey('test-ops-1')}"]\nthreshold = 1\n`);
+    await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\nthreshold = 1\n`);
     await git(repo, 'commit', '-qam', 'loosen policy');
     const r = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(r.code).toBe(1);
@@ -234,8 +237,8 @@ describe('keys made by nix, pushing over smart HTTP, and the cache check (real g
     const cache = join(tmp.path, 'cache');
     await execa('nix', ['copy', '--to', `file://${cache}`, present], { env: nixEnv() });
     const repo = join(tmp.path, 'cachecheck');
-    const key = testKeyFile('test-ops-1');
-    await writeFile(join(tmp.path, 'one.toml'), `[trust]\nkeys = ["${testPublicKey('test-ops-1')}"]\n`);
+    const key = testKeyFile('test-only-ops-1');
+    await writeFile(join(tmp.path, 'one.toml'), `[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\n`);
     expect((await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', key, '--store-path', present, '--source-revision', SRC1, '--substituter', `file://${cache}`])).code).toBe(0);
     const ok = await ogygia(['verify', '--repo', repo, '--trust', join(tmp.path, 'one.toml'), '--check-cache']);
     expect(ok.code, ok.out + ok.err).toBe(0);
