@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatPublicKey } from '../core/keys.js';
-import { testKey } from '../testkit/releases.js';
+import { testPublicKey } from '../testkit/keys.js';
 import { parseAgentConfig, reportBaseUrl, sourceSpec, toAgentConfig } from './config.js';
 
-const pub = formatPublicKey(testKey('test-only-ops-1').publicKey);
+const pub = testPublicKey('test-only-ops-1');
 
 describe('agent config', () => {
   it('fills defaults for a minimal file', () => {

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HealthCheckError, NixCopyError, ProfileError, SwitchError } from '../core/errors/index.js';
 import { createLogger } from '../core/log.js';
 import { eventually } from '../testkit/eventually.js';
-import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
+import { testKey } from '../testkit/keys.js';
+import { bytesOf, ReleaseChain } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
@@ -20,9 +22,9 @@ import { createStateStore, FLOOR_FILE, STATE_FILE, type AgentState } from './sta
 // the state store is the real one in a temporary directory. Assertions wait
 // (poll) for what the manager wrote or reported. Real Nix runs in test/agent*.
 
-const A = fakeStorePath('nixos-system-a', 1);
-const B = fakeStorePath('nixos-system-b', 2);
-const C = fakeStorePath('nixos-system-c', 3);
+const A = storePath('a');
+const B = storePath('b');
+const C = storePath('c');
 const CONFIGURED_SUBSTITUTERS = ['http://127.0.0.1:9/configured'];
 const NOW = new Date('2026-01-02T00:00:00Z');
 
@@ -503,7 +505,7 @@ describe('Manager', { timeout: 20_000 }, () => {
     const { h, a } = await hostOnA();
     await a.manager.heartbeat();
     expect(h.reportStates()).toEqual(['applied']);
-    h.source.feed(h.chain.next({ targets: { '*': B } }, [testKey('test-only-stranger-1')]).text, 'e'.repeat(40));
+    h.source.feed(h.chain.next({ targets: { '*': B } }, [testKey('test-only-intruder')]).text, 'e'.repeat(40));
     expect((await a.manager.pollOnce(0)).error?.code).toBe('UnknownKeyError');
     await a.manager.heartbeat();
     expect(h.reportStates()).toEqual(['applied', 'refused UnknownKeyError', 'refused UnknownKeyError']);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fakeStorePath } from '../testkit/releases.js';
+import { storePath } from '../testkit/store-paths.js';
 import { planPoll, planRecovery, planRelease, resumeStep, MAX_RESUMES } from './plan.js';
 import { emptyState, type AgentState } from './state.js';
 import type { VerifiedRelease } from './verify.js';
 
 const D1 = 'sha256:' + '1'.repeat(64);
 const D2 = 'sha256:' + '2'.repeat(64);
-const P1 = fakeStorePath('sys-1', 1);
-const P2 = fakeStorePath('sys-2', 2);
+const P1 = storePath('1');
+const P2 = storePath('2');
 
 function verified(revision: number, digest: string, storePath: string, substituters?: string[]): VerifiedRelease {
   return {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fakeStorePath } from '../testkit/releases.js';
+import { storePath } from '../testkit/store-paths.js';
 import { previousStorePath } from './previous.js';
 import type { Deployment } from './state.js';
 
-const A = fakeStorePath('sys-a', 1);
-const B = fakeStorePath('sys-b', 2);
-const C = fakeStorePath('sys-c', 3);
+const A = storePath('a');
+const B = storePath('b');
+const C = storePath('c');
 const deploy = (storePath: string, revision = 2): Deployment => ({ revision, digest: 'sha256:' + String(revision).repeat(64), commit: 'c'.repeat(40), storePath, sourceRevision: 'b'.repeat(40) });
 const good = (storePath: string) => ({ good: deploy(storePath, 1) });
 

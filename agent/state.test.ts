@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeStorePath } from '../testkit/releases.js';
+import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { createStateStore, emptyState, FLOOR_FILE, replayFloor, STATE_FILE, type AgentState } from './state.js';
 
@@ -21,7 +21,7 @@ const applied = (rev: number, digest: string): AgentState => ({
   revision: rev,
   digest,
   commit: 'c'.repeat(40),
-  storePath: fakeStorePath('s', rev),
+  storePath: storePath(`s${rev}`),
   sourceRevision: 'b'.repeat(40),
 });
 

@@ -1,17 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OgygiaError } from '../core/errors/index.js';
 import { formatChannelDocument } from '../core/release.js';
 import { signRelease } from '../core/signing.js';
-import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
+import { codeOf } from '../testkit/error-code.js';
+import { testKey } from '../testkit/keys.js';
+import { bytesOf, ReleaseChain } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 import { verifyHead, type VerifyContext } from './verify.js';
 
-// TEST-ONLY keys, generated per run.
 const k1 = testKey('test-only-ops-1');
 const k2 = testKey('test-only-ops-2');
-const stranger = testKey('test-only-stranger');
-const A = fakeStorePath('nixos-system-a', 1);
-const B = fakeStorePath('nixos-system-b', 2);
+const stranger = testKey('test-only-intruder');
+const A = storePath('a');
+const B = storePath('b');
 const NOW = new Date('2026-02-01T00:00:00Z');
 const C1 = '1'.repeat(40);
 const C2 = '2'.repeat(40);
@@ -20,15 +21,7 @@ function ctx(over: Partial<VerifyContext> = {}): VerifyContext {
   return { channel: 'prod', host: 'web01', policy: { keys: [k1.publicKey, k2.publicKey], threshold: 1 }, now: NOW, ...over };
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof OgygiaError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const code = (f: () => unknown): string => codeOf(f) ?? 'ok';
 
 describe('verifyHead (DESIGN.md §5 order)', () => {
   const chain = new ReleaseChain('prod', [k1]);

@@ -12,14 +12,17 @@ import { formatPublicKey } from '../core/keys.js';
 import { signingBytes } from '../core/signing.js';
 import { buildSystemClosure, nixEnv } from '../testkit/nix.js';
 import { startProcess } from '../testkit/processes.js';
-import { bytesOf, fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
+import { buildChannelRepo } from '../testkit/channel-repo.js';
+import { testKey } from '../testkit/keys.js';
+import { bytesOf, ReleaseChain } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
-const key = testKey('test-only-bench-1'); // TEST-ONLY
+const key = testKey('test-only-ops-1');
 const chain = new ReleaseChain('prod', [key]);
-const targets: Record<string, string> = { '*': fakeStorePath('nixos-system-star', 1) };
-for (let i = 0; i < 50; i++) targets[`web${String(i).padStart(2, '0')}`] = fakeStorePath(`nixos-system-web${i}`, i + 2);
+const targets: Record<string, string> = { '*': storePath('star') };
+for (let i = 0; i < 50; i++) targets[`web${String(i).padStart(2, '0')}`] = storePath(`web${i}`);
 const r1 = chain.next({ targets });
 const r2 = chain.next({ targets });
 const head = { bytes: bytesOf(r2.text), commit: 'c'.repeat(40) };
@@ -66,11 +69,7 @@ async function rssKb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(s)![1]);
 }
 const repo = join(tmp.path, 'channels');
-await mkdir(join(repo, 'channels'), { recursive: true });
-await execa('git', ['init', '-q', '-b', 'main', repo]);
-await writeFile(join(repo, 'channels', 'prod.json'), r1.text.replace(/web07/g, 'web07'));
-await execa('git', ['-C', repo, 'add', '-A']);
-await execa('git', ['-C', repo, '-c', 'user.name=b', '-c', 'user.email=b@b.invalid', 'commit', '-qm', 'r1']);
+await buildChannelRepo(repo, { main: [{ message: 'r1', files: { 'channels/prod.json': r1.text } }] });
 const root = join(tmp.path, 'root');
 await mkdir(root, { recursive: true });
 const cfg = join(tmp.path, 'agent.toml');

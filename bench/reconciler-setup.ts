@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, type ChannelsRepo } from '../testkit/reconciler-harness.js';
-import { buildRelease, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { testKey, testPublicKey } from '../testkit/keys.js';
+import { ReleaseChain, type Built } from '../testkit/release-chain.js';
 
 /** Shared setup for the reconciler benchmarks: a local channels repo and `ogygia reconciler` as its own process. */
 export interface BenchReconciler {
@@ -32,7 +33,8 @@ export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: nu
   const tmp = await makeTempDir('ogygia-bench-rec-');
   const repo = await createChannelsRepo(tmp.path);
   const key = testKey('test-only-ops-1');
-  let head = buildRelease(undefined, { channel: 'prod', signers: [key] });
+  const chain = new ReleaseChain('prod', [key]);
+  let head = chain.next();
   await repo.publish('prod', head.text);
   const port = await freePort();
   const cfg = [
@@ -60,7 +62,7 @@ export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: nu
     dir: tmp.path,
     head,
     async publishNext() {
-      head = buildRelease(head, { channel: 'prod', signers: [key] });
+      head = chain.next();
       self.head = head;
       await repo.publish('prod', head.text);
       return head;

@@ -1,28 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveHttp, writeEndlessly, type LoopbackHttpServer } from '../testkit/http-server.js';
 import { readBodyCapped } from './bounded-body.js';
 
 // A real HTTP server on loopback: an endless body, a lying Content-Length and
 // a small honest one. The reader must stop at the cap and cancel the stream.
 
-let server: Server;
+let server: LoopbackHttpServer;
 let base: string;
 let endlessClosed = 0;
 const chunk = Buffer.alloc(64 * 1024, 0x20);
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await serveHttp((req, res) => {
     if (req.url === '/endless') {
       res.writeHead(200, { 'content-type': 'text/plain' });
-      const pump = (): void => {
-        while (res.write(chunk)) {
-          /* keep writing until the socket pushes back */
-        }
-      };
-      res.on('drain', pump);
       res.on('close', () => (endlessClosed += 1));
-      pump();
+      writeEndlessly(res, chunk);
       return;
     }
     if (req.url === '/declared') {
@@ -32,13 +25,9 @@ beforeAll(async () => {
     }
     res.end('hello');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => server.stop());
 
 describe('readBodyCapped', () => {
   it('reads a body within the cap', async () => {

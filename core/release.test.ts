@@ -1,36 +1,31 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { STORE, file, release, sign, testKey, testPublicKey } from '../fixtures/channel-repos.js';
 import { canonicalJson } from './canonical-json.js';
-import { parsePublicKey } from './keys.js';
 import { type ChannelDocument, formatChannelDocument, parseChannelDocument, targetFor } from './release.js';
 import { releaseDigest, SIGNING_PREFIX, signingBytes } from './signing.js';
 import { assertThreshold, checkSignatures, policyFor } from './trust.js';
+import { codeOf } from '../testkit/error-code.js';
+import { testKey } from '../testkit/keys.js';
+import { releaseAfter, signed } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 
-const k1 = testKey('test-ops-1');
-const k2 = testKey('test-ops-2');
-const k3 = testKey('test-ops-3');
-const policy = (threshold: number) => ({ keys: [parsePublicKey(testPublicKey('test-ops-1')), parsePublicKey(testPublicKey('test-ops-2'))], threshold });
-const r1 = sign(release(undefined, { '*': STORE.a, web01: STORE.web01 }), k1);
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'not an OgygiaError';
-  }
-}
+const k1 = testKey('test-only-ops-1');
+const k2 = testKey('test-only-ops-2');
+const k3 = testKey('test-only-intruder');
+const policy = (threshold: number) => ({ keys: [k1.publicKey, k2.publicKey], threshold });
+const A = storePath('a');
+const WEB01 = storePath('web01');
+const { doc: r1, text: r1text } = signed(releaseAfter(undefined, 'prod', { targets: { '*': A, web01: WEB01 } }), k1);
 
 function mutate(doc: ChannelDocument, f: (o: Record<string, any>) => void): string {
-  const o = JSON.parse(file(doc));
+  const o = JSON.parse(formatChannelDocument(doc));
   f(o);
   return JSON.stringify(o);
 }
 
 describe('parseChannelDocument', () => {
   it('accepts what publish writes, and formatting is stable', () => {
-    const text = file(r1);
+    const text = r1text;
     const doc = parseChannelDocument(text, { fileChannel: 'prod' });
     expect(doc.release.revision).toBe(1);
     expect(formatChannelDocument(doc)).toBe(text);
@@ -52,8 +47,8 @@ describe('parseChannelDocument', () => {
     ['a short signature', (o) => (o.signatures[0].sig = 'AAAA'), 'InvalidFieldError'],
     ['revision 1 with a previous digest', (o) => (o.release.previous = 'sha256:' + 'a'.repeat(64)), 'InvalidFieldError'],
     ['a bad channel name', (o) => (o.release.channel = 'Prod'), 'InvalidChannelNameError'],
-    ['a bad host name', (o) => (o.release.targets['web 01'] = { storePath: STORE.a }), 'InvalidHostNameError'],
-    ['a store path with a shell metacharacter', (o) => (o.release.targets['*'].storePath = STORE.a + ';reboot'), 'InvalidStorePathError'],
+    ['a bad host name', (o) => (o.release.targets['web 01'] = { storePath: A }), 'InvalidHostNameError'],
+    ['a store path with a shell metacharacter', (o) => (o.release.targets['*'].storePath = A + ';reboot'), 'InvalidStorePathError'],
     ['a store path with $()', (o) => (o.release.targets['*'].storePath = '/nix/store/0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-$(id)'), 'InvalidStorePathError'],
     ['a store path outside /nix/store', (o) => (o.release.targets['*'].storePath = '/tmp/0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-x'), 'InvalidStorePathError'],
     ['a store path with e/o/t/u in its hash', (o) => (o.release.targets['*'].storePath = '/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-x'), 'InvalidStorePathError'],
@@ -65,15 +60,15 @@ describe('parseChannelDocument', () => {
 
   it('refuses malformed JSON, oversize files and a file named for another channel', () => {
     expect(codeOf(() => parseChannelDocument('{"release": '))).toBe('MalformedJsonError');
-    expect(codeOf(() => parseChannelDocument(' '.repeat(64 * 1024) + file(r1)))).toBe('OversizeError');
-    expect(codeOf(() => parseChannelDocument(file(r1), { fileChannel: 'staging' }))).toBe('ChannelMismatchError');
+    expect(codeOf(() => parseChannelDocument(' '.repeat(64 * 1024) + r1text))).toBe('OversizeError');
+    expect(codeOf(() => parseChannelDocument(r1text, { fileChannel: 'staging' }))).toBe('ChannelMismatchError');
   });
 
   it('targets a host by name, else by "*"', () => {
-    expect(targetFor(r1.release, 'web01')).toBe(STORE.web01);
-    expect(targetFor(r1.release, 'db01')).toBe(STORE.a);
-    expect(targetFor(sign(release(undefined, { web01: STORE.a }), k1).release, 'db01')).toBeUndefined();
-    expect(targetFor(r1.release, '__proto__')).toBe(STORE.a);
+    expect(targetFor(r1.release, 'web01')).toBe(WEB01);
+    expect(targetFor(r1.release, 'db01')).toBe(A);
+    expect(targetFor(releaseAfter(undefined, 'prod', { targets: { web01: A } }), 'db01')).toBeUndefined();
+    expect(targetFor(r1.release, '__proto__')).toBe(A);
   });
 });
 
@@ -111,24 +106,24 @@ describe('signing and digest', () => {
 });
 
 describe('trust: threshold by distinct public keys', () => {
-  const r = release(undefined, { '*': STORE.a });
+  const r = releaseAfter(undefined, 'prod', { targets: { '*': A } });
   it('counts two keys', () => {
-    expect(assertThreshold(sign(r, k1, k2), policy(2)).verified.map((k) => k.name)).toEqual(['test-ops-1', 'test-ops-2']);
+    expect(assertThreshold(signed(r, k1, k2).doc, policy(2)).verified.map((k) => k.name)).toEqual(['test-only-ops-1', 'test-only-ops-2']);
   });
   it('refuses one key when two are needed', () => {
-    expect(codeOf(() => assertThreshold(sign(r, k1), policy(2)))).toBe('ThresholdNotMetError');
+    expect(codeOf(() => assertThreshold(signed(r, k1).doc, policy(2)))).toBe('ThresholdNotMetError');
   });
   it('counts one public key under two names once', () => {
     const alias = { ...k1, name: 'alias', publicKey: { ...k1.publicKey, name: 'alias' } };
     const p = { keys: [...policy(2).keys, alias.publicKey], threshold: 2 };
-    const check = checkSignatures(sign(r, k1, alias), p);
+    const check = checkSignatures(signed(r, k1, alias).doc, p);
     expect(check.verified).toHaveLength(1);
     expect(check.problems.map((e) => e.code)).toEqual(['DuplicateSignatureError']);
-    expect(codeOf(() => assertThreshold(sign(r, k1, alias), p))).toBe('ThresholdNotMetError');
+    expect(codeOf(() => assertThreshold(signed(r, k1, alias).doc, p))).toBe('ThresholdNotMetError');
   });
   it('reports an unknown key and a bad signature, and does not count them', () => {
-    const bad = { ...sign(r, k1), signatures: [{ key: 'test-ops-2', sig: sign(r, k1).signatures[0]!.sig }] };
-    expect(checkSignatures(sign(r, k3), policy(1)).problems.map((e) => e.code)).toEqual(['UnknownKeyError']);
+    const bad = { ...signed(r, k1).doc, signatures: [{ key: k2.name, sig: signed(r, k1).doc.signatures[0]!.sig }] };
+    expect(checkSignatures(signed(r, k3).doc, policy(1)).problems.map((e) => e.code)).toEqual(['UnknownKeyError']);
     expect(checkSignatures(bad, policy(1)).problems.map((e) => e.code)).toEqual(['BadSignatureError']);
   });
   it('has per-channel overrides and refuses a channel with no keys', () => {

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { STORE, release } from '../fixtures/channel-repos.js';
-import { releaseDigest } from './signing.js';
+import { codeOf } from '../testkit/error-code.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 import { assertNotExpired, classifyTransition } from './transition.js';
 
-const r1 = release(undefined, { '*': STORE.a });
-const d1 = releaseDigest(r1);
-const doc1 = { release: r1, signatures: [] };
-const r2 = release(doc1, { '*': STORE.b });
-const d2 = releaseDigest(r2);
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return undefined;
-}
+const chain = new ReleaseChain('prod', []);
+const { doc: { release: r1 }, digest: d1 } = chain.next({ targets: { '*': storePath('a') } });
+const { doc: { release: r2 }, digest: d2 } = chain.next({ targets: { '*': storePath('b') } });
 
 describe('classifyTransition', () => {
   const strict = { allowSkip: false };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../core/config-file.js';
-import { testPublicKey } from '../testkit/fixture-releases.js';
+import { testPublicKey } from '../testkit/keys.js';
 import { reconcilerConfigSchema, toReconcilerConfig } from './config.js';
 
 const key = testPublicKey('test-only-ops-1');

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parsePublicKey } from '../core/keys.js';
 import type { TrustConfig } from '../core/trust.js';
-import { addSignature, buildRelease, tamper, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
+import { testKey } from '../testkit/keys.js';
+import { approve, ReleaseChain, tamper, type Built } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 import { EMPTY_STATE, selectHeads, type BranchSnapshot, type CandidateFile, type ServedState } from './heads.js';
 
 const ops1 = testKey('test-only-ops-1');
 const ops2 = testKey('test-only-ops-2');
 const intruder = testKey('test-only-intruder');
 const trust: TrustConfig = {
-  default: { keys: [parsePublicKey(testPublicKey('test-only-ops-1')), parsePublicKey(testPublicKey('test-only-ops-2'))], threshold: 1 },
+  default: { keys: [ops1.publicKey, ops2.publicKey], threshold: 1 },
   channels: { prod: { threshold: 2 } },
 };
 const now = new Date('2026-11-22T00:00:00Z');
@@ -30,9 +31,10 @@ function snap(commit: string, files: Record<string, CandidateFile>, descendsFrom
   return { commit, descendsFromServed, files: new Map(Object.entries(files)) };
 }
 
-const dev1 = buildRelease(undefined, { channel: 'dev', signers: [ops1] });
-const dev2 = buildRelease(dev1, { channel: 'dev', signers: [ops1] });
-const dev3 = buildRelease(dev2, { channel: 'dev', signers: [ops1] });
+const dev = new ReleaseChain('dev', [ops1]);
+const dev1 = dev.next();
+const dev2 = dev.next();
+const dev3 = dev.next();
 
 function served(): ServedState {
   return selectHeads(EMPTY_STATE, snap(C1, { dev: file(dev1, C1, 'b1') }), trust, now).state;
@@ -83,7 +85,7 @@ describe('selectHeads', () => {
   });
 
   it('refuses a release signed only by an untrusted key', () => {
-    const bad = buildRelease(dev1, { channel: 'dev', signers: [intruder] });
+    const bad = new ReleaseChain('dev', [intruder], dev1).next({ targets: { '*': storePath('intruder') } });
     const s = selectHeads(served(), snap(C2, { dev: file(bad, C2, 'b2') }), trust, now);
     // The same code the agent and `ogygia verify` give (core/verify): the key is not trusted.
     expect(s.state.refusals.dev?.code).toBe('UnknownKeyError');
@@ -91,11 +93,11 @@ describe('selectHeads', () => {
   });
 
   it('applies the per-channel threshold: prod needs two distinct keys', () => {
-    const p1 = buildRelease(undefined, { channel: 'prod', signers: [ops1] });
+    const p1 = new ReleaseChain('prod', [ops1]).next();
     const one = selectHeads(EMPTY_STATE, snap(C1, { prod: file(p1, C1, 'p1') }), trust, now);
     expect(one.state.heads.prod).toBeUndefined();
     expect(one.state.refusals.prod?.code).toBe('ThresholdNotMetError');
-    const both = addSignature(p1, ops2);
+    const both = approve(p1, ops2);
     const two = selectHeads(one.state, snap(C2, { prod: file(both, C2, 'p2') }), trust, now);
     expect(two.state.heads.prod?.revision).toBe(1);
     expect(two.state.refusals.prod).toBeUndefined();
@@ -103,7 +105,7 @@ describe('selectHeads', () => {
 
   it('takes an added approval signature as the same release (no revision change)', () => {
     const prev = served();
-    const approved = addSignature(dev1, ops2);
+    const approved = approve(dev1, ops2);
     const s = selectHeads(prev, snap(C2, { dev: file(approved, C2, 'b1b') }), trust, now);
     expect(s.state.heads.dev?.revision).toBe(1);
     expect(s.state.heads.dev?.text).toBe(approved.text);
@@ -118,8 +120,9 @@ describe('selectHeads', () => {
   });
 
   it('refuses revision + 1 whose previous is not the served digest', () => {
-    const other1 = buildRelease(undefined, { channel: 'dev', signers: [ops1], label: 'other' });
-    const fork2 = buildRelease(other1, { channel: 'dev', signers: [ops1] });
+    const fork = new ReleaseChain('dev', [ops1]);
+    fork.next({ targets: { '*': storePath('other') } });
+    const fork2 = fork.next();
     const s = selectHeads(served(), snap(C2, { dev: file(fork2, C2, 'b2') }), trust, now);
     expect(s.state.refusals.dev?.code).toBe('BrokenChainError');
   });
@@ -137,7 +140,7 @@ describe('selectHeads', () => {
   });
 
   it('refuses an expired release', () => {
-    const old = buildRelease(dev1, { channel: 'dev', signers: [ops1], expiresAt: new Date('2026-11-21T12:00:00Z') });
+    const old = new ReleaseChain('dev', [ops1], dev1).next({ expiresAt: new Date('2026-11-21T12:00:00Z') });
     const s = selectHeads(served(), snap(C2, { dev: file(old, C2, 'b2') }), trust, now);
     expect(s.state.refusals.dev?.code).toBe('ExpiredReleaseError');
   });
@@ -147,7 +150,7 @@ describe('selectHeads', () => {
       served(),
       snap(C2, {
         dev: { ...file(dev2, C2, 'b2'), bytes: new Uint8Array(Buffer.from('{ nope')) },
-        staging: file(buildRelease(undefined, { channel: 'qa', signers: [ops1] }), C2, 'q1'),
+        staging: file(new ReleaseChain('qa', [ops1]).next(), C2, 'q1'),
       }),
       trust,
       now,

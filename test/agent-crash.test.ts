@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBinaryCache, type HttpBinaryCache } from '../testkit/binary-cache-http.js';
 import { makeHost, makeWorld, publishClosures, type Host, type World } from '../testkit/agent-world.js';
-import { ReleaseChain } from '../testkit/releases.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 import { eventually } from '../testkit/eventually.js';
 
 // SIGKILL of the agent at each step of an apply, then a restart: the host

@@ -3,7 +3,7 @@ import { openFleetStore } from '../core/fleet/open-store.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
 import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
-import { ReleaseChain } from '../testkit/releases.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 
 // With [etcd] or [zookeeper] the agent publishes <namespace>/<host>/{current,booted,nextboot}
 // and <namespace>/<host>/agent: the data `ogygia status` reads.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
-import { formatChannelDocument } from '../core/release.js';
 import { isValidStorePath } from '../testkit/nix.js';
 import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
-import { ReleaseChain, testKey } from '../testkit/releases.js';
+import { testKey } from '../testkit/keys.js';
+import { ReleaseChain, tamper } from '../testkit/release-chain.js';
 
 // Every refusal of DESIGN.md §5 through the real CLI, and closures the Nix
 // cache cannot vouch for: each refused by its code, nothing applied.
@@ -61,8 +61,8 @@ describe('agent refusals', () => {
   });
   it('tampered release (signature does not verify)', async () => {
     const r = new ReleaseChain('prod', [ops1()]).next({ targets: { '*': A } });
-    const tampered = { ...r.doc, release: { ...r.doc.release, targets: { '*': { storePath: U } } } };
-    await expectRefused(formatChannelDocument(tampered), 'BadSignatureError');
+    const tampered = tamper(r, (release) => ({ ...release, targets: { '*': { storePath: U } } }));
+    await expectRefused(tampered.text, 'BadSignatureError');
   });
   it('oversize file', async () => {
     const r = new ReleaseChain('prod', [ops1()]).next({ targets: { '*': A } });

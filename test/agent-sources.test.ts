@@ -11,7 +11,7 @@ import { startReconciler, type RunningReconciler } from '../reconciler/main.js';
 import { startGitHttpServer } from '../testkit/git-http.js';
 import { freePort } from '../testkit/ports.js';
 import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
-import { ReleaseChain } from '../testkit/releases.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 import { eventually } from '../testkit/eventually.js';
 
 // Sources over the network: a git mirror over smart HTTP (force-push refused),

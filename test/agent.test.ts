@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILED_SWITCH_LINE } from '../testkit/nix.js';
-import { ReleaseChain } from '../testkit/releases.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
 
 // The agent end to end with real Nix (as root), real git and signed releases:

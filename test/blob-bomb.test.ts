@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRelease, testKey, testPublicKey } from '../testkit/fixture-releases.js';
-import { createChannelsRepo, eventually, getJson, type ChannelsRepo } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { testKey, testPublicKey } from '../testkit/keys.js';
+import { getJson } from '../testkit/reconciler-harness.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
@@ -32,8 +35,7 @@ describe('a compressed blob bomb in the channels repository', () => {
   beforeAll(async () => {
     tmp = await makeTempDir('ogygia-bomb-');
     repo = await createChannelsRepo(tmp.path);
-    const ops = testKey('test-only-ops-1');
-    const r1 = buildRelease(undefined, { channel: 'dev', signers: [ops] });
+    const r1 = new ReleaseChain('dev', [testKey('test-only-ops-1')]).next();
     await repo.publish('dev', r1.text);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;

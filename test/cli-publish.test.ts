@@ -2,15 +2,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defectRepos, STORE, testKeyFile, testPublicKey } from '../fixtures/channel-repos.js';
-import { buildChannelRepo, gitIn } from '../testkit/channel-repo.js';
+import { defectRepos } from '../fixtures/channel-repos.js';
+import { buildChannelRepo, git } from '../testkit/channel-repo.js';
 import { startGitHttpServer } from '../testkit/git-http.js';
+import { testKeyFile, testPublicKey } from '../testkit/keys.js';
 import { buildSystemClosure, nixEnv, requireNix } from '../testkit/nix.js';
+import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
 const SRC1 = 'a'.repeat(40);
 const SRC2 = 'b'.repeat(40);
+const STORE = { a: storePath('a'), b: storePath('b'), c: storePath('c'), web01: storePath('web01') };
 const GIT_ID = { GIT_AUTHOR_NAME: 'Op', GIT_AUTHOR_EMAIL: 'op@ogygia.invalid', GIT_COMMITTER_NAME: 'Op', GIT_COMMITTER_EMAIL: 'op@ogygia.invalid' };
 
 async function ogygia(args: string[], cwd?: string) {
@@ -43,22 +46,22 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     expect(p1.out).toMatch(/publish: prod revision 1 sha256:[0-9a-f]{64} signed by ops-1, committed [0-9a-f]{12}/);
     const repo = join(dir, 'channels');
     await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${k1.out.trim()}", "${k2.out.trim()}"]\nthreshold = 2\n`);
-    await gitIn(repo, 'add', 'ogygia.toml');
-    await gitIn(repo, 'commit', '-qm', 'trust policy');
+    await git(repo, 'add', 'ogygia.toml');
+    await git(repo, 'commit', '-qm', 'trust policy');
     expect((await ogygia(['verify', '--repo', repo])).out).toMatch(/ThresholdNotMetError/);
     expect((await ogygia(['approve', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-2.key')])).code).toBe(0);
     expect((await ogygia(['verify', '--repo', repo])).code).toBe(0);
 
     // Open a branch with revision 2: one signature is not enough.
-    await gitIn(repo, 'checkout', '-q', '-b', 'release-2');
+    await git(repo, 'checkout', '-q', '-b', 'release-2');
     const p2 = await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-1.key'),
       '--target', `web01=${STORE.web01}`, '--target', `*=${STORE.a}`, '--source-revision', SRC2]);
     expect(p2.code, p2.err).toBe(0);
     const v1 = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(v1.code).toBe(1);
     expect(v1.out).toContain('ThresholdNotMetError: Release prod#2 has 1 valid signature(s) from distinct trusted keys and needs 2');
-    expect(v1.out).toMatch(/web01\s+new path\s+\/nix\/store\/0a0a.*→ \/nix\/store\/3d3d/);
-    expect(v1.out).toMatch(/\*\s+unchanged\s+\/nix\/store\/0a0a/);
+    expect(v1.out).toMatch(new RegExp(`web01\\s+new path\\s+${STORE.a} → ${STORE.web01}`));
+    expect(v1.out).toMatch(new RegExp(`\\*\\s+unchanged\\s+${STORE.a}`));
 
     // The same key approving again is refused by name and by public key.
     const twice = await ogygia(['approve', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-1.key')]);
@@ -77,8 +80,8 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     ]);
 
     // Merge; main now holds revision 2; history lists both releases with their signers.
-    await gitIn(repo, 'checkout', '-q', 'main');
-    await gitIn(repo, 'merge', '-q', '--no-ff', '-m', 'Merge release 2', 'release-2');
+    await git(repo, 'checkout', '-q', 'main');
+    await git(repo, 'merge', '-q', '--no-ff', '-m', 'Merge release 2', 'release-2');
     expect((await ogygia(['verify', '--repo', repo])).code).toBe(0);
     const h = JSON.parse((await ogygia(['history', '--repo', repo, '--channel', 'prod', '--json'])).out);
     expect(h.releases.map((r: { revision: number; signers: string[] }) => [r.revision, r.signers])).toEqual([
@@ -87,23 +90,23 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     ]);
 
     // Tampering with the merged release after the fact: caught.
-    await gitIn(repo, 'checkout', '-q', '-b', 'evil');
+    await git(repo, 'checkout', '-q', '-b', 'evil');
     const text = await readFile(join(repo, 'channels/prod.json'), 'utf8');
     await writeFile(join(repo, 'channels/prod.json'), text.replace(STORE.web01, STORE.c));
-    await gitIn(repo, 'commit', '-qam', 'sneaky');
+    await git(repo, 'commit', '-qam', 'sneaky');
     const v3 = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(v3.code).toBe(1);
     expect(v3.out).toContain('BadSignatureError: Signature by ops-1 does not verify');
     expect(v3.out).toContain('ReplayError');
 
     // Replaying revision 1 on a branch: caught.
-    await gitIn(repo, 'checkout', '-q', 'main');
-    await gitIn(repo, 'checkout', '-q', '-b', 'replay');
-    const firstCommit = (await gitIn(repo, 'log', '--format=%H', '--reverse', '--', 'channels/prod.json')).split('\n')[0]!;
-    const revision1 = await gitIn(repo, 'show', `${firstCommit}:channels/prod.json`);
+    await git(repo, 'checkout', '-q', 'main');
+    await git(repo, 'checkout', '-q', '-b', 'replay');
+    const firstCommit = (await git(repo, 'log', '--format=%H', '--reverse', '--', 'channels/prod.json')).split('\n')[0]!;
+    const revision1 = await git(repo, 'show', `${firstCommit}:channels/prod.json`);
     expect(JSON.parse(revision1).release.revision).toBe(1); // the replayed file really is revision 1, as signed
     await writeFile(join(repo, 'channels/prod.json'), revision1 + '\n');
-    await gitIn(repo, 'commit', '-qam', 'replay 1');
+    await git(repo, 'commit', '-qam', 'replay 1');
     const v4 = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(v4.code).toBe(1);
     expect(v4.out).toContain('ReplayError: prod#1 is older than revision 2 already accepted');
@@ -111,7 +114,7 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
 
   it('rolls back by publishing the next revision with an older revision\'s targets', async () => {
     const repo = join(tmp.path, 'rollback');
-    const key = testKeyFile('test-ops-1');
+    const key = testKeyFile('test-only-ops-1');
     for (const [i, sp] of [STORE.a, STORE.b].entries()) {
       const r = await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', key, '--store-path', sp, '--source-revision', i ? SRC2 : SRC1]);
       expect(r.code, r.err).toBe(0);
@@ -120,21 +123,21 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     expect(rb.code, rb.err).toBe(0);
     const doc = JSON.parse(await readFile(join(repo, 'channels/prod.json'), 'utf8'));
     expect(doc.release).toMatchObject({ revision: 3, targets: { '*': { storePath: STORE.a } }, source: { revision: SRC1 } });
-    expect(await gitIn(repo, 'log', '-1', '--format=%s')).toBe('prod: release 3 rolls back to revision 1');
+    expect(await git(repo, 'log', '-1', '--format=%s')).toBe('prod: release 3 rolls back to revision 1');
     const bad = await ogygia(['rollback', '--repo', repo, '--channel', 'prod', '--to', '7', '--key', key]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('[RevisionNotFoundError]');
     // The base (revision 2) has no ogygia.toml: verify says so, and --trust supplies one.
     const noPolicy = await ogygia(['verify', '--repo', repo, '--base', 'HEAD~1']);
     expect(noPolicy.err).toContain('[NoTrustPolicyError]');
-    await writeFile(join(tmp.path, 'rollback-trust.toml'), `[trust]\nkeys = ["${testPublicKey('test-ops-1')}"]\n`);
+    await writeFile(join(tmp.path, 'rollback-trust.toml'), `[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\n`);
     const v = await ogygia(['verify', '--repo', repo, '--base', 'HEAD~1', '--trust', join(tmp.path, 'rollback-trust.toml')]);
     expect(v.code, v.out).toBe(0);
   });
 
   it('refuses bad publish input with a clear error and writes nothing', async () => {
     const repo = join(tmp.path, 'bad-input');
-    const key = testKeyFile('test-ops-1');
+    const key = testKeyFile('test-only-ops-1');
     const cases: [string[], string][] = [
       [['--store-path', '/nix/store/0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-x;rm -rf ~', '--source-revision', SRC1], 'InvalidStorePathError'],
       [['--store-path', STORE.a, '--source-revision', 'main'], 'UsageError'],
@@ -158,7 +161,7 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     const badChannel = await ogygia(['publish', '--repo', repo, '--channel', 'Prod', '--key', key, '--store-path', STORE.a, '--source-revision', SRC1]);
     expect(badChannel.err).toContain('[InvalidChannelNameError]');
     const pubAsKey = join(tmp.path, 'pub.key');
-    await writeFile(pubAsKey, testPublicKey('test-ops-1'));
+    await writeFile(pubAsKey, testPublicKey('test-only-ops-1'));
     const badKey = await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', pubAsKey, '--store-path', STORE.a, '--source-revision', SRC1]);
     expect(badKey.err).toContain('[InvalidKeyError]');
     expect(await readFile(join(repo, 'channels/prod.json'), 'utf8').catch(() => 'absent')).toBe('absent');
@@ -182,8 +185,8 @@ describe('verify --base on a sample repository for each kind of defect', () => {
     const repo = join(tmp.path, 'rewound');
     const { spec } = defects['threshold-not-met']!;
     await buildChannelRepo(repo, { main: spec.main });
-    await gitIn(repo, 'checkout', '-q', '--orphan', 'rewrite');
-    await gitIn(repo, 'commit', '-qm', 'history rewritten');
+    await git(repo, 'checkout', '-q', '--orphan', 'rewrite');
+    await git(repo, 'commit', '-qm', 'history rewritten');
     const r = await ogygia(['verify', '--repo', repo, '--base', 'main', '--trust', join(repo, 'ogygia.toml')]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('NotDescendantError: HEAD');
@@ -193,8 +196,8 @@ describe('verify --base on a sample repository for each kind of defect', () => {
     const repo = join(tmp.path, 'loosen');
     const { spec } = defects['threshold-not-met']!;
     await buildChannelRepo(repo, spec);
-    await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${testPublicKey('test-ops-1')}"]\nthreshold = 1\n`);
-    await gitIn(repo, 'commit', '-qam', 'loosen policy');
+    await writeFile(join(repo, 'ogygia.toml'), `[channels.prod]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\nthreshold = 1\n`);
+    await git(repo, 'commit', '-qam', 'loosen policy');
     const r = await ogygia(['verify', '--repo', repo, '--base', 'main']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('ThresholdNotMetError');
@@ -218,7 +221,7 @@ describe('keys made by nix, pushing over smart HTTP, and the cache check (real g
       expect(r.out).toContain('signed by nix-made-1');
       expect(r.out).toContain('pushed main to origin');
       const remoteHead = String((await execa('git', ['ls-remote', `${srv.url}/channels.git`, 'refs/heads/main'])).stdout).split('\t')[0];
-      expect(remoteHead).toBe(await gitIn(work, 'rev-parse', 'HEAD'));
+      expect(remoteHead).toBe(await git(work, 'rev-parse', 'HEAD'));
       const pub = String((await execa('nix', ['key', 'convert-secret-to-public'], { input: secret, env: nixEnv() })).stdout).trim();
       await writeFile(join(tmp.path, 'nix-trust.toml'), `[trust]\nkeys = ["${pub}"]\n`);
       expect((await ogygia(['verify', '--repo', work, '--trust', join(tmp.path, 'nix-trust.toml')])).code).toBe(0);
@@ -234,8 +237,8 @@ describe('keys made by nix, pushing over smart HTTP, and the cache check (real g
     const cache = join(tmp.path, 'cache');
     await execa('nix', ['copy', '--to', `file://${cache}`, present], { env: nixEnv() });
     const repo = join(tmp.path, 'cachecheck');
-    const key = testKeyFile('test-ops-1');
-    await writeFile(join(tmp.path, 'one.toml'), `[trust]\nkeys = ["${testPublicKey('test-ops-1')}"]\n`);
+    const key = testKeyFile('test-only-ops-1');
+    await writeFile(join(tmp.path, 'one.toml'), `[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\n`);
     expect((await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', key, '--store-path', present, '--source-revision', SRC1, '--substituter', `file://${cache}`])).code).toBe(0);
     const ok = await ogygia(['verify', '--repo', repo, '--trust', join(tmp.path, 'one.toml'), '--check-cache']);
     expect(ok.code, ok.out + ok.err).toBe(0);

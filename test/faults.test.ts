@@ -11,7 +11,7 @@ import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { eventually } from '../testkit/eventually.js';
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
-import { ReleaseChain } from '../testkit/releases.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 
 // Faults while a fleet runs, all real: the reconciler SIGKILLed and restarted,
 // etcd down during an apply, the binary cache down during `nix copy`, and a

@@ -3,8 +3,9 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPublicKey } from '../fixtures/channel-repos.js';
 import { hostileConfigs, hostileReleases } from '../fixtures/hostile-corpus.js';
+import { buildChannelRepo } from '../testkit/channel-repo.js';
+import { testPublicKey } from '../testkit/keys.js';
 import { nixEnv } from '../testkit/nix.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
@@ -23,16 +24,12 @@ async function pollOnce(index: number, name: string, content: string) {
   const dir = join(tmp.path, `case-${index}`); // one directory per case: names alone can collide once slugged
   const repo = join(dir, 'channels');
   const root = join(dir, 'root');
-  await mkdir(join(repo, 'channels'), { recursive: true });
+  await buildChannelRepo(repo, { main: [{ message: name, files: { 'channels/prod.json': content } }] });
   await mkdir(join(root, 'nix/var/nix/profiles'), { recursive: true });
-  await execa('git', ['init', '-q', '-b', 'main', repo]);
-  await writeFile(join(repo, 'channels/prod.json'), content);
-  await execa('git', ['-C', repo, 'add', '-A']);
-  await execa('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qm', name]);
   const config = join(dir, 'agent.toml');
   await writeFile(
     config,
-    `host = "web01"\nchannel = "prod"\nsource = "${repo}"\nstate_dir = "${join(dir, 'state')}"\n[trust]\nkeys = ["${testPublicKey('test-ops-1')}", "${testPublicKey('test-ops-2')}"]\nthreshold = 1\n` +
+    `host = "web01"\nchannel = "prod"\nsource = "${repo}"\nstate_dir = "${join(dir, 'state')}"\n[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}", "${testPublicKey('test-only-ops-2')}"]\nthreshold = 1\n` +
       `[nix]\nsubstituters = ["file://${join(dir, 'no-cache')}"]\n[health]\ncommand = "true"\n`,
   );
   const r = await execa(process.execPath, [BIN, 'agent', '--config', config, '--once'], {

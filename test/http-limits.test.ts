@@ -2,8 +2,11 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningReconciler } from '../reconciler/main.js';
-import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
-import { createChannelsRepo, eventually, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { createChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { testKey } from '../testkit/keys.js';
+import { startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain, type Built } from '../testkit/release-chain.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 // DESIGN.md §15: a stalled client costs a socket for a bounded time. A real
@@ -34,7 +37,7 @@ describe('reconciler HTTP limits', () => {
   beforeAll(async () => {
     tmp = await makeTempDir('ogygia-http-limits-');
     const repo = await createChannelsRepo(tmp.path);
-    head = buildRelease(undefined, { channel: 'dev', signers: [testKey('test-only-ops-1')] });
+    head = new ReleaseChain('dev', [testKey('test-only-ops-1')]).next();
     await repo.publish('dev', head.text);
     rec = await startTestReconciler({
       source: repo.bare,

@@ -3,9 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE, testKeyFile, testPublicKey } from '../fixtures/channel-repos.js';
+import { testKeyFile, testPublicKey } from '../testkit/keys.js';
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
+import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 // Load: AGENTS simulated agents hold long-polls on one reconciler and report
@@ -25,7 +26,7 @@ describe(`load: ${AGENTS} agents long-polling and reporting every 10 s for ${SEC
   let work: string;
 
   const publish = async (storePath: string) => {
-    await execa(BIN, ['publish', '--repo', work, '--channel', 'prod', '--key', testKeyFile('test-ops-1'), '--store-path', storePath, '--source-revision', 'c'.repeat(40), '--push'], { env: GIT_ENV });
+    await execa(BIN, ['publish', '--repo', work, '--channel', 'prod', '--key', testKeyFile('test-only-ops-1'), '--store-path', storePath, '--source-revision', 'c'.repeat(40), '--push'], { env: GIT_ENV });
     return JSON.parse(await execa('cat', [join(work, 'channels/prod.json')]).then((r) => String(r.stdout)));
   };
 
@@ -35,13 +36,13 @@ describe(`load: ${AGENTS} agents long-polling and reporting every 10 s for ${SEC
     await execa('git', ['init', '-q', '--bare', '-b', 'main', bare]);
     work = join(tmp.path, 'work');
     await execa('git', ['clone', '-q', bare, work]);
-    await publish(STORE.a);
+    await publish(storePath('a'));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     await mkdir(join(tmp.path, 'state'));
     await writeFile(
       join(tmp.path, 'reconciler.toml'),
-      `source = "${bare}"\nlisten = "127.0.0.1:${port}"\nstate_dir = "${join(tmp.path, 'state')}"\npoll_interval_seconds = 30\n[trust]\nkeys = ["${testPublicKey('test-ops-1')}"]\n[reports]\nstale_after_seconds = 60\n`,
+      `source = "${bare}"\nlisten = "127.0.0.1:${port}"\nstate_dir = "${join(tmp.path, 'state')}"\npoll_interval_seconds = 30\n[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\n[reports]\nstale_after_seconds = 60\n`,
     );
     reconciler = startProcess(process.execPath, [BIN, 'reconciler', '--config', join(tmp.path, 'reconciler.toml')], {
       log: join(tmp.path, 'reconciler.log'),
@@ -117,9 +118,9 @@ describe(`load: ${AGENTS} agents long-polling and reporting every 10 s for ${SEC
     const fleet = Array.from({ length: AGENTS }, (_, i) => agent(i));
     const third = (SECONDS * 1000) / 3;
     await new Promise((r) => setTimeout(r, third));
-    await publish(STORE.b);
+    await publish(storePath('b'));
     await new Promise((r) => setTimeout(r, third));
-    await publish(STORE.c);
+    await publish(storePath('c'));
     await new Promise((r) => setTimeout(r, third));
     stop.abort();
     await Promise.all(fleet);

@@ -4,8 +4,11 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
 import { makeHost, makeWorld, type World } from '../testkit/agent-world.js';
-import { eventually, getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
-import { fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
+import { eventually } from '../testkit/eventually.js';
+import { testKey } from '../testkit/keys.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
+import { storePath } from '../testkit/store-paths.js';
 
 // One release, three verifiers, one answer (issue 12): the real agent
 // (`ogygia agent --once` on a git source), the real reconciler (its
@@ -14,8 +17,8 @@ import { fakeStorePath, ReleaseChain, testKey } from '../testkit/releases.js';
 // refuse each release below with the same code. No step is simulated.
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
-const A = fakeStorePath('nixos-system-a', 1);
-const DECOY = fakeStorePath('nixos-system-decoy', 2);
+const A = storePath('a');
+const DECOY = storePath('decoy');
 
 let world: World;
 let trustToml: string;

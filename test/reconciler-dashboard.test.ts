@@ -6,8 +6,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
-import { addSignature, buildRelease, tamper, testKey } from '../testkit/fixture-releases.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { testKey } from '../testkit/keys.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { approve, ReleaseChain, tamper } from '../testkit/release-chain.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
@@ -26,14 +28,14 @@ describe('reconciler dashboard', () => {
     await requireProgram('chromium', 'chromium');
     tmp = await makeTempDir('ogygia-rec-dash-');
     repo = await createChannelsRepo(tmp.path);
-    const prod1 = addSignature(buildRelease(undefined, { channel: 'prod', signers: [ops1] }), ops2);
-    const prod2 = buildRelease(prod1, { channel: 'prod', signers: [ops1, ops2] });
-    const staging = buildRelease(undefined, { channel: 'staging', signers: [ops1] });
+    const prod1 = approve(new ReleaseChain('prod', [ops1]).next(), ops2);
+    const prod2 = new ReleaseChain('prod', [ops1, ops2], prod1).next();
+    const staging = new ReleaseChain('staging', [ops1]).next();
     await repo.publish('prod', prod1.text);
     await repo.publish('prod', prod2.text);
     await repo.publish('staging', staging.text);
     rec = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'state') });
-    await repo.publish('staging', tamper(buildRelease(staging, { channel: 'staging', signers: [ops1] })).text, 'tampered staging');
+    await repo.publish('staging', tamper(new ReleaseChain('staging', [ops1], staging).next()).text, 'tampered staging');
     await rec.syncer.sync('test');
     const reports: Array<[string, string, Record<string, unknown>]> = [
       ['web01', 'prod', { state: 'applied', revision: 2, digest: prod2.digest }],

@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForPort, freePort } from '../testkit/ports.js';
 import { requireProgram, startProcess } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
-import { buildRelease, testKey, testPublicKey, type Built } from '../testkit/fixture-releases.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { testKey, testPublicKey } from '../testkit/keys.js';
+import { getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain, type Built } from '../testkit/release-chain.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 const BIN = fileURLToPath(new URL('../bin/ogygia', import.meta.url));
@@ -18,13 +21,14 @@ describe('reconciler with a local repository source', () => {
   let tmp: { path: string; cleanup: () => Promise<void> };
   let repo: ChannelsRepo;
   let rec: RunningReconciler | undefined;
+  const chain = new ReleaseChain('dev', [ops1]);
   const dev: Built[] = [];
 
   beforeAll(async () => {
     await requireProgram('git', 'git');
     tmp = await makeTempDir('ogygia-rec-local-');
     repo = await createChannelsRepo(tmp.path);
-    dev.push(buildRelease(undefined, { channel: 'dev', signers: [ops1] }));
+    dev.push(chain.next());
     await repo.publish('dev', dev[0]!.text);
   });
 
@@ -37,7 +41,7 @@ describe('reconciler with a local repository source', () => {
     rec = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'state') });
     expect(await servedRevision(rec.url, 'dev')).toBe(1);
     const poll = fetch(`${rec.url}/v1/channels/dev?wait=60`, { headers: { 'if-none-match': `"${dev[0]!.digest}"` } });
-    dev.push(buildRelease(dev[0], { channel: 'dev', signers: [ops1] }));
+    dev.push(chain.next());
     const pushedAt = Date.now();
     await repo.publish('dev', dev[1]!.text);
     const r = await poll;
@@ -49,7 +53,7 @@ describe('reconciler with a local repository source', () => {
 
   it('sees a push after git pack-refs (packed-refs is watched too)', async () => {
     await execa('git', ['--git-dir', repo.bare, 'pack-refs', '--all']);
-    dev.push(buildRelease(dev[1], { channel: 'dev', signers: [ops1] }));
+    dev.push(chain.next());
     await repo.publish('dev', dev[2]!.text);
     expect(await eventually(async () => ((await servedRevision(rec!.url, 'dev')) === 3 ? true : undefined), 'revision 3')).toBe(true);
   });

@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type GitHttpServer } from '../testkit/git-http.js';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
-import { buildRelease, testKey } from '../testkit/fixture-releases.js';
+import { createChannelsRepo } from '../testkit/channel-repo.js';
+import { testKey } from '../testkit/keys.js';
+import { getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain } from '../testkit/release-chain.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 /** A loopback proxy in front of the git server that wants one exact Authorization header. */
@@ -40,7 +42,7 @@ describe('reconciler remote with credentials', () => {
     tmp = await makeTempDir('ogygia-rec-auth-');
     srv = await startGitHttpServer(join(tmp.path, 'remote'));
     const repo = await createChannelsRepo(tmp.path, `${srv.url}/channels.git`);
-    await repo.publish('dev', buildRelease(undefined, { channel: 'dev', signers: [testKey('test-only-ops-1')] }).text);
+    await repo.publish('dev', new ReleaseChain('dev', [testKey('test-only-ops-1')]).next().text);
   });
 
   afterAll(async () => {

@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type GitHttpServer } from '../testkit/git-http.js';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, eventually, getJson, servedRevision, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
-import { buildRelease, tamper, testKey, type Built } from '../testkit/fixture-releases.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { eventually } from '../testkit/eventually.js';
+import { testKey } from '../testkit/keys.js';
+import { getJson, servedRevision, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain, tamper, type Built } from '../testkit/release-chain.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 // A remote source over real git smart HTTP on loopback; the reconciler fetches with isomorphic-git.
@@ -19,6 +22,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
   let repo: ChannelsRepo;
   let rec: RunningReconciler;
   const logs: string[] = [];
+  const chain = new ReleaseChain('dev', [ops1]);
   const dev: Built[] = [];
 
   const hook = (body: string, sig?: string): Promise<Response> =>
@@ -34,7 +38,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
     tmp = await makeTempDir('ogygia-rec-remote-');
     srv = await startGitHttpServer(join(tmp.path, 'remote'));
     repo = await createChannelsRepo(tmp.path, `${srv.url}/channels.git`);
-    dev.push(buildRelease(undefined, { channel: 'dev', signers: [ops1] }));
+    dev.push(chain.next());
     await repo.publish('dev', dev[0]!.text);
     await writeFile(join(tmp.path, 'webhook'), secret + '\n');
     rec = await startTestReconciler({
@@ -83,7 +87,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
   });
 
   it('refuses a webhook with a wrong or missing HMAC and does not fetch', async () => {
-    dev.push(buildRelease(dev[0], { channel: 'dev', signers: [ops1] }));
+    dev.push(chain.next());
     await repo.publish('dev', dev[1]!.text);
     const body = JSON.stringify({ ref: 'refs/heads/main' });
     const wrong = await hook(body, sign(body, 'not-the-secret'));
@@ -136,7 +140,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
       fetch(`${rec.url}/v1/channels/dev?wait=120`, { headers: { 'if-none-match': etag } }).then(async (r) => ({ status: r.status, etag: r.headers.get('etag'), body: await r.text() })),
     );
     await eventually(async () => ((await getJson(`${rec.url}/healthz`)).body.longPolls === n ? true : undefined), `${n} open long-polls`);
-    dev.push(buildRelease(dev[1], { channel: 'dev', signers: [ops1] }));
+    dev.push(chain.next());
     await repo.publish('dev', dev[2]!.text);
     const body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     expect((await hook(body, sign(body))).status).toBe(202);
@@ -151,7 +155,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
   });
 
   it('refuses a tampered release and keeps serving the last good one, visibly', async () => {
-    const bad = tamper(buildRelease(dev[2], { channel: 'dev', signers: [ops1] }));
+    const bad = tamper(new ReleaseChain('dev', [ops1], dev[2]).next());
     await repo.publish('dev', bad.text, 'tampered');
     const body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     await hook(body, sign(body));
@@ -184,7 +188,7 @@ describe('reconciler with a remote smart-HTTP source', () => {
   });
 
   it('refuses a force-pushed rewind as a whole and keeps serving', async () => {
-    const good = buildRelease(dev[2], { channel: 'dev', signers: [ops1] });
+    const good = new ReleaseChain('dev', [ops1], dev[2]).next();
     await repo.publish('dev', good.text, 'good revision 4');
     let body = JSON.stringify({ ref: 'refs/heads/main', after: await repo.head() });
     await hook(body, sign(body));

@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { requireProgram } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, getJson, startTestReconciler, type ChannelsRepo } from '../testkit/reconciler-harness.js';
-import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
+import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
+import { testKey } from '../testkit/keys.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain, type Built } from '../testkit/release-chain.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 
 const TOKEN = 'test-report-token';
@@ -62,7 +64,7 @@ describe('reconciler reports', () => {
     await requireProgram('git', 'git');
     tmp = await makeTempDir('ogygia-rec-reports-');
     repo = await createChannelsRepo(tmp.path);
-    dev1 = buildRelease(undefined, { channel: 'dev', signers: [ops1] });
+    dev1 = new ReleaseChain('dev', [ops1]).next();
     await repo.publish('dev', dev1.text);
     await writeFile(join(tmp.path, 'token'), TOKEN + '\n');
   });
@@ -75,7 +77,7 @@ describe('reconciler reports', () => {
 
   it('accepts schema-valid reports with the bearer token and derives host states', async () => {
     const rec = await start('state-a');
-    const dev2 = buildRelease(dev1, { channel: 'dev', signers: [ops1] });
+    const dev2 = new ReleaseChain('dev', [ops1], dev1).next();
     expect((await post(rec.url, 'web01', report('web01', { digest: dev1.digest }))).status).toBe(202);
     expect((await post(rec.url, 'web02', report('web02', { revision: null }))).status).toBe(202);
     expect((await post(rec.url, 'web03', report('web03', { state: 'applying' }))).status).toBe(202);

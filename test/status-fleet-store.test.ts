@@ -4,23 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEtcdStore } from '../core/fleet/etcd-store.js';
 import type { FleetStore } from '../core/fleet/types.js';
 import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
-import type { FleetDetail } from '../core/wire/fleet-detail.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { fleetDetail as detail, revs } from '../testkit/fleet-samples.js';
 import { freePort } from '../testkit/ports.js';
 import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
-
-const revs = (c: string, b: string, n: string) => ({ current: c, booted: b, nextboot: n });
-// What an agent writes to <host>/agent (core/wire/fleet-detail.ts).
-const detail = (over: Partial<FleetDetail> = {}): FleetDetail => ({
-  channel: 'prod',
-  state: 'applied',
-  revision: 42,
-  digest: 'sha256:' + 'a'.repeat(64),
-  commit: 'c'.repeat(40),
-  agentVersion: '0.1.0',
-  reportedAt: '2026-11-21T10:00:00.000Z',
-  ...over,
-});
 
 async function expectUnavailableWithin(open: () => FleetStore, op: (s: FleetStore) => Promise<unknown>, seconds: number) {
   const store = open();

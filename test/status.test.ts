@@ -9,11 +9,14 @@ import { openZooKeeperStore } from '../core/fleet/zookeeper-store.js';
 import type { HostsResponse } from '../core/wire/host-row.js';
 import type { Report } from '../core/wire/report.js';
 import type { RunningReconciler } from '../reconciler/main.js';
+import { createChannelsRepo } from '../testkit/channel-repo.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
-import { buildRelease, testKey, type Built } from '../testkit/fixture-releases.js';
+import { fleetDetail, revs } from '../testkit/fleet-samples.js';
+import { testKey } from '../testkit/keys.js';
 import { freePort } from '../testkit/ports.js';
 import { requireProgram } from '../testkit/processes.js';
-import { createChannelsRepo, getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
+import { ReleaseChain, type Built } from '../testkit/release-chain.js';
 import { makeStatusRoot } from '../testkit/status-root.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { startZooKeeper, type ZooKeeperServer } from '../testkit/zookeeper.js';
@@ -117,19 +120,11 @@ describe('ogygia status with etcd', () => {
     etcd = await startEtcd();
     file = await config('etcd.toml', `[ogygia]\ndomain = "example.com"\n\n[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\ntimeout_seconds = 5\n`);
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: '/nixos/versions', timeoutSeconds: 5 });
-    await store.publish('web02.dc1.example.com', { current: 'b2c3d4e5f6a1b2', booted: 'b2c3d4e5f6a1', nextboot: 'unknown' });
+    await store.publish('web02.dc1.example.com', revs('b2c3d4e5f6a1b2', 'b2c3d4e5f6a1', 'unknown'));
     // The detail an agent writes to <host>/agent (core/wire/fleet-detail.ts).
-    await store.publish('db01.dc2.example.com', { current: 'c3d4e5f6a1b2', booted: 'c3d4e5f6a1b2', nextboot: 'c3d4e5f6a1b2' }, {
-      channel: 'prod',
-      state: 'applied',
-      revision: 42,
-      digest: 'sha256:' + 'a'.repeat(64),
-      commit: 'c'.repeat(40),
-      agentVersion: '0.1.0',
-      reportedAt: '2026-11-21T10:00:00.000Z',
-    });
+    await store.publish('db01.dc2.example.com', revs('c3d4e5f6a1b2', 'c3d4e5f6a1b2', 'c3d4e5f6a1b2'), fleetDetail());
     // What the store holds for this host is older than its filesystem: the local row wins.
-    await store.publish('web01.dc1.example.com', { current: '000000000000', booted: '000000000000', nextboot: '000000000000' });
+    await store.publish('web01.dc1.example.com', revs('000000000000', '000000000000', '000000000000'));
     await store.close();
     const raw = new Etcd3({ hosts: etcd.endpoint });
     await raw.put('/nixos/versions/app03.dc2.example.com/current').value('d4e5f6a1b2c3'); // booted and nextboot missing
@@ -175,7 +170,7 @@ describe('ogygia status with etcd', () => {
     const long = 'a-very-long-host-name-for-the-storage-cluster-number-0001.rack42';
     const ns = '/long/versions';
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: ns, timeoutSeconds: 5 });
-    await store.publish(`${long}.example.com`, { current: 'abc', booted: 'abc', nextboot: 'abcdef0123456789' });
+    await store.publish(`${long}.example.com`, revs('abc', 'abc', 'abcdef0123456789'));
     await store.close();
     const f = await config('etcd-long.toml', `[ogygia]\ndomain = "example.com"\n[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\nnamespace = "${ns}"\n`);
     const r = await cli(['status'], { OGYGIA_ROOT: rootFull, OGYGIA_CONFIG: f, OGYGIA_HOSTNAME: 'x.example.com' });
@@ -340,7 +335,7 @@ describe('ogygia status with ZooKeeper', () => {
   it('shows the fleet from ZooKeeper, and report publishes to it', async () => {
     const file = await config('zk.toml', `[ogygia]\ndomain = "example.com"\n[ogygia.zookeeper]\nenable = true\nendpoints = ["${zk.endpoint}"]\nnamespace = "/nixos/versions"\ntimeout_seconds = 10\n`);
     const store = openZooKeeperStore({ endpoints: [zk.endpoint], namespace: '/nixos/versions', timeoutSeconds: 10 });
-    await store.publish('db01.example.com', { current: 'c3d4e5f6a1b2', booted: 'c3d4e5f6a1b2', nextboot: 'c3d4e5f6a1b2' });
+    await store.publish('db01.example.com', revs('c3d4e5f6a1b2', 'c3d4e5f6a1b2', 'c3d4e5f6a1b2'));
     await store.close();
     const rep = await cli(['report'], { OGYGIA_ROOT: rootPartial, OGYGIA_CONFIG: file, OGYGIA_HOSTNAME: 'web02.example.com' });
     expect(rep.code).toBe(0);
@@ -368,12 +363,12 @@ describe('ogygia status with the reconciler', () => {
     cleanups.push(d.cleanup);
     const repo = await createChannelsRepo(d.path);
     const prod: Array<{ built: Built; commit: string }> = [];
-    let prev: Built | undefined;
+    const chain = new ReleaseChain('prod', [ops1]);
     for (let i = 0; i < 3; i++) {
-      prev = buildRelease(prev, { channel: 'prod', signers: [ops1] });
-      prod.push({ built: prev, commit: await repo.publish('prod', prev.text) });
+      const built = chain.next();
+      prod.push({ built, commit: await repo.publish('prod', built.text) });
     }
-    const db1 = buildRelease(undefined, { channel: 'db', signers: [ops1] });
+    const db1 = new ReleaseChain('db', [ops1]).next();
     const db1Commit = await repo.publish('db', db1.text);
     rec = await startTestReconciler({ source: repo.bare, stateDir: join(d.path, 'state') });
     cleanups.push(() => rec.stop());

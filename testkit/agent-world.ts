@@ -4,7 +4,9 @@ import { execa } from 'execa';
 import { formatPublicKey, type SecretKey } from '../core/keys.js';
 import { buildSystemClosure, copyToFileCache, deleteStorePaths, nixEnv, nixKeyPair, signStorePaths } from './nix.js';
 import { startProcess, type Started } from './processes.js';
-import { ReleaseChain, testKey } from './releases.js';
+import { git } from './channel-repo.js';
+import { testKey } from './keys.js';
+import { ReleaseChain } from './release-chain.js';
 import { makeTempDir } from './tmp.js';
 
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
@@ -47,9 +49,9 @@ export async function makeWorld(): Promise<World> {
     chain: new ReleaseChain('prod', [releaseKey]),
     async commit(text, message = 'release', channel = 'prod') {
       await writeFile(join(repo, 'channels', `${channel}.json`), text);
-      await execa('git', ['-C', repo, 'add', '-A']);
-      await execa('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@test.invalid', 'commit', '-q', '--allow-empty', '-m', message]);
-      return String((await execa('git', ['-C', repo, 'rev-parse', 'HEAD'])).stdout).trim();
+      await git(repo, 'add', '-A');
+      await git(repo, 'commit', '-q', '--allow-empty', '-m', message);
+      return git(repo, 'rev-parse', 'HEAD');
     },
     cleanup: tmp.cleanup,
   };

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
+import { serveHttp } from './http-server.js';
 
 /**
  * Serves a file:// binary cache directory over HTTP on loopback. While
@@ -21,7 +20,7 @@ export async function serveBinaryCache(dir: string, port = 0): Promise<HttpBinar
   let gate: Promise<void> | undefined;
   let open: (() => void) | undefined;
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await serveHttp((req, res) => {
     void (async () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       requests.push(path);
@@ -37,10 +36,9 @@ export async function serveBinaryCache(dir: string, port = 0): Promise<HttpBinar
         res.writeHead(404).end();
       }
     })();
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  }, port);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     requests,
     hold() {
       gate ??= new Promise<void>((r) => (open = r));
@@ -49,11 +47,9 @@ export async function serveBinaryCache(dir: string, port = 0): Promise<HttpBinar
       open?.();
       gate = undefined;
     },
-    stop: () =>
-      new Promise<void>((r) => {
-        open?.();
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    stop: () => {
+      open?.();
+      return server.stop();
+    },
   };
 }

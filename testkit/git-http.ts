@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runHttpBackend } from '../reconciler/mirror/http-backend.js';
+import { serveHttp } from './http-server.js';
 
 /**
  * A git smart-HTTP server on loopback: git's own `git http-backend` run as
@@ -14,7 +13,7 @@ export interface GitHttpServer {
 }
 
 export async function startGitHttpServer(projectRoot: string): Promise<GitHttpServer> {
-  const server: Server = createServer((req, res) => {
+  return serveHttp((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const header = (name: string): string | undefined => {
       const v = req.headers[name];
@@ -39,14 +38,4 @@ export async function startGitHttpServer(projectRoot: string): Promise<GitHttpSe
       { allowPush: true },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

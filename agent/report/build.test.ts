@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fakeStorePath } from '../../testkit/releases.js';
+import { storePath } from '../../testkit/store-paths.js';
 import { emptyState, PHASES, type AgentState } from '../state.js';
 import { buildReport, restingReportState, type ReportFacts } from './build.js';
 import { reportSchema as agentReportSchema } from '../../core/wire/report.js';
 
 const D1 = 'sha256:' + '1'.repeat(64);
 const D2 = 'sha256:' + '2'.repeat(64);
-const P1 = fakeStorePath('sys-1', 1);
-const P2 = fakeStorePath('sys-2', 2);
+const P1 = storePath('1');
+const P2 = storePath('2');
 const good = { revision: 1, digest: D1, commit: 'c'.repeat(40), storePath: P1, sourceRevision: 'b'.repeat(40) };
 const onOne: AgentState = { ...emptyState('prod'), phase: 'applied', revision: 1, digest: D1, commit: 'c'.repeat(40), storePath: P1, good };
 const facts: ReportFacts = {

@@ -1,8 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OgygiaError, OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
-import { fakeStorePath, ReleaseChain, testKey } from '../../testkit/releases.js';
+import { OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
+import { codeOf } from '../../testkit/error-code.js';
+import { serveHttp, type LoopbackHttpServer } from '../../testkit/http-server.js';
+import { testKey } from '../../testkit/keys.js';
+import { ReleaseChain } from '../../testkit/release-chain.js';
+import { storePath } from '../../testkit/store-paths.js';
 import { verifyHead } from '../verify.js';
 import { createHttpSource } from './http.js';
 
@@ -10,43 +12,33 @@ import { createHttpSource } from './http.js';
 // reconciler would (or as a compromised one could): the agent must verify the
 // document's own bytes, not a re-serialisation that hides a duplicate member.
 
-const k1 = testKey('test-only-ops-1'); // TEST-ONLY, generated per run
-const A = fakeStorePath('nixos-system-a', 1);
-const DECOY = fakeStorePath('nixos-system-decoy', 2);
+const k1 = testKey('test-only-ops-1');
+const A = storePath('a');
+const DECOY = storePath('decoy');
 const COMMIT = 'c'.repeat(40);
 let body = '';
-let server: Server;
-let url: string;
+let server: LoopbackHttpServer;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = await serveHttp((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.stop());
 
 /** Serve `document` the way reconciler/routes/channels.ts does: the file's text spliced in as committed. */
 async function fetchServed(document: string): Promise<Uint8Array> {
   body = `{"document":${document.trim()},"commit":"${COMMIT}","digest":"sha256:${'0'.repeat(64)}"}`;
-  const r = await createHttpSource(url, 'prod').fetch({ waitSeconds: 0 });
+  const r = await createHttpSource(server.url, 'prod').fetch({ waitSeconds: 0 });
   if (r.kind !== 'head') throw new Error('expected a head');
   expect(r.head.commit).toBe(COMMIT);
   return r.head.bytes;
 }
 
 function refusal(bytes: Uint8Array): string {
-  try {
-    verifyHead({ bytes, commit: COMMIT }, { channel: 'prod', host: 'web01', policy: { keys: [k1.publicKey], threshold: 1 }, now: new Date('2026-02-01T00:00:00Z') });
-  } catch (e) {
-    if (e instanceof OgygiaError) return e.code;
-    throw e;
-  }
-  return 'accepted';
+  const policy = { keys: [k1.publicKey], threshold: 1 };
+  return codeOf(() => verifyHead({ bytes, commit: COMMIT }, { channel: 'prod', host: 'web01', policy, now: new Date('2026-02-01T00:00:00Z') })) ?? 'accepted';
 }
 
 describe('createHttpSource', () => {
@@ -60,7 +52,7 @@ describe('createHttpSource', () => {
 
   it('refuses an answer over its cap as OversizeError, and a reconciler that is not there as SourceUnavailableError', async () => {
     body = `{"document":"${'x'.repeat(17 * 1024 * 1024)}"}`; // over the cap: 4 channel files plus a chain of 2 × 8 MiB
-    const big = await createHttpSource(url, 'prod').fetch({ waitSeconds: 0 }).catch((e: unknown) => e);
+    const big = await createHttpSource(server.url, 'prod').fetch({ waitSeconds: 0 }).catch((e: unknown) => e);
     expect(big).toBeInstanceOf(OversizeError);
     expect(big).toMatchObject({ data: { kind: 'answer', what: "the reconciler's answer for channel prod" } });
     const down = await createHttpSource('http://127.0.0.1:1', 'prod').fetch({ waitSeconds: 0 }).catch((e: unknown) => e);

@@ -7,12 +7,12 @@ import { CacheMissError, CacheUnreachableError } from '../../core/errors/index.j
 import { storePathHash } from '../../core/store-path.js';
 import { serveBinaryCache } from '../../testkit/binary-cache-http.js';
 import { freePort } from '../../testkit/ports.js';
-import { fakeStorePath } from '../../testkit/releases.js';
+import { storePath } from '../../testkit/store-paths.js';
 import { makeTempDir } from '../../testkit/tmp.js';
 import { checkClosureCached, fetchNarinfo } from './cache-check.js';
 
-const top = fakeStorePath('system', 1);
-const dep = fakeStorePath('glibc', 2);
+const top = storePath('system');
+const dep = storePath('glibc');
 const base = (p: string): string => p.slice('/nix/store/'.length);
 
 /** A file:// cache holding `paths`, each narinfo listing `refs[path]` as References. */

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FleetDetail } from '../wire/fleet-detail.js';
+import { fleetDetail, revs } from '../../testkit/fleet-samples.js';
 import { entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
 
-const detail: FleetDetail = {
-  channel: 'prod',
-  state: 'applied',
-  revision: 42,
-  digest: 'sha256:' + 'a'.repeat(64),
-  commit: 'c'.repeat(40),
-  agentVersion: '0.1.0',
-  reportedAt: '2026-11-21T10:00:00.000Z',
-};
+const detail = fleetDetail();
 
 describe('fleet keys', () => {
   it('normalizes namespaces', () => {
@@ -29,8 +21,8 @@ describe('fleet keys', () => {
     expect(splitHostKey('/', '/web01/current')).toEqual(['web01', 'current']);
   });
   it('writes the agent detail only when given', () => {
-    expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' })).toEqual([['current', 'a'], ['booted', 'b'], ['nextboot', 'c']]);
-    expect(publishValues({ current: 'a', booted: 'b', nextboot: 'c' }, detail)[3]).toEqual(['agent', JSON.stringify(detail)]);
+    expect(publishValues(revs('a', 'b', 'c'))).toEqual([['current', 'a'], ['booted', 'b'], ['nextboot', 'c']]);
+    expect(publishValues(revs('a', 'b', 'c'), detail)[3]).toEqual(['agent', JSON.stringify(detail)]);
   });
   it('folds values into sorted entries, ignoring unknown keys and agent JSON off the fleet detail schema', () => {
     expect(

@@ -4,15 +4,16 @@ import { OgygiaError } from '../errors/index.js';
 import { formatChannelDocument, type ChannelDocument, type Release } from '../release.js';
 import { releaseDigest, signRelease } from '../signing.js';
 import type { TrustConfig, TrustPolicy } from '../trust.js';
-import { fakeStorePath, ReleaseChain, SOURCE_REV, testKey } from '../../testkit/releases.js';
+import { testKey } from '../../testkit/keys.js';
+import { ReleaseChain, SOURCE_REV } from '../../testkit/release-chain.js';
+import { storePath } from '../../testkit/store-paths.js';
 import { acceptedOrThrow, verifyRelease, type VerifyRequest } from './pipeline.js';
 
-// TEST-ONLY keys, generated per run.
 const k1 = testKey('test-only-ops-1');
 const k2 = testKey('test-only-ops-2');
-const stranger = testKey('test-only-stranger');
-const A = fakeStorePath('nixos-system-a', 1);
-const B = fakeStorePath('nixos-system-b', 2);
+const stranger = testKey('test-only-intruder');
+const A = storePath('a');
+const B = storePath('b');
 const NOW = new Date('2026-02-01T00:00:00Z');
 const C1 = '1'.repeat(40);
 const C2 = '2'.repeat(40);

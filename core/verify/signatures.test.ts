@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Release } from '../release.js';
 import { signRelease } from '../signing.js';
-import { SOURCE_REV, fakeStorePath, testKey } from '../../testkit/releases.js';
+import { testKey } from '../../testkit/keys.js';
+import { SOURCE_REV } from '../../testkit/release-chain.js';
+import { storePath } from '../../testkit/store-paths.js';
 import { judgeSignatures } from './signatures.js';
 
-// TEST-ONLY keys, generated per run.
 const k1 = testKey('test-only-ops-1');
 const k2 = testKey('test-only-ops-2');
-const stranger = testKey('test-only-stranger');
+const stranger = testKey('test-only-intruder');
 const r: Release = {
   type: 'ogygia-release',
   spec: 1,
@@ -16,7 +17,7 @@ const r: Release = {
   previous: null,
   issuedAt: '2026-01-01T00:00:00Z',
   source: { revision: SOURCE_REV },
-  targets: { '*': { storePath: fakeStorePath('nixos-system-a') } },
+  targets: { '*': { storePath: storePath('a') } },
 };
 const forged = { key: k1.name, sig: signRelease(r, k2).sig };
 const policy = (threshold: number) => ({ keys: [k1.publicKey, k2.publicKey], threshold });

@@ -1,33 +1,23 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveHttp, writeEndlessly, type LoopbackHttpServer } from '../../testkit/http-server.js';
 import { askPeer } from './lookup.js';
 import { refreshPeerFilter } from './filters.js';
 
 // A hostile peer on loopback that answers every request with an endless body:
 // irisd reads no more than its caps (64 KiB narinfo, 32 MiB filter) and moves on.
 
-let server: Server;
+let server: LoopbackHttpServer;
 let peer: string;
-const served = { bytes: 0 };
 
 beforeAll(async () => {
   const chunk = Buffer.alloc(64 * 1024, 0x41);
-  server = createServer((_req, res) => {
+  server = await serveHttp((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/x-nix-narinfo' });
-    const pump = (): void => {
-      while (res.write(chunk)) served.bytes += chunk.length;
-    };
-    res.on('drain', pump);
-    pump();
+    writeEndlessly(res, chunk);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  peer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  peer = server.url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => server.stop());
 
 describe('an endless peer', () => {
   it('gives a bad narinfo answer after at most the 64 KiB cap', async () => {
