@@ -32,6 +32,8 @@ export { ChannelNotFoundError } from './ChannelNotFoundError.js';
 export { RevisionNotFoundError } from './RevisionNotFoundError.js';
 export { CacheMissError } from './CacheMissError.js';
 export { FleetStoreUnavailableError } from './FleetStoreUnavailableError.js';
+export { FleetStoreAuthError } from './FleetStoreAuthError.js';
+export { FleetStorePermissionError } from './FleetStorePermissionError.js';
 export { NoFleetStoreError } from './NoFleetStoreError.js';
 export { WebhookSignatureError } from './WebhookSignatureError.js';
 export { WebhookRateLimitedError } from './WebhookRateLimitedError.js';
