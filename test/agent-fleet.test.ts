@@ -146,5 +146,16 @@ describe('agent publishing with fleet store credentials (DESIGN.md §11)', () =>
       });
     });
   }
-});
 
+  it('stops before doing anything when a credential file is missing, naming the key', async () => {
+    const h = await makeHost(world, 'web01');
+    await h.writeConfig({
+      toml: `[etcd]\nendpoints = ["${etcdAuth.endpoint}"]\nnamespace = "/test-agent-auth"\nusername = "web01"\npassword_file = "${join(h.root, 'no-such-file')}"`,
+    });
+    const r = await h.runOnce();
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`ogygia: etcd.password_file: ${join(h.root, 'no-such-file')} does not exist; create it holding the etcd password of etcd.username`);
+    expect(r.stderr).toContain('[ConfigError]');
+    expect(await h.profileTarget()).toBeNull(); // nothing applied
+  });
+});
