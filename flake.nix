@@ -92,6 +92,7 @@
             pkgs.etcd
             pkgs.zookeeper
             pkgs.git
+            pkgs.openssl
           ];
           shellHook = ''
             export NIX_CONFIG="experimental-features = nix-command flakes"

@@ -48,4 +48,40 @@ describe('agent config', () => {
     const both = toAgentConfig(parseAgentConfig(`source = "/srv/git/channels.git"\n${base}[report]\nurl = "http://r:35740/"\n`).value!);
     expect(reportBaseUrl(both)).toBe('http://r:35740');
   });
+
+  describe('fleet store credentials (DESIGN.md §11)', () => {
+    const base = `channel = "prod"\nsource = "http://r:35740"\n[trust]\nkeys = ["${pub}"]\n`;
+
+    it('takes an etcd user, password file and TLS files, and a ZooKeeper auth file', () => {
+      const etcd = parseAgentConfig(
+        `${base}[etcd]\nendpoints = ["https://etcd1:2379", "https://etcd2:2379"]\nusername = "web01"\npassword_file = "/run/credentials/ogygia-agent.service/etcd-password"\n` +
+          `ca_file = "/etc/ssl/etcd-ca.pem"\ncert_file = "/run/credentials/ogygia-agent.service/etcd-cert"\nkey_file = "/run/credentials/ogygia-agent.service/etcd-key"\n`,
+      );
+      expect(etcd.errors).toEqual([]);
+      expect(etcd.value?.etcd).toMatchObject({ username: 'web01', password_file: '/run/credentials/ogygia-agent.service/etcd-password', key_file: '/run/credentials/ogygia-agent.service/etcd-key' });
+      const zk = parseAgentConfig(`${base}[zookeeper]\nendpoints = ["zk1:2181"]\nauth_file = "/run/credentials/ogygia-agent.service/zookeeper-auth"\n`);
+      expect(zk.errors).toEqual([]);
+      expect(zk.value?.zookeeper?.auth_file).toBe('/run/credentials/ogygia-agent.service/zookeeper-auth');
+    });
+
+    it('refuses half a credential, relative paths, TLS over http:// and mixed schemes, naming each key', () => {
+      const r = parseAgentConfig(`${base}[etcd]\nendpoints = ["http://etcd1:2379"]\nusername = "web01"\ncert_file = "/etc/c.pem"\nca_file = "ca.pem"\n`);
+      expect(r.errors).toEqual(
+        expect.arrayContaining([
+          'etcd.password_file: is required with username',
+          'etcd.key_file: is required with cert_file',
+          'etcd.ca_file: must be an absolute path',
+        ]),
+      );
+      expect(parseAgentConfig(`${base}[etcd]\nendpoints = ["http://e:2379"]\nca_file = "/etc/ca.pem"\n`).errors).toEqual([
+        'etcd.endpoints: must be https:// URLs when ca_file or cert_file is set (TLS)',
+      ]);
+      expect(parseAgentConfig(`${base}[etcd]\nendpoints = ["http://e1:2379", "https://e2:2379"]\n`).errors).toEqual(['etcd.endpoints: must be all https:// or all http://, not a mix']);
+      expect(parseAgentConfig(`${base}[etcd]\nendpoints = ["http://e:2379"]\npassword_file = "/p"\n`).errors).toEqual(['etcd.username: is required with password_file']);
+      expect(parseAgentConfig(`${base}[etcd]\nendpoints = ["http://e:2379"]\npassword = "inline"\n`).errors).toEqual([
+        'etcd.password: unknown key; check its spelling against the documentation',
+      ]);
+      expect(parseAgentConfig(`${base}[zookeeper]\nendpoints = ["zk1:2181"]\nauth_file = "auth"\n`).errors).toEqual(['zookeeper.auth_file: must be an absolute path']);
+    });
+  });
 });

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { systemRoot } from '../core/paths.js';
 import { detectHostname } from '../core/hostname.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { ConfigError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
+import { etcdStoreConfig, zookeeperStoreConfig } from '../core/fleet/store-config.js';
 import { policyFor } from '../core/trust.js';
 import { reportBaseUrl, type AgentConfig } from './config.js';
 import { createNixExecutor, systemdRunning, useSystemdUnits } from './executor/nix.js';
@@ -68,13 +70,14 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
   if (fleetSection && !opts.dryRun) {
     // core/fleet loads the etcd or ZooKeeper client only for the kind configured.
     try {
-      const store = await openFleetStore(fleetSection.kind, {
-        endpoints: fleetSection.s.endpoints,
-        namespace: fleetSection.s.namespace,
-        timeoutSeconds: fleetSection.s.timeout_seconds,
-      });
+      const store = await openFleetStore(
+        fleetSection.kind,
+        fleetSection.kind === 'etcd' ? etcdStoreConfig(fleetSection.s, 'etcd') : zookeeperStoreConfig(fleetSection.s, 'zookeeper'),
+      );
       fleet = createFleetPublisher(store, host, log);
     } catch (e) {
+      // A credential file that is missing or unreadable is a config error: stop, as for any bad setting.
+      if (e instanceof ConfigError) throw e;
       log.warn(`cannot open ${fleetSection.kind} (${(e as Error).message}); continuing without it`);
     }
   }

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { OgygiaError } from './errors/index.js';
 import { parsePublicKey, type PublicKey } from './keys.js';
@@ -62,17 +63,53 @@ export const seconds = z.number().positive('must be a positive number of seconds
 
 export const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
 
-/** `[etcd]`: shared by the reconciler (reports), the agent and `ogygia report`. */
-export const etcdSection = z.strictObject({
-  endpoints: z.array(httpUrl).min(1, 'must list at least one endpoint'),
-  namespace: z.string().startsWith('/', 'must start with /').default('/nixos/versions'),
-  timeout_seconds: seconds.default(10),
-});
+/** An absolute path to a file holding a secret or a certificate (read at start, never copied into the config). */
+const credentialFile = z.string().refine(isAbsolute, 'must be an absolute path');
 
-/** `[zookeeper]`: endpoints are host:port. */
+/**
+ * `[etcd]`: shared by the reconciler (reports), the agent, `ogygia status` and
+ * `ogygia report`. Credentials (DESIGN.md §11) are optional: `username` with
+ * `password_file`, and/or TLS (`ca_file` to trust the server, `cert_file` with
+ * `key_file` for a client certificate, https:// endpoints).
+ */
+export function etcdSectionFor(defaultNamespace: string) {
+  return z
+    .strictObject({
+      endpoints: z.array(httpUrl).min(1, 'must list at least one endpoint'),
+      namespace: z.string().startsWith('/', 'must start with /').default(defaultNamespace),
+      timeout_seconds: seconds.default(10),
+      username: z.string().min(1, 'must not be empty').regex(/^[^\s:]+$/, 'must not contain spaces or ":"').optional(),
+      password_file: credentialFile.optional(),
+      ca_file: credentialFile.optional(),
+      cert_file: credentialFile.optional(),
+      key_file: credentialFile.optional(),
+    })
+    .superRefine((s, ctx) => {
+      const need = (key: 'username' | 'password_file' | 'cert_file' | 'key_file', other: string): void => {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required with ${other}` });
+      };
+      if (s.username !== undefined && s.password_file === undefined) need('password_file', 'username');
+      if (s.password_file !== undefined && s.username === undefined) need('username', 'password_file');
+      if (s.cert_file !== undefined && s.key_file === undefined) need('key_file', 'cert_file');
+      if (s.key_file !== undefined && s.cert_file === undefined) need('cert_file', 'key_file');
+      const secure = s.endpoints.filter((e) => e.startsWith('https://')).length;
+      if (secure > 0 && secure < s.endpoints.length) {
+        ctx.addIssue({ code: 'custom', path: ['endpoints'], message: 'must be all https:// or all http://, not a mix' });
+      } else if (secure === 0 && (s.ca_file !== undefined || s.cert_file !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['endpoints'], message: 'must be https:// URLs when ca_file or cert_file is set (TLS)' });
+      }
+    });
+}
+
+export const etcdSection = etcdSectionFor('/nixos/versions');
+export type EtcdSection = z.output<typeof etcdSection>;
+
+/** `[zookeeper]`: endpoints are host:port; `auth_file` holds `user:password` for digest auth. */
 export const zookeeperSection = z.strictObject({
   enable: z.boolean().default(true),
   endpoints: z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')).min(1, 'must list at least one endpoint'),
   namespace: z.string().startsWith('/', 'must start with /').default('/nixos/versions'),
   timeout_seconds: seconds.default(10),
+  auth_file: credentialFile.optional(),
 });
+export type ZooKeeperSection = z.output<typeof zookeeperSection>;

@@ -50,6 +50,16 @@ endpoints = ["http://127.0.0.1:2379"]
     expect(cfg.file.etcd?.namespace).toBe('/ogygia');
   });
 
+  it('takes etcd credentials like the agent does, keeping its own namespace default', () => {
+    const text = `source = "/srv/git/channels.git"\n[trust]\nkeys = ["${key}"]\n[etcd]\nendpoints = ["https://etcd1:2379"]\nusername = "ogygia-reconciler"\n` +
+      `password_file = "/run/credentials/ogygia-reconciler.service/etcd-password"\nca_file = "/etc/ssl/etcd-ca.pem"\n`;
+    const r = parseConfigText(text, reconcilerConfigSchema, 'r.toml');
+    expect(r.errors).toEqual([]);
+    expect(r.value?.etcd).toMatchObject({ namespace: '/ogygia', username: 'ogygia-reconciler', ca_file: '/etc/ssl/etcd-ca.pem' });
+    const half = parseConfigText(`source = "/srv/git/channels.git"\n[trust]\nkeys = ["${key}"]\n[etcd]\nendpoints = ["http://e:2379"]\nusername = "r"\n`, reconcilerConfigSchema, 'r.toml');
+    expect(half.errors).toEqual(['etcd.password_file: is required with username']);
+  });
+
   it('lists every problem as path.to.key: message', () => {
     const text = `
 source = "channels.git"

@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
-import { etcdSection, listenAddress, seconds, toTrustConfig, trustSection } from '../core/config-schema.js';
+import { etcdSectionFor, listenAddress, seconds, toTrustConfig, trustSection } from '../core/config-schema.js';
 import { HTTP_LIMIT_DEFAULTS, httpLimitsSection } from '../core/http-limits.js';
 import type { TrustConfig } from '../core/trust.js';
 
@@ -46,7 +46,7 @@ export const reconcilerConfigSchema = z.strictObject({
     })
     .default({ max_waiters: 50_000 }),
   http: httpLimitsSection.default({ ...HTTP_LIMIT_DEFAULTS }),
-  etcd: etcdSection.extend({ namespace: z.string().startsWith('/', 'must start with /').default('/ogygia') }).optional(),
+  etcd: etcdSectionFor('/ogygia').optional(),
 });
 
 export type ReconcilerConfigFile = z.output<typeof reconcilerConfigSchema>;

@@ -3,7 +3,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { splitListen } from '../core/config-schema.js';
-import { ConfigError } from '../core/errors/index.js';
+import { ConfigError, FleetStoreAuthError, FleetStorePermissionError } from '../core/errors/index.js';
+import { readEtcdSecrets } from '../core/fleet/credentials.js';
+import { withDeadline } from '../core/fleet/deadline.js';
+import { etcdStoreConfig } from '../core/fleet/store-config.js';
+import type { FleetStoreConfig } from '../core/fleet/types.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { ReconcilerConfig } from './config.js';
 import type { ServerContext } from './context.js';
@@ -45,6 +49,28 @@ async function readSecret(file: string, setting: string): Promise<string> {
   return s;
 }
 
+/**
+ * The report store in etcd, with the credentials `[etcd]` names read now (a
+ * missing file is a ConfigError). One read at start: credentials etcd refuses
+ * stop the reconciler here with their own error instead of failing every
+ * report later; an etcd that is down only warns (replicas start before it).
+ */
+async function openEtcdReports(storeConfig: FleetStoreConfig, log: Logger): Promise<ReportStore> {
+  const secrets = await readEtcdSecrets(storeConfig);
+  const store = (await import('./reports/etcd-store.js')).openEtcdStore(storeConfig, secrets);
+  const ms = storeConfig.timeoutSeconds * 1000;
+  try {
+    await withDeadline(store.list(), ms, () => new Error(`no answer within ${storeConfig.timeoutSeconds}s`));
+  } catch (e) {
+    if (e instanceof FleetStoreAuthError || e instanceof FleetStorePermissionError) {
+      await store.close();
+      throw e;
+    }
+    log.warn(`etcd at ${JSON.stringify(storeConfig.endpoints)} is not answering yet (${(e as Error).message}); reports are stored there once it does`);
+  }
+  return store;
+}
+
 export async function startReconciler(config: ReconcilerConfig, opts: { log?: Logger; listen?: string } = {}): Promise<RunningReconciler> {
   const cfg = config.file;
   const log = opts.log ?? createLogger('reconciler');
@@ -57,9 +83,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   const auth = cfg.credentials_file ? await loadCredentials(cfg.credentials_file) : undefined;
 
   // etcd3 (gRPC) is loaded only when [etcd] is configured: it costs memory and start-up time.
-  const reports: ReportStore = cfg.etcd
-    ? (await import('./reports/etcd-store.js')).openEtcdStore({ endpoints: cfg.etcd.endpoints, namespace: cfg.etcd.namespace, timeoutSeconds: cfg.etcd.timeout_seconds })
-    : await openMemoryStore(cfg.state_dir, log);
+  const reports: ReportStore = cfg.etcd ? await openEtcdReports(etcdStoreConfig(cfg.etcd, 'etcd'), log) : await openMemoryStore(cfg.state_dir, log);
   const waiters = createWaiters();
   const staleAfterMs = cfg.reports.stale_after_seconds * 1000;
   let syncer: Syncer | undefined;

@@ -2,7 +2,8 @@
 # Installs the system programs Ogygia's tests and demo run for real.
 #   install-system-deps.sh          everything the tests need: git, Nix (run as
 #                                   root, single-user), etcd, ZooKeeper, Java,
-#                                   Chromium (dashboard screenshot)
+#                                   Chromium (dashboard screenshot), openssl
+#                                   (certificates for the etcd TLS tests)
 #   install-system-deps.sh demo     only what `npm run demo` needs: git, Nix, etcd
 # OGYGIA_BENCH_DEPS=1 adds nginx and wrk (benchmarks). On Debian as root it
 # runs apt-get; otherwise it prints the exact command to run and fails.
@@ -17,6 +18,7 @@ if [ "$profile" != demo ]; then
   [ -e /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
   command -v java >/dev/null || need+=(default-jre-headless)
   command -v chromium >/dev/null || need+=(chromium)
+  command -v openssl >/dev/null || need+=(openssl)
 fi
 if [ "${OGYGIA_BENCH_DEPS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need+=(nginx)

@@ -1,4 +1,4 @@
-import { InternalError } from '../core/errors/index.js';
+import { ConfigError, InternalError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
 import { readReconcilerHosts } from './reconciler-source.js';
 import type { FleetStore, FleetStoreConfig, HostRevisions } from '../core/fleet/types.js';
@@ -54,10 +54,11 @@ async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: F
 }
 
 /**
- * Gather the status view: config (a bad file throws ConfigError), this host's
- * name and revisions, and the fleet from etcd, else ZooKeeper, else the
- * reconciler. A store that cannot be read falls back to local data with the
- * README's message; it never throws.
+ * Gather the status view: config (a bad file, or a credential file it names
+ * that cannot be read, throws ConfigError), this host's name and revisions,
+ * and the fleet from etcd, else ZooKeeper, else the reconciler. A store that
+ * cannot be read (down, or refusing the credentials) falls back to local data
+ * with the README's message; it never throws.
  */
 export async function collectStatus(deps: StatusDeps = defaultStatusDeps): Promise<StatusReport> {
   const root = systemRoot(deps.env);
@@ -78,6 +79,8 @@ export async function collectStatus(deps: StatusDeps = defaultStatusDeps): Promi
       source.kind === 'reconciler' ? await deps.readReconciler(source.url, source.timeoutSeconds) : await listStore(deps, source.kind, source.store);
     return { configFile, source: source.kind, location, heading, rows: buildRows({ ...local, fleet }) };
   } catch (e) {
+    // An unreadable credential file is a config problem, like a bad config file: not a store to fall back from.
+    if (e instanceof ConfigError) throw e;
     // Any failure falls back to local data; one that is not an OgygiaError is reported as the bug it is.
     const { code, message } = InternalError.wrap(e, `reading ${source.kind}`);
     return {

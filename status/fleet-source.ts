@@ -1,3 +1,4 @@
+import { etcdStoreConfig, zookeeperStoreConfig } from '../core/fleet/store-config.js';
 import type { FleetStoreConfig } from '../core/fleet/types.js';
 import type { StatusConfig } from './config.js';
 
@@ -11,9 +12,9 @@ export type FleetSource =
 /** Pure: etcd when configured, else an enabled ZooKeeper, else the reconciler, else none. */
 export function chooseFleetSource(config: StatusConfig): FleetSource {
   const { etcd, zookeeper, reconciler } = config.ogygia;
-  if (etcd) return { kind: 'etcd', store: { endpoints: etcd.endpoints, namespace: etcd.namespace, timeoutSeconds: etcd.timeout_seconds } };
+  if (etcd) return { kind: 'etcd', store: etcdStoreConfig(etcd, 'ogygia.etcd') };
   if (zookeeper && zookeeper.enable) {
-    return { kind: 'zookeeper', store: { endpoints: zookeeper.endpoints, namespace: zookeeper.namespace, timeoutSeconds: zookeeper.timeout_seconds } };
+    return { kind: 'zookeeper', store: zookeeperStoreConfig(zookeeper, 'ogygia.zookeeper') };
   }
   if (reconciler) return { kind: 'reconciler', url: reconciler.url, timeoutSeconds: reconciler.timeout_seconds };
   return { kind: 'none' };

@@ -12,8 +12,17 @@ export interface ZooKeeperServer {
   stop(): Promise<void>;
 }
 
+export interface ZooKeeperOptions {
+  /**
+   * ZooKeeper's super user, as `user:base64(sha1(user:password))`
+   * (core/fleet/zookeeper-acl.ts digestId): a session authenticated as it
+   * passes every ACL, the administrator of the fleet's nodes.
+   */
+  readonly superDigest?: string;
+}
+
 /** A real standalone ZooKeeper 3.8 (Debian `zookeeper`) on loopback, started without zkServer.sh. */
-export async function startZooKeeper(): Promise<ZooKeeperServer> {
+export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKeeperServer> {
   const java = await requireProgram('java', 'default-jre-headless');
   if (!existsSync('/usr/share/java/zookeeper.jar')) {
     throw new Error('ZooKeeper is not installed; run: apt-get install -y zookeeper (bash .ci/run installs it)');
@@ -29,7 +38,8 @@ export async function startZooKeeper(): Promise<ZooKeeperServer> {
   const cp = ['/etc/zookeeper/conf', '/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar',
     '/usr/share/java/slf4j-api.jar', '/usr/share/java/slf4j-simple.jar', '/usr/share/java/log4j-1.2.jar',
     '/usr/share/java/netty.jar', '/usr/share/java/commons-cli.jar'].filter((p) => existsSync(p)).join(':');
-  const proc = startProcess(java, ['-Xmx256m', '-cp', `${cp}:/usr/share/java/*`, 'org.apache.zookeeper.server.ZooKeeperServerMain', cfg], {
+  const superUser = opts.superDigest ? [`-Dzookeeper.DigestAuthenticationProvider.superDigest=${opts.superDigest}`] : [];
+  const proc = startProcess(java, ['-Xmx256m', ...superUser, '-cp', `${cp}:/usr/share/java/*`, 'org.apache.zookeeper.server.ZooKeeperServerMain', cfg], {
     log: join(dir.path, 'zookeeper.log'),
   });
   await waitForPort(port, '127.0.0.1', 60_000);

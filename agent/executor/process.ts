@@ -107,7 +107,12 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
  */
 export async function stopTree(pgid: number | undefined, marker: string, graceMs: number): Promise<void> {
   let left = await stepProcesses(pgid, marker);
-  if (left.length === 0) return;
+  if (left.length === 0) {
+    // A process in the middle of execve shows an empty environment for a moment: look once more before calling it done.
+    await sleep(50);
+    left = await stepProcesses(pgid, marker);
+    if (left.length === 0) return;
+  }
   signal(left, 'SIGTERM');
   const until = Date.now() + graceMs;
   while (Date.now() < until) {

@@ -1,3 +1,4 @@
+import { isOgygiaError } from '../../core/errors/index.js';
 import type { FleetStore, HostRevisions } from '../../core/fleet/types.js';
 import type { Logger } from '../../core/log.js';
 import { fleetDetailOf } from '../../core/wire/fleet-detail.js';
@@ -30,7 +31,7 @@ export function createFleetPublisher(store: FleetStore, host: string, log: Logge
         if (pending === r) pending = undefined;
         warned = false;
       } catch (e) {
-        if (!warned) log.warn(`cannot publish to ${store.kind} (${(e as Error).message}); will retry with the next report`);
+        if (!warned) log.warn(`cannot publish to ${store.kind} (${isOgygiaError(e) ? `${e.code}: ` : ''}${(e as Error).message}); will retry with the next report`);
         warned = true;
         return;
       }

@@ -7,9 +7,20 @@ import { OgygiaError } from './OgygiaError.js';
  * - `trust-policy`: a channels repository's ogygia.toml, or `verify --trust FILE`;
  * - `secret`: a file holding one secret on one line (webhook secret, report token);
  * - `signing-key`: a secret key file (`ogygia keygen` output);
- * - `credentials`: the reconciler's `credentials_file` for a remote.
+ * - `credentials`: the reconciler's `credentials_file` for a remote;
+ * - `store-password`, `store-certificate`, `store-private-key`, `store-digest`: a fleet
+ *   store credential ([etcd] password_file, ca_file/cert_file, key_file; [zookeeper] auth_file).
  */
-export type ConfigFileKind = 'config' | 'trust-policy' | 'secret' | 'signing-key' | 'credentials';
+export type ConfigFileKind =
+  | 'config'
+  | 'trust-policy'
+  | 'secret'
+  | 'signing-key'
+  | 'credentials'
+  | 'store-password'
+  | 'store-certificate'
+  | 'store-private-key'
+  | 'store-digest';
 
 export type ConfigErrorFields = {
   readonly file: string;
@@ -33,6 +44,10 @@ const ON_MISSING: Record<ConfigFileKind, string> = {
   secret: 'create it with the secret on one line',
   'signing-key': 'create it with `ogygia keygen` or fix the path',
   credentials: 'create it with "USER:PASSWORD" or "Bearer TOKEN" on its first line',
+  'store-password': 'create it holding the etcd password on one line, readable by the user running Ogygia (with systemd: LoadCredential)',
+  'store-certificate': 'point it at the PEM certificate (the CA that signed the etcd servers, or this host\'s client certificate)',
+  'store-private-key': 'point it at the PEM private key of the client certificate, readable by the user running Ogygia (with systemd: LoadCredential)',
+  'store-digest': 'create it holding this host\'s ZooKeeper digest credentials as "user:password" on one line (with systemd: LoadCredential)',
 };
 
 const ON_EMPTY: Record<ConfigFileKind, string> = {
@@ -41,6 +56,10 @@ const ON_EMPTY: Record<ConfigFileKind, string> = {
   secret: 'write the secret on its first line',
   'signing-key': 'write the key made by `ogygia keygen` into it',
   credentials: 'write "USER:PASSWORD" or "Bearer TOKEN" on its first line',
+  'store-password': 'write the etcd password on its first line',
+  'store-certificate': 'write the PEM certificate into it',
+  'store-private-key': 'write the PEM private key into it',
+  'store-digest': 'write "user:password" on its first line',
 };
 
 function subject(f: ConfigErrorFields): string {

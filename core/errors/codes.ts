@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'CacheUnreachableError',
   // Fleet stores.
   'FleetStoreUnavailableError',
+  'FleetStoreAuthError',
+  'FleetStorePermissionError',
   'NoFleetStoreError',
   // HTTP.
   'WebhookSignatureError',

@@ -61,3 +61,5 @@ export { DuplicateTargetError, type DuplicateTargetFields } from './DuplicateTar
 export { ChainBrokenError, type ChainBrokenFields } from './ChainBrokenError.js';
 export { NotYetValidError, type NotYetValidFields } from './NotYetValidError.js';
 export { WebhookRateLimitedError, type WebhookRateLimitedFields } from './WebhookRateLimitedError.js';
+export { FleetStoreAuthError, type FleetStoreAuthFields } from './FleetStoreAuthError.js';
+export { FleetStorePermissionError, type FleetStorePermissionFields } from './FleetStorePermissionError.js';

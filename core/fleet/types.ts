@@ -36,4 +36,21 @@ export interface FleetStoreConfig {
   readonly endpoints: readonly string[];
   readonly namespace: string;
   readonly timeoutSeconds: number;
+  /** The config table this store was set in (`etcd`, `ogygia.zookeeper`): errors name `<section>.<key>`. */
+  readonly section?: string;
+  /** Where the credentials are (DESIGN.md §11); the files are read when the store is opened (core/fleet/credentials.ts). */
+  readonly credentials?: FleetStoreCredentialFiles;
+}
+
+/** The credential keys of `[etcd]` / `[zookeeper]`: a user name and paths, never the secrets themselves. */
+export interface FleetStoreCredentialFiles {
+  /** etcd: the user (with `passwordFile`). */
+  readonly username?: string;
+  readonly passwordFile?: string;
+  /** etcd TLS: the CA to trust, and a client certificate with its key (PEM). */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** ZooKeeper digest auth: one line `user:password`. */
+  readonly authFile?: string;
 }

@@ -63,7 +63,9 @@ in
         # (its child) finish before it exits; state on disk covers the rest.
         KillMode = "mixed";
         TimeoutStopSec = "5min";
-        LoadCredential = lib.optional (cfg.reportTokenFile != null) "report-token:${cfg.reportTokenFile}";
+        LoadCredential =
+          lib.optional (cfg.reportTokenFile != null) "report-token:${cfg.reportTokenFile}"
+          ++ import ../ogygia/credentials.nix { base = config.ogygia; };
       };
     };
 

@@ -41,6 +41,23 @@ in
           assertion = !cfg.zookeeper.enable || cfg.zookeeper.endpoints != [ ];
           message = "ogygia.zookeeper.enable is set but ogygia.zookeeper.endpoints is empty; list at least one \"host:2181\".";
         }
+      ]
+      ++ map (o: {
+        assertion = o.file == null || !lib.hasPrefix builtins.storeDir o.file;
+        message = "${o.name} is in the Nix store, which every user can read; keep the secret outside it (e.g. /run/secrets/...) and name that path.";
+      }) [
+        {
+          name = "ogygia.etcd.passwordFile";
+          file = cfg.etcd.passwordFile;
+        }
+        {
+          name = "ogygia.etcd.keyFile";
+          file = cfg.etcd.keyFile;
+        }
+        {
+          name = "ogygia.zookeeper.authFile";
+          file = cfg.zookeeper.authFile;
+        }
       ];
       environment.systemPackages = [ cfg.package ] ++ lib.optional hasConfig configDir;
       environment.pathsToLink = [ "/share/ogygia" ];

@@ -1,6 +1,8 @@
 # Options of the base module, named exactly as in the Ogygia README:
 # ogygia.{enable, domain, etcd.*, zookeeper.*, versions.build_revision.enable,
-# nebula.ipv4}, plus ogygia.package, ogygia.reconciler.url and ogygia.settings.
+# nebula.ipv4}, plus ogygia.package, ogygia.reconciler.url, ogygia.settings
+# and the fleet store credentials (etcd.{username, passwordFile, caFile,
+# certFile, keyFile}, zookeeper.authFile).
 {
   config,
   lib,
@@ -57,6 +59,48 @@ in
         default = 10;
         description = "Connection timeout for etcd, in seconds.";
       };
+      # Credentials (DESIGN.md §11). Paths as strings, never Nix paths: a
+      # path literal would copy the secret into the world-readable store.
+      username = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "web01";
+        description = ''
+          etcd user of this host (with `passwordFile`). Give it a role with
+          readwrite on `<namespace>/<host>/` only (docs/status.md, "Fleet store
+          credentials"), and read on `<namespace>/` if `ogygia status` on the
+          host should list the fleet with it.
+        '';
+      };
+      passwordFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/ogygia-etcd-password";
+        description = ''
+          File holding the etcd password of `username`. The agent and
+          `ogygia report` get it with systemd `LoadCredential`; `config.toml`
+          names this path for `ogygia status`, which reads it as whoever runs
+          it (root, or a group you give it).
+        '';
+      };
+      caFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/etc/ssl/etcd-ca.pem";
+        description = "PEM certificate of the CA that signed the etcd server certificates (https:// endpoints).";
+      };
+      certFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/ogygia-etcd-cert.pem";
+        description = "PEM client certificate (with `keyFile`); under etcd's `--client-cert-auth` its CN is the etcd user.";
+      };
+      keyFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/ogygia-etcd-key.pem";
+        description = "PEM private key of `certFile`; passed like `passwordFile`.";
+      };
     };
 
     zookeeper = {
@@ -79,6 +123,17 @@ in
         type = types.ints.positive;
         default = 10;
         description = "Connection timeout for ZooKeeper, in seconds.";
+      };
+      authFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/ogygia-zookeeper-auth";
+        description = ''
+          File holding this host's ZooKeeper digest credentials, one line
+          `user:password`. The nodes the host creates are then writable by
+          that user only and readable by anyone (docs/status.md, "Fleet store
+          credentials"). Passed like `ogygia.etcd.passwordFile`.
+        '';
       };
     };
 

@@ -24,7 +24,11 @@ let
 
   credentials =
     lib.optional (cfg.webhookSecretFile != null) "webhook:${cfg.webhookSecretFile}"
-    ++ lib.imap0 (i: f: "report-token-${toString i}:${f}") cfg.reportTokenFiles;
+    ++ lib.imap0 (i: f: "report-token-${toString i}:${f}") cfg.reportTokenFiles
+    ++ lib.optional (cfg.etcd.passwordFile != null) "etcd-password:${cfg.etcd.passwordFile}"
+    ++ lib.optional (cfg.etcd.caFile != null) "etcd-ca:${cfg.etcd.caFile}"
+    ++ lib.optional (cfg.etcd.certFile != null) "etcd-cert:${cfg.etcd.certFile}"
+    ++ lib.optional (cfg.etcd.keyFile != null) "etcd-key:${cfg.etcd.keyFile}";
 
   localSource = lib.hasPrefix "/" cfg.settings.source;
 in

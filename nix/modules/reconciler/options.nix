@@ -49,6 +49,36 @@ in
       '';
     };
 
+    # Credentials of `settings.etcd` (its `username` goes in settings), each
+    # passed with systemd `LoadCredential` and named in [etcd]. Strings, not
+    # Nix paths, so the secrets never enter the store.
+    etcd = {
+      passwordFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/ogygia-reconciler-etcd-password";
+        description = ''
+          File holding the etcd password of `settings.etcd.username`. Its role
+          needs readwrite on `<namespace>/reconciler/` only (docs/reconciler.md).
+        '';
+      };
+      caFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "PEM certificate of the CA that signed the etcd server certificates (https:// endpoints).";
+      };
+      certFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "PEM client certificate for etcd (with `keyFile`).";
+      };
+      keyFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "PEM private key of `certFile`.";
+      };
+    };
+
     settings = mkOption {
       description = ''
         `reconciler.toml` (see DESIGN.md §8), rendered with `pkgs.formats.toml`

@@ -13,6 +13,23 @@ let
   cfg = config.ogygia.report;
   olib = import ../lib.nix { inherit lib pkgs; };
   expectedFile = "/run/ogygia/report-expected-system";
+  unit = "ogygia-report";
+
+  # With fleet store credentials the unit gets them by LoadCredential and
+  # reads its own copy of config.toml that names those paths (config.toml
+  # itself names the files, for `ogygia status`). Without, it reads the
+  # current system's config.toml, as before.
+  credentials = import ../ogygia/credentials.nix { base = config.ogygia; };
+  reportConfig = olib.checkedConfig {
+    name = "ogygia-report.toml";
+    package = config.ogygia.package;
+    command = [ "status" ];
+    settings = import ../ogygia/settings.nix {
+      inherit lib;
+      cfg = config.ogygia;
+      credentialFile = name: _: olib.credentialPath unit name;
+    };
+  };
 
   waitForActivation = pkgs.writeShellScript "ogygia-report-wait" ''
     want="$(${pkgs.coreutils}/bin/cat ${expectedFile} 2>/dev/null || true)"
@@ -33,13 +50,14 @@ in
       }
     ];
 
-    systemd.services.ogygia-report = {
+    systemd.services.${unit} = {
       description = "Ogygia: publish this host's NixOS revisions to the fleet store";
       wantedBy = [ "multi-user.target" ];
       wants = [ "network-online.target" ];
       after = [ "network-online.target" ];
       startAt = lib.optional (cfg.interval != null) cfg.interval;
-      environment.OGYGIA_CONFIG = "/run/current-system/sw/share/ogygia/config.toml";
+      environment.OGYGIA_CONFIG =
+        if credentials == [ ] then "/run/current-system/sw/share/ogygia/config.toml" else "${reportConfig}";
       serviceConfig = olib.hardening // {
         Type = "oneshot";
         ExecStartPre = "${waitForActivation}";
@@ -49,6 +67,7 @@ in
         ProtectHostname = false;
         PrivateUsers = false;
         TimeoutStartSec = "5min";
+        LoadCredential = credentials;
       };
     };
 

@@ -24,12 +24,18 @@ let
       ];
       namespace = "/nixos/versions";
       timeoutSeconds = 10;
+      username = null;
+      passwordFile = null;
+      caFile = null;
+      certFile = null;
+      keyFile = null;
     };
     zookeeper = {
       enable = false;
       endpoints = [ ];
       namespace = "/nixos/versions";
       timeoutSeconds = 10;
+      authFile = null;
     };
     reconciler.url = null;
     settings = { };
@@ -47,16 +53,31 @@ let
       ];
       namespace = "/nixos/versions";
       timeoutSeconds = 10;
+      authFile = null;
     };
     reconciler.url = "http://reconciler.internal:35740";
+  };
+  # ... and a host with etcd credentials (docs/status.md, "Fleet store credentials")
+  baseAuth = base // {
+    etcd = base.etcd // {
+      username = "web01";
+      passwordFile = "/run/secrets/ogygia-etcd-password";
+    };
   };
 in
 {
   status-config = dropNulls (import ../../modules/ogygia/settings.nix { inherit lib; cfg = base; });
   status-config-zookeeper = dropNulls (import ../../modules/ogygia/settings.nix { inherit lib; cfg = baseZk; });
+  # The copy `ogygia report` reads when credentials are set (report/config.nix).
+  report-config = dropNulls (import ../../modules/ogygia/settings.nix {
+    inherit lib;
+    cfg = baseAuth;
+    credentialFile = name: _: credentialPath "ogygia-report" name;
+  });
 
   agent = dropNulls (import ../../modules/agent/settings.nix {
-    inherit lib credentialPath base;
+    inherit lib credentialPath;
+    base = baseAuth;
     cfg = {
       reportTokenFile = "/run/secrets/ogygia-report-token";
       settings = {
@@ -86,6 +107,12 @@ in
     inherit lib credentialPath;
     cfg = {
       webhookSecretFile = "/run/secrets/ogygia-webhook";
+      etcd = {
+        passwordFile = "/run/secrets/ogygia-reconciler-etcd-password";
+        caFile = "/etc/ssl/etcd-ca.pem";
+        certFile = null;
+        keyFile = null;
+      };
       reportTokenFiles = [
         "/run/secrets/ogygia-report-token"
         "/run/secrets/ogygia-report-token-old"
@@ -96,6 +123,10 @@ in
         listen = "0.0.0.0:35740";
         state_dir = "/var/lib/ogygia-reconciler";
         poll_interval_seconds = 60;
+        etcd = {
+          endpoints = [ "https://etcd1.internal:2379" ];
+          username = "ogygia-reconciler";
+        };
         trust = {
           inherit keys;
           threshold = 1;
