@@ -154,7 +154,7 @@ describe('agent publishing with fleet store credentials (DESIGN.md §11)', () =>
     });
     const r = await h.runOnce();
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`ogygia: etcd.password_file: ${join(h.root, 'no-such-file')} does not exist; create it holding the etcd password of etcd.username`);
+    expect(r.stderr).toContain(`ogygia: etcd.password_file ${join(h.root, 'no-such-file')} does not exist; create it holding the etcd password on one line`);
     expect(r.stderr).toContain('[ConfigError]');
     expect(await h.profileTarget()).toBeNull(); // nothing applied
   });

@@ -169,7 +169,7 @@ describe('etcd with user/password authentication (real etcd)', () => {
     for (const cmd of ['report', 'status']) {
       const r = await ogygia([cmd], { config: cfg.missing!, host: 'web01' });
       expect(r.code).toBe(1);
-      expect(r.err).toContain(`ogygia: ogygia.etcd.password_file: ${join(tmp, 'no-such-password')} does not exist; create it holding the etcd password of ogygia.etcd.username on one line`);
+      expect(r.err).toContain(`ogygia: ogygia.etcd.password_file ${join(tmp, 'no-such-password')} does not exist; create it holding the etcd password on one line`);
       expect(r.err).toContain('[ConfigError]');
     }
   });
