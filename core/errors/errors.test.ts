@@ -67,6 +67,13 @@ import {
   ChainBrokenError,
   NotYetValidError,
   WrongChannelError,
+  InvalidHostKeyError,
+  InvalidEnrollmentError,
+  UnenrolledHostError,
+  UnsignedReportError,
+  ReportSignatureError,
+  ReportReplayError,
+  TooManyHostsError,
   isErrorCode,
 } from './index.js';
 
@@ -123,6 +130,19 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidKeyError({ reason: 'length', what: 'secret', name: 'ops-1', length: 32 }),
     () => new InvalidKeyError({ reason: 'mismatch', name: 'ops-1' }),
     () => new InvalidKeyError({ reason: 'unreadable', file: '/etc/ogygia/ops.key', cause: 'EACCES' }),
+  ],
+  InvalidHostKeyError: [
+    () => new InvalidHostKeyError({ reason: 'not-ed25519', source: '/etc/ssh/ssh_host_rsa_key.pub', type: 'ssh-rsa' }),
+    () => new InvalidHostKeyError({ reason: 'format', source: '--key-file -' }),
+    () => new InvalidHostKeyError({ reason: 'several', source: 'keyscan.txt', count: 2 }),
+    () => new InvalidHostKeyError({ reason: 'private-format', source: '/etc/ssh/ssh_host_ed25519_key' }),
+    () => new InvalidHostKeyError({ reason: 'encrypted', source: '/etc/ssh/ssh_host_ed25519_key', cipher: 'aes256-ctr' }),
+    () => new InvalidHostKeyError({ reason: 'damaged', source: '/etc/ssh/ssh_host_ed25519_key', detail: 'check numbers differ' }),
+    () => new InvalidHostKeyError({ reason: 'unreadable', source: '/etc/ssh/ssh_host_ed25519_key', cause: 'EACCES' }),
+  ],
+  InvalidEnrollmentError: [
+    () => new InvalidEnrollmentError({ file: 'hosts.toml', problems: ['hosts.web01.key: must be "ssh-ed25519 BASE64 [comment]"'] }),
+    () => new InvalidEnrollmentError({ file: 'hosts.toml at 3b1c2d4e5f6a', problems: ['hosts.WEB01: names the same host as hosts.web01', 'extra: unknown key'] }),
   ],
   DuplicateSignatureError: [
     () => new DuplicateSignatureError({ when: 'signed', channel: 'prod', revision: 2, file: 'channels/prod.json', key: 'ops-1' }),
@@ -250,6 +270,14 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidReportError({ reason: 'schema', problems: ['state: must be one of ...'] }),
     () => new InvalidReportError({ reason: 'host', host: 'web01', reported: 'web02' }),
   ],
+  UnenrolledHostError: [() => new UnenrolledHostError({ host: 'db09' }), () => new UnenrolledHostError({ host: 'web01.example.com', lookAlike: 'web01' })],
+  UnsignedReportError: [() => new UnsignedReportError({ host: 'web01' })],
+  ReportSignatureError: [() => new ReportSignatureError({ host: 'db01', reason: 'mismatch' }), () => new ReportSignatureError({ host: 'db01', reason: 'malformed' })],
+  ReportReplayError: [
+    () => new ReportReplayError({ host: 'web01', seq: 41, last: 42 }),
+    () => new ReportReplayError({ host: 'web01', seq: null, last: 42 }),
+  ],
+  TooManyHostsError: [() => new TooManyHostsError({ host: 'invented-4711', maxHosts: 10000 })],
   NotFoundError: [
     () => new NotFoundError({ what: 'route', method: 'GET', path: '/v2/nothing' }),
     () => new NotFoundError({ what: 'webhook' }),
