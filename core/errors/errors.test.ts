@@ -343,6 +343,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   ReplayFloorCorruptError: [() => new ReplayFloorCorruptError({ file: '/var/lib/ogygia/replay-floor.json', problem: 'not JSON' })],
   StateWriteError: [
     () => new StateWriteError({ owner: 'agent', file: '/var/lib/ogygia/state.json', errno: 'ENOSPC' }),
+    () => new StateWriteError({ owner: 'report-seq', file: '/var/lib/ogygia/report-seq.json', errno: 'ENOSPC' }),
     () => new StateWriteError({ owner: 'reconciler', file: '/var/lib/ogygia-reconciler/served.json', errno: 'EROFS' }),
   ],
   ServedStateCorruptError: [() => new ServedStateCorruptError({ file: '/var/lib/ogygia-reconciler/served.json', problem: 'not JSON' })],
