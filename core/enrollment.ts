@@ -24,6 +24,11 @@ export const ENROLLMENT_FILE = 'hosts.toml';
 /** The largest hosts.toml read: 10,000 hosts at ~150 bytes each fit several times over. */
 export const MAX_ENROLLMENT_BYTES = 4 * 1024 * 1024;
 
+/** The problem line of a hosts.toml over MAX_ENROLLMENT_BYTES (refused from its git object header, never inflated). */
+export function oversizeProblem(bytes: number): string {
+  return `(file): ${bytes} bytes, over the ${MAX_ENROLLMENT_BYTES}-byte cap`;
+}
+
 export interface EnrolledHost {
   /** The name as hosts.toml spells it. */
   readonly name: string;

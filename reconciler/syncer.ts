@@ -8,7 +8,8 @@ import { setServedRef } from './mirror/repo.js';
 
 /**
  * The pipeline, one run at a time: fetch the branch → collect the snapshot →
- * select heads (pure) → persist → move the mirror's branch → announce. A
+ * select heads (pure) → persist → move the mirror's branch → announce →
+ * `served` (the enrollment follows the served branch commit). A
  * request during a run queues exactly one more run, so no push is missed.
  */
 export interface SyncDeps {
@@ -18,6 +19,8 @@ export interface SyncDeps {
   readonly trust: TrustConfig;
   readonly persist: (state: ServedState) => Promise<void>;
   readonly announce: (selection: Selection) => void;
+  /** After every run that fetched: the served state (the enrollment is read at its branch commit). */
+  readonly served?: (state: ServedState) => Promise<void>;
   readonly metrics: ReconcilerMetrics;
   readonly log: Logger;
   readonly now?: () => Date;
@@ -44,6 +47,7 @@ export function createSyncer(deps: SyncDeps, initial: ServedState): Syncer {
     try {
       const commit = await deps.fetch();
       if (commit === state.branchCommit) {
+        await deps.served?.(state);
         last = { at: now().toISOString() };
         return;
       }
@@ -64,6 +68,7 @@ export function createSyncer(deps: SyncDeps, initial: ServedState): Syncer {
         deps.log.warn(`refused ${channel === '*' ? 'branch head' : channel} at ${refusal.commit.slice(0, 12)}: ${refusal.message} [${refusal.code}]`);
       }
       deps.announce(selection);
+      await deps.served?.(state);
       last = { at: now().toISOString() };
     } catch (e) {
       deps.metrics.fetchErrors.inc();
