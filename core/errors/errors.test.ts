@@ -212,6 +212,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   UsageError: [
     () => new UsageError({ reason: 'invalid', option: '--target', value: 'web01' }),
     () => new UsageError({ reason: 'invalid', option: '--target host', value: 'web 01' }),
+    () => new UsageError({ reason: 'invalid', option: '--host', value: '*' }),
     () => new UsageError({ reason: 'invalid', option: '--source-revision', value: 'HEAD' }),
     () => new UsageError({ reason: 'invalid', option: '--substituter', value: 'ftp://cache' }),
     () => new UsageError({ reason: 'invalid', option: '--expires', value: 'soon' }),
