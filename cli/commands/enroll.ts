@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ENROLLMENT_FILE } from '../../core/enrollment.js';
-import { InvalidHostKeyError, UsageError } from '../../core/errors/index.js';
-import { MAX_KEY_FILE_BYTES, findSshPublicKey, sshFingerprint } from '../../core/host-key.js';
+import { InvalidHostKeyError, InvalidKeyError, UsageError } from '../../core/errors/index.js';
+import { MAX_KEY_FILE_BYTES, findSshPublicKey, sshFingerprint, type SshPublicKey } from '../../core/host-key.js';
+import { parsePublicKey } from '../../core/keys.js';
 import { HOST_NAME } from '../../core/release.js';
 import { enrollHost } from '../repo/hosts-file.js';
 import { commitFiles, ensureRepo, pushBranch } from '../repo/worktree.js';
@@ -48,6 +49,22 @@ async function readKeyText(keyFile: string): Promise<string> {
   }
 }
 
+/** The key in a .pub line or ssh-keyscan output, or a Nix-format public key (`NAME:BASE64`, for hosts that sign with a Nix key). */
+function publicKeyOf(text: string, source: string): SshPublicKey {
+  try {
+    return findSshPublicKey(text, source);
+  } catch (e) {
+    if (!(e instanceof InvalidHostKeyError) || e.data.reason !== 'format' || text.trim().includes('\n')) throw e;
+    try {
+      const nix = parsePublicKey(text);
+      return { bytes: nix.bytes, comment: nix.name };
+    } catch (nixError) {
+      if (nixError instanceof InvalidKeyError) throw e;
+      throw nixError;
+    }
+  }
+}
+
 async function readHostsFile(dir: string): Promise<string | undefined> {
   try {
     return await readFile(join(dir, ENROLLMENT_FILE), 'utf8');
@@ -61,7 +78,7 @@ async function readHostsFile(dir: string): Promise<string | undefined> {
 export async function enroll(opts: EnrollOptions, io: CommandIO = processIO): Promise<number> {
   if (!HOST_NAME.test(opts.host)) throw new UsageError({ reason: 'invalid', option: '--host', value: opts.host });
   const source = opts.keyFile === '-' ? 'standard input' : opts.keyFile;
-  const key = findSshPublicKey(await readKeyText(opts.keyFile), source);
+  const key = publicKeyOf(await readKeyText(opts.keyFile), source);
   const fingerprint = sshFingerprint(key.bytes);
   if (await ensureRepo(opts.repo)) io.err(`enroll: initialised a git repository in ${opts.repo} (branch main)`);
   const edit = enrollHost(await readHostsFile(opts.repo), opts.host, key);
@@ -104,7 +121,7 @@ export function registerEnroll(program: Command, setExit: SetExit): void {
     .description("add or update a host's SSH ed25519 host key in hosts.toml (signed reports) and commit it")
     .option('--repo <dir>', 'channels repository work tree (initialised when empty)', '.')
     .requiredOption('--host <name>', 'the host, named as its agent names itself (host in agent.toml)')
-    .requiredOption('--key-file <file>', 'its /etc/ssh/ssh_host_ed25519_key.pub, or `ssh-keyscan -t ed25519 HOST` output; - reads standard input')
+    .requiredOption('--key-file <file>', 'its /etc/ssh/ssh_host_ed25519_key.pub, `ssh-keyscan -t ed25519 HOST` output, or a Nix public key NAME:BASE64; - reads standard input')
     .option('--no-commit', 'only write hosts.toml; do not commit')
     .option('--push', 'push the branch after committing (git CLI)')
     .option('--remote <name>', 'remote for --push', 'origin')
