@@ -1,20 +1,5 @@
 import { ReportReplayError, TooManyHostsError } from '../../core/errors/index.js';
-import type { StoredReport } from './store.js';
-
-/** What decides whether a report is kept, besides the host's previous report. */
-export interface AdmitRules {
-  /** `[reports] max_hosts`: a report for a host not kept yet is refused once this many are. */
-  readonly maxHosts: number;
-  /**
-   * For a signed report (hosts.toml on the branch): the enrolled key that
-   * verified it (hex). Its `seq` must then be above the last one kept for the
-   * host under that same key. Unset for bearer-token and open reports: `seq`
-   * is kept but not checked.
-   */
-  readonly signer?: string;
-}
-
-export type Admission = { readonly kept: true } | { readonly kept: false; readonly error: ReportReplayError | TooManyHostsError };
+import type { Admission, AdmitRules, StoredReport } from './store.js';
 
 /**
  * Pure: whether a report is kept, given the host's previous report (if any)

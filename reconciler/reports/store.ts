@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalHost } from '../../core/host-identity.js';
 import { timestampField } from '../../core/wire/fields.js';
 import { reportSchema } from '../../core/wire/report.js';
-import type { Admission, AdmitRules } from './admit.js';
+import type { ReportReplayError, TooManyHostsError } from '../../core/errors/index.js';
 
 /**
  * A report as stored: the report (core/wire/report.ts), when this reconciler
@@ -16,6 +16,21 @@ export const storedReportSchema = z.strictObject({
   signer: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type StoredReport = z.output<typeof storedReportSchema>;
+
+/** What decides whether a report is kept, besides the host's previous report. */
+export interface AdmitRules {
+  /** `[reports] max_hosts`: a report for a host not kept yet is refused once this many are. */
+  readonly maxHosts: number;
+  /**
+   * For a signed report (hosts.toml on the branch): the enrolled key that
+   * verified it (hex). Its `seq` must then be above the last one kept for the
+   * host under that same key. Unset for bearer-token and open reports: `seq`
+   * is kept but not checked.
+   */
+  readonly signer?: string;
+}
+
+export type Admission = { readonly kept: true } | { readonly kept: false; readonly error: ReportReplayError | TooManyHostsError };
 
 /**
  * Where reports live: memory + snapshot file (one reconciler) or etcd
