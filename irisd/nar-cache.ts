@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyNarStream } from './nar-verify.js';
-import { formatNarInfo, parseNarInfo, type NarInfo } from './narinfo.js';
+import { formatNarInfo, parseNarInfo, type NarInfo } from '../core/narinfo.js';
 
 /**
  * NARs fetched from peers, kept on disk: `<key>.nar` beside `<key>.narinfo`
