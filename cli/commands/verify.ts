@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
 import { NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/errors/index.js';
-import type { ChannelImpact } from '../repo/impact.js';
+import type { ChannelImpact } from '../../core/closure-diff/transitions.js';
 import { checkRepository, type RepoCheck } from '../repo/check.js';
 import { parseRepoPolicy } from '../repo/policy.js';
 import type { TrustConfig } from '../../core/trust.js';

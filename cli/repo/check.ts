@@ -1,5 +1,5 @@
 import { ChannelDeletedError, NotDescendantError, OgygiaError } from '../../core/errors/index.js';
-import { type ChannelImpact, computeImpact } from './impact.js';
+import { type ChannelImpact, computeImpact } from '../../core/closure-diff/transitions.js';
 import { type ChannelDocument, parseChannelDocument, type Release } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
 import type { TrustConfig } from '../../core/trust.js';
