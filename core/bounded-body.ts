@@ -7,6 +7,11 @@ import { OversizeError } from './errors/index.js';
  * answer costs at most `cap` bytes of memory (DESIGN.md §15).
  */
 export async function readBodyCapped(res: Response, cap: number, what: string): Promise<string> {
+  return Buffer.from(await readBodyCappedBytes(res, cap, what)).toString('utf8');
+}
+
+/** As readBodyCapped, for a binary body (a NAR): the bytes, at most `cap` of them. */
+export async function readBodyCappedBytes(res: Response, cap: number, what: string): Promise<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
   const over = (bytes: number, how: 'declared' | 'so far'): OversizeError =>
     new OversizeError(`${what} is over ${cap} bytes (${bytes} ${how}); the sender is broken or hostile.`, {
@@ -18,7 +23,7 @@ export async function readBodyCapped(res: Response, cap: number, what: string): 
     await res.body?.cancel().catch(() => {});
     throw over(declared, 'declared');
   }
-  if (!res.body) return '';
+  if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -32,5 +37,5 @@ export async function readBodyCapped(res: Response, cap: number, what: string): 
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Uint8Array(Buffer.concat(chunks));
 }

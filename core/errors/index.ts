@@ -53,3 +53,8 @@ export { ReplayFloorCorruptError } from './ReplayFloorCorruptError.js';
 export { SourceUnavailableError } from './SourceUnavailableError.js';
 export { InterruptedApplyError } from './InterruptedApplyError.js';
 export { StateWriteError } from './StateWriteError.js';
+export { NarinfoNotFoundError } from './NarinfoNotFoundError.js';
+export { UntrustedNarinfoError } from './UntrustedNarinfoError.js';
+export { CacheReadError } from './CacheReadError.js';
+export { NoCacheKeyError } from './NoCacheKeyError.js';
+export { NoCacheError } from './NoCacheError.js';
