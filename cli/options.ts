@@ -33,12 +33,12 @@ export function parseSourceRevision(s: string): string {
   return s;
 }
 
-export function parseSubstituter(s: string): string {
+export function parseSubstituter(s: string, flag = '--substituter'): string {
   try {
     const u = new URL(s);
     if (!['http:', 'https:', 'file:'].includes(u.protocol)) throw new Error('scheme');
     return s;
   } catch {
-    throw new UsageError(`--substituter ${JSON.stringify(s)} is not an http(s):// or file:// URL; give the binary cache URL hosts fetch from.`, { value: s });
+    throw new UsageError(`${flag} ${JSON.stringify(s)} is not an http(s):// or file:// URL; give the binary cache URL hosts fetch from.`, { value: s });
   }
 }

@@ -1,7 +1,6 @@
-import type { Release } from '../release.js';
 import { type ClosureDiff, diffClosures } from './diff.js';
 import type { ClosureSource } from './source.js';
-import { computeImpact, transitionGroups } from './transitions.js';
+import { type ChannelImpact, transitionGroups } from './transitions.js';
 
 /** One group of hosts with the same transition and what it changes (DESIGN.md §14). */
 export interface GroupReport extends ClosureDiff {
@@ -24,15 +23,15 @@ export interface ChannelReport {
 const EMPTY = { changed: [], added: [], removed: [], rebuilt: [] } as const;
 
 /**
- * The report of `before` → `after`: each changing group's closures and boot
+ * The report of a channel's transition (`computeImpact(before, after)`): each changing group's closures and boot
  * links are read through `source` (shared paths are read once when the source
  * caches, as the cache source does), then diffed. A group with no system
  * before (a new host or channel) or after (no longer targeted) gets its
  * closure totals only: listing every package of a whole system would bury the
  * change a reviewer is looking for.
  */
-export async function buildChannelReport(before: Release | undefined, after: Release, source: ClosureSource): Promise<ChannelReport> {
-  const { groups, unchanged } = transitionGroups(computeImpact(before, after));
+export async function buildChannelReport(impact: ChannelImpact, source: ClosureSource): Promise<ChannelReport> {
+  const { groups, unchanged } = transitionGroups(impact);
   const reports = await Promise.all(
     groups.map(async (g): Promise<GroupReport> => {
       const [from, to] = await Promise.all([g.fromPath ? source.closure(g.fromPath) : [], g.toPath ? source.closure(g.toPath) : []]);
@@ -50,5 +49,5 @@ export async function buildChannelReport(before: Release | undefined, after: Rel
       return { ...g, ...diffClosures({ fromPath: g.fromPath, toPath: g.toPath, from, to, fromLinks, toLinks }) };
     }),
   );
-  return { channel: after.channel, from: before ? before.revision : null, to: after.revision, groups: reports, unchanged };
+  return { channel: impact.channel, from: impact.fromRevision ?? null, to: impact.toRevision, groups: reports, unchanged };
 }
