@@ -35,7 +35,7 @@ export function formatVersions(versions: readonly string[]): string {
 }
 
 const hostsLabel = (hosts: readonly string[]): string => hosts.map((h) => (h === '*' ? '* (every host without its own target)' : h)).join(', ');
-const shortPath = (p: string | null): string => (p === null ? '(none)' : `…-${storePathName(p)}`);
+const shortPath = (p: string | null): string => (p === null ? '(none)' : `${p.slice('/nix/store/'.length, '/nix/store/'.length + 8)}…-${storePathName(p)}`);
 
 /** Pure: `Closure: 12 → 13 paths (+1: 2 added, 1 removed), 1.2 MiB → 1.3 MiB (+12.0 KiB)`. */
 export function closureLine(g: GroupReport): string {
