@@ -1,38 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeTestNar, type TestNarNode } from '../testkit/fake-cache.js';
 import { listNarRoot } from './nar-listing.js';
 
-// A NAR encoder for the test only (irisd/nar.ts is the product's; core cannot import it).
-type Node = { t: 'f'; data: string; x?: boolean } | { t: 'l'; target: string } | { t: 'd'; entries: Record<string, Node> };
-function tok(s: string | Uint8Array): Buffer {
-  const b = typeof s === 'string' ? Buffer.from(s) : Buffer.from(s);
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(b.length));
-  return Buffer.concat([len, b, Buffer.alloc((8 - (b.length % 8)) % 8)]);
-}
-function enc(n: Node): Buffer[] {
-  const out = [tok('('), tok('type')];
-  if (n.t === 'f') out.push(tok('regular'), ...(n.x ? [tok('executable'), tok('')] : []), tok('contents'), tok(n.data));
-  else if (n.t === 'l') out.push(tok('symlink'), tok('target'), tok(n.target));
-  else {
-    out.push(tok('directory'));
-    for (const name of Object.keys(n.entries).sort()) out.push(tok('entry'), tok('('), tok('name'), tok(name), tok('node'), ...enc(n.entries[name]!), tok(')'));
-  }
-  out.push(tok(')'));
-  return out;
-}
-const nar = (n: Node): Uint8Array => new Uint8Array(Buffer.concat([tok('nix-archive-1'), ...enc(n)]));
+type Node = TestNarNode;
+const nar = encodeTestNar;
+const f = (contents: string, executable = false): Node => ({ type: 'regular', contents, executable });
+const l = (target: string): Node => ({ type: 'symlink', target });
+const d = (entries: Record<string, Node>): Node => ({ type: 'directory', entries });
 
-const SYSTEM: Node = {
-  t: 'd',
-  entries: {
-    kernel: { t: 'l', target: '/nix/store/0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-linux-6.6.1/bzImage' },
-    initrd: { t: 'l', target: '/nix/store/1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a-initrd-linux-6.6.1/initrd' },
-    'kernel-modules': { t: 'l', target: '/nix/store/2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a-linux-6.6.1-modules' },
-    bin: { t: 'd', entries: { 'switch-to-configuration': { t: 'f', data: '#!/bin/sh\n', x: true } } },
-    activate: { t: 'f', data: 'x'.repeat(1000) },
-  },
-};
+const SYSTEM: Node = d({
+  kernel: l('/nix/store/0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-linux-6.6.1/bzImage'),
+  initrd: l('/nix/store/1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a-initrd-linux-6.6.1/initrd'),
+  'kernel-modules': l('/nix/store/2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a-linux-6.6.1-modules'),
+  bin: d({ 'switch-to-configuration': f('#!/bin/sh\n', true) }),
+  activate: f('x'.repeat(1000)),
+});
 
 describe('listNarRoot', () => {
   it('lists the root entries of a system with their symlink targets', () => {
@@ -49,7 +32,7 @@ describe('listNarRoot', () => {
   });
 
   it('gives an empty listing for a path that is a file', () => {
-    expect(listNarRoot(nar({ t: 'f', data: 'x' }))).toEqual({ ok: true, entries: new Map() });
+    expect(listNarRoot(nar(f('x')))).toEqual({ ok: true, entries: new Map() });
   });
 
   it('refuses what is not a whole, well-formed NAR', () => {
@@ -57,8 +40,10 @@ describe('listNarRoot', () => {
     expect(listNarRoot(good.subarray(0, good.length - 8))).toMatchObject({ ok: false });
     expect(listNarRoot(new Uint8Array([...good, 0, 0, 0, 0, 0, 0, 0, 0]))).toMatchObject({ ok: false, error: 'not a valid NAR: bytes after the end of the archive' });
     expect(listNarRoot(new Uint8Array(Buffer.from('garbage')))).toMatchObject({ ok: false });
-    const unsorted = Buffer.concat([tok('nix-archive-1'), tok('('), tok('type'), tok('directory'),
-      ...['b', 'a'].flatMap((n) => [tok('entry'), tok('('), tok('name'), tok(n), tok('node'), ...enc({ t: 'f', data: '' }), tok(')')]), tok(')')]);
+    // Entries out of order: swap the two names of a directory of `a` and `b` in the bytes.
+    const sorted = Buffer.from(nar(d({ a: f(''), b: f('') })));
+    const unsorted = Buffer.from(sorted.toString('latin1').replace(/(\x01\0{7}a\0{7})(.*)(\x01\0{7}b\0{7})/s, '$3$2$1'), 'latin1');
+    expect(unsorted.equals(sorted)).toBe(false);
     expect(listNarRoot(new Uint8Array(unsorted))).toMatchObject({ ok: false, error: 'not a valid NAR: entries are not sorted or repeat' });
   });
 

@@ -80,6 +80,18 @@ describe('cacheSource', () => {
     await expect(src.bootLinks(topBadNar)).rejects.toMatchObject({ code: 'CacheReadError', data: { reason: 'NarHash mismatch' } });
   });
 
+  it('reads a NAR only from inside the cache (its URL is not signed)', async () => {
+    const dir = join(tmp.path, 'escape');
+    const [info] = await writeFakeCache(dir, [{ path: topA, references: [], nar: systemNar() }], [key]);
+    for (const url of ['../good/nar/x.nar', '/etc/passwd', 'http://127.0.0.1:9/x.nar', 'nar/./x']) {
+      await writeFile(join(dir, `${storePathHash(topA)}.narinfo`), formatNarInfo({ ...info!, url }));
+      await expect(cacheSource({ caches: [`file://${dir}`], trustedKeys: [key.publicKey] }).bootLinks(topA)).rejects.toMatchObject({
+        code: 'CacheReadError',
+        data: { reason: 'NAR URL outside the cache' },
+      });
+    }
+  });
+
   it('keeps at most `concurrency` requests in flight', async () => {
     let inFlight = 0;
     let most = 0;

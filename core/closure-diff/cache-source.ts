@@ -152,9 +152,18 @@ export function cacheSource(opts: CacheSourceOptions): CacheSource {
     async bootLinks(root): Promise<BootLinks> {
       const { info, cache } = await lookup(root);
       if (info.narSize > TOP_NAR_CAP) return { known: false, why: `the top-level NAR of ${root} is ${info.narSize} bytes, over the ${TOP_NAR_CAP}-byte cap` };
+      // The URL is not covered by the signature: it must stay inside the cache (no `..`, no other host).
+      const rel = info.url;
+      if (!/^[A-Za-z0-9+._=-]+(\/[A-Za-z0-9+._=-]+)*$/.test(rel) || rel.split('/').some((seg) => seg === '..' || seg === '.')) {
+        throw new CacheReadError(`Cache ${cache} names the NAR of ${root} at ${JSON.stringify(rel.slice(0, 200))}, which is not a path inside the cache; the cache is broken or hostile.`, {
+          cache,
+          storePath: root,
+          reason: 'NAR URL outside the cache',
+        });
+      }
       let got: Awaited<ReturnType<typeof readFromCache>>;
       try {
-        got = await limit(() => readFromCache(cache, info.url.replace(/^\/+/, ''), TOP_NAR_CAP, `the NAR of ${root}`));
+        got = await limit(() => readFromCache(cache, rel, TOP_NAR_CAP, `the NAR of ${root}`));
       } catch (e) {
         const why = e instanceof OgygiaError ? e.message : (e as Error).message;
         throw new CacheReadError(`Cache ${cache} could not give the top-level NAR of ${root} (${why}); check that the cache holds its NARs, not only narinfos.`, {
