@@ -54,7 +54,7 @@ export function localStoreSource(opts: LocalStoreOptions = {}): ClosureSource & 
           links[name] = await readlink(`${root}/${name}`);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
-          if (code !== 'ENOENT' && code !== 'EINVAL') throw e;
+          if (code !== 'ENOENT' && code !== 'EINVAL' && code !== 'ENOTDIR') throw e; // no such link, not a link, or the path is a file
         }
       }
       return { known: true, links };
