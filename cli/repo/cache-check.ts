@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { readBodyCapped } from '../../core/bounded-body.js';
+import { NARINFO_CAP } from '../../core/closure-diff/cache-source.js';
 import { CacheMissError } from '../../core/errors/index.js';
 import { storePathHash } from '../../core/store-path.js';
 
@@ -18,7 +20,7 @@ export const fetchNarinfo: NarinfoFetcher = async (substituter, hash) => {
   const res = await fetch(`${base}/${hash}.narinfo`, { signal: AbortSignal.timeout(10_000) });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`${base} answered ${res.status}`);
-  return await res.text();
+  return await readBodyCapped(res, NARINFO_CAP, `the narinfo ${hash} from ${base}`); // a narinfo is small; never buffer more
 };
 
 /** Pure: the References of a narinfo, as store path base names. */
