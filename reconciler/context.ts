@@ -7,6 +7,7 @@ import type { ReconcilerMetrics } from './metrics.js';
 import type { ReportStore } from './reports/store.js';
 import type { Syncer } from './syncer.js';
 import type { Waiters } from './waiters.js';
+import type { ImpactReports } from './impact.js';
 
 /** One version of a channel in history, for GET /v1/channels/:channel/history. */
 export interface HistoryEntry {
@@ -44,4 +45,6 @@ export interface ServerContext {
   readonly branch: string;
   readonly log: Logger;
   readonly now: () => Date;
+  /** Closure diffs for the dashboard; absent when [impact] names no cache (then the dashboard shows none). */
+  readonly impact?: ImpactReports;
 }

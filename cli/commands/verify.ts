@@ -2,8 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
-import { CacheMissError, CacheUnreachableError, ConfigError, NoTrustPolicyError, type OgygiaError } from '../../core/errors/index.js';
-import type { ChannelImpact } from '../repo/impact.js';
+import { CacheMissError, CacheUnreachableError, ConfigError, NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/errors/index.js';
+import type { ChannelImpact } from '../../core/closure-diff/transitions.js';
+import { toImpactJson } from '../../core/closure-diff/json.js';
+import { renderText } from '../../core/closure-diff/render.js';
+import { cachesFor, type ReportOutcome, trustedCacheKeys, tryChannelReport } from '../repo/closure-report.js';
 import { checkRepository, type RepoCheck } from '../repo/check.js';
 import { parseRepoPolicy } from '../repo/policy.js';
 import type { TrustConfig } from '../../core/trust.js';
@@ -18,6 +21,8 @@ export interface VerifyOptions {
   json?: boolean;
   checkCache?: boolean;
   substituter?: string[];
+  cache?: string[];
+  trustedKey?: string[];
 }
 
 function toBytes(s: ChannelsSnapshot): { commit: string; files: Map<string, Uint8Array>; sizes: Map<string, number> } {
@@ -52,6 +57,7 @@ async function loadPolicy(opts: VerifyOptions, headCommit: string, baseCommit?: 
   return { policy: parseRepoPolicy(Buffer.from(bytes).toString('utf8'), from), from };
 }
 
+/** The store-path lines of one channel: what verify prints when no closure diff could be made. */
 function impactLines(impact: readonly ChannelImpact[]): string[] {
   const out: string[] = [];
   for (const c of impact) {
@@ -103,10 +109,27 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       }
     }
   }
-  const ok = result.ok && cacheProblems.length === 0;
+  // The closure diff of each changed channel (DESIGN.md §14). Without a cache key or cache it is a note,
+  // unless the operator asked for it (--cache, --trusted-key, or [cache] in the policy): then it must work.
+  const diffs: Array<{ channel: string; outcome: ReportOutcome }> = [];
+  if (base) {
+    const keys = await trustedCacheKeys({ repo: opts.repo, ref: baseCommit!, ...(opts.trustedKey ? { trustedKey: opts.trustedKey } : {}), ...(opts.trust ? { trustFile: opts.trust } : {}) });
+    const baseReleases = new Map(result.baseReleases.map((r) => [r.channel, r]));
+    for (const impact of result.impact) {
+      const after = result.channels.find((c) => c.channel === impact.channel)?.release;
+      const caches = cachesFor(opts.cache?.length ? opts.cache : opts.substituter, after, baseReleases.get(impact.channel));
+      const required = keys.length > 0 || Boolean(opts.cache?.length);
+      diffs.push({ channel: impact.channel, outcome: await tryChannelReport(impact, { caches, trustedKeys: keys, required }) });
+    }
+  }
+  const diffProblems = diffs.flatMap((d) => (d.outcome.kind === 'problem' ? [d.outcome.problem] : []));
+  const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0;
   if (opts.json) {
     const channels = result.channels.map(({ release: _release, ...c }) => c);
-    io.out(JSON.stringify({ ...result, channels, ok, policy: from, cache: { checked: cacheChecked, problems: cacheProblems } }, null, 2));
+    const { baseReleases: _base, ...rest } = result;
+    const diff = diffs.flatMap((d) => (d.outcome.kind === 'report' ? [toImpactJson(d.outcome.report)] : []));
+    const notes = diffs.flatMap((d) => (d.outcome.kind === 'note' ? [`${d.channel}: ${d.outcome.note}`] : []));
+    io.out(JSON.stringify({ ...rest, channels, ok, policy: from, cache: { checked: cacheChecked, problems: cacheProblems }, diff, diffNotes: notes, diffProblems }, null, 2));
     return ok ? 0 : 1;
   }
   io.out(`verify: HEAD ${result.head.slice(0, 12)}${result.base ? ` against base ${result.base.slice(0, 12)}` : ''}; trust policy from ${from}`);
@@ -123,9 +146,18 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
   for (const p of cacheProblems) io.out(`  FAIL  ${problemLine(p)}`);
   if (base) {
     io.out(result.impact.length ? 'impact:' : 'impact: no channel changes');
-    for (const line of impactLines(result.impact)) io.out(line);
+    for (const impact of result.impact) {
+      const d = diffs.find((x) => x.channel === impact.channel)?.outcome;
+      if (d?.kind === 'report') {
+        for (const line of renderText(d.report, '  ')) io.out(line);
+        continue;
+      }
+      for (const line of impactLines([impact])) io.out(line);
+      if (d?.kind === 'note') io.out(`    closure diff: not made: ${d.note}`);
+      if (d?.kind === 'problem') io.out(`  FAIL  ${problemLine(d.problem)}`);
+    }
   }
-  const count = result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length;
+  const count = result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length;
   io.out(ok ? 'verify: all checks passed' : `verify: ${count} problem(s); nothing here may be merged until each is fixed`);
   return ok ? 0 : 1;
 }
@@ -133,13 +165,15 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
 export function registerVerify(program: Command, setExit: SetExit): void {
   program
     .command('verify')
-    .description('check every channel at HEAD (and every transition from --base); print the impact per host')
+    .description('check every channel at HEAD (and every transition from --base); with --base, print what each changed channel does to its hosts: the closure diff per group (packages, size, reboot) when closures can be read, else the store paths')
     .option('--repo <dir>', 'channels repository', '.')
     .option('--base <ref>', 'the branch a pull request targets, e.g. main: check revision +1, previous, no deletes or rewinds')
     .option('--head <ref>', 'the commit to check', 'HEAD')
     .option('--trust <file>', 'trust policy TOML (default: ogygia.toml at --base, else at HEAD)')
     .option('--check-cache', "also check each new store path's closure is in its substituters")
     .option('--substituter <url>', 'substituter for --check-cache (repeatable; default: the release\'s)', collect)
+    .option('--cache <url>', 'binary cache the closure diff reads, file:// or http(s):// (repeatable; default: --substituter, else the releases\')', collect)
+    .option('--trusted-key <key>', 'cache public key NAME:BASE64 whose narinfo signatures the closure diff believes (repeatable; default: [cache] trusted_keys of the trust policy)', collect)
     .option('--json', 'machine-readable output')
     .action(async (opts: VerifyOptions) => setExit(await verify(opts)));
 }

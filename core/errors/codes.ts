@@ -44,6 +44,11 @@ export const ERROR_CODES = [
   'RevisionNotFoundError',
   // Binary caches.
   'CacheMissError',
+  'NarinfoNotFoundError',
+  'UntrustedNarinfoError',
+  'CacheReadError',
+  'NoCacheKeyError',
+  'NoCacheError',
   'CacheUnreachableError',
   // Fleet stores.
   'FleetStoreUnavailableError',

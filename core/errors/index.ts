@@ -63,3 +63,8 @@ export { NotYetValidError, type NotYetValidFields } from './NotYetValidError.js'
 export { WebhookRateLimitedError, type WebhookRateLimitedFields } from './WebhookRateLimitedError.js';
 export { FleetStoreAuthError, type FleetStoreAuthFields } from './FleetStoreAuthError.js';
 export { FleetStorePermissionError, type FleetStorePermissionFields } from './FleetStorePermissionError.js';
+export { NarinfoNotFoundError, type NarinfoNotFoundFields } from './NarinfoNotFoundError.js';
+export { UntrustedNarinfoError, type UntrustedNarinfoFields } from './UntrustedNarinfoError.js';
+export { CacheReadError, type CacheReadFields } from './CacheReadError.js';
+export { NoCacheKeyError, type NoCacheKeyFields } from './NoCacheKeyError.js';
+export { NoCacheError, type NoCacheFields } from './NoCacheError.js';
