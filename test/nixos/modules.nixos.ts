@@ -368,6 +368,15 @@ describe('nixosModules, evaluated with lib.evalModules', () => {
     expect(s.nixSettings.substituters).toEqual(['https://cache.nixos.org/']);
   });
 
+  it('a host named by DHCP (networking.hostName = ""): the agent detects its name at run time', async () => {
+    const s = await summaryOf('fleet-host-dhcp-name');
+    clean(s);
+    expect(s.hostName).toBe('');
+    const { config } = checkDaemon(s, 'agent');
+    expect(config.toml.host).toBeUndefined();
+    expect(config.toml.channel).toBe('prod');
+  });
+
   it('every part on one host: four units, both ports, no assertion fails, and every assertion has a case here', async () => {
     const s = await summaryOf('every-part');
     clean(s);
@@ -588,7 +597,7 @@ describe('the units against the real CLI', () => {
 
   // The build script of each generated config, run as the build would run it,
   // with the package's `ogygia` being this checkout's CLI.
-  it.each(['fleet-host', 'every-part', 'ogygia-zookeeper', 'reconciler-local-port-80', 'irisd-nebula-only', 'report-only', 'report-zookeeper'])(
+  it.each(['fleet-host', 'fleet-host-dhcp-name', 'every-part', 'ogygia-zookeeper', 'reconciler-local-port-80', 'irisd-nebula-only', 'report-only', 'report-zookeeper'])(
     '%s: every generated config passes its build-time check',
     async (name) => {
       const s = await summaryOf(name);

@@ -128,6 +128,15 @@ in
     ];
   });
 
+  # ... with networking.hostName = "" (NixOS: the name comes from DHCP).
+  fleet-host-dhcp-name = summary (nixos {
+    modules = [
+      m.default
+      fleetHost
+      { networking.hostName = lib.mkForce ""; }
+    ];
+  });
+
   # Every part on one host, through nixosModules.default.
   every-part = summary (nixos {
     modules = [
