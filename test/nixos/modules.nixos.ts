@@ -242,6 +242,12 @@ const ASSERTIONS: ReadonlyArray<readonly [string, string]> = [
   ['assert-report-store', 'ogygia.report.enable needs somewhere to publish: set ogygia.etcd.endpoints or enable ogygia.zookeeper.'],
   ['assert-reconciler-threshold', 'ogygia.reconciler.settings.trust.threshold is 2 but only 1 key(s) are in ogygia.reconciler.settings.trust.keys.'],
   ['assert-irisd-listen', 'ogygia.irisd.settings.server.listen is empty and ogygia.nebula.ipv4 is not set; irisd needs an address to listen on.'],
+  ['assert-agent-token-in-store', storeMessage('ogygia.agent.reportTokenFile')],
+  ['assert-reconciler-webhook-in-store', storeMessage('ogygia.reconciler.webhookSecretFile')],
+  ['assert-reconciler-report-token-in-store', storeMessage('ogygia.reconciler.reportTokenFiles')],
+  ['assert-reconciler-etcd-password-in-store', storeMessage('ogygia.reconciler.etcd.passwordFile')],
+  ['assert-reconciler-etcd-key-in-store', storeMessage('ogygia.reconciler.etcd.keyFile')],
+  ['assert-irisd-key-in-store', storeMessage('ogygia.irisd.signingKeyFile')],
 ];
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -574,6 +580,14 @@ describe('each assertion the modules declare fires with its message', () => {
     const a = await evalCase<Assertions>(name);
     expect(a.failedAssertions).toEqual([message]);
     expect(a.warnings).toEqual([]);
+  });
+});
+
+describe('secrets never enter the Nix store', () => {
+  it('a secret given as a Nix path literal is refused by its option type', async () => {
+    const r = await evaluate(repo, 'refuse-secret-path-literal');
+    expect(r.ok).toBe(false);
+    expect(r.stderr).toMatch(/ogygia\.agent\.reportTokenFile' is not of type `null or string'/);
   });
 });
 

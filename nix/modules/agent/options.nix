@@ -23,7 +23,8 @@ in
     };
 
     reportTokenFile = mkOption {
-      type = types.nullOr types.path;
+      # A string, never a Nix path: a path literal would copy the secret into the store.
+      type = types.nullOr types.str;
       default = null;
       example = "/run/secrets/ogygia-report-token";
       description = ''

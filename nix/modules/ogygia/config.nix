@@ -42,10 +42,7 @@ in
           message = "ogygia.zookeeper.enable is set but ogygia.zookeeper.endpoints is empty; list at least one \"host:2181\".";
         }
       ]
-      ++ map (o: {
-        assertion = o.file == null || !lib.hasPrefix builtins.storeDir o.file;
-        message = "${o.name} is in the Nix store, which every user can read; keep the secret outside it (e.g. /run/secrets/...) and name that path.";
-      }) [
+      ++ olib.secretsOutsideStore [
         {
           name = "ogygia.etcd.passwordFile";
           file = cfg.etcd.passwordFile;

@@ -107,6 +107,18 @@ let
     };
   };
 
+  # A reconciler that needs nothing else, for the assertion cases.
+  reconcilerWith = extra: {
+    ogygia.reconciler = lib.recursiveUpdate {
+      enable = true;
+      settings = {
+        source = "https://git.example.com/ops/channels.git";
+        trust.keys = keys;
+      };
+    } extra;
+  };
+  inStore = name: "/nix/store/00000000000000000000000000000000-${name}";
+
   # An agent that needs nothing else, for the assertion cases.
   agent = {
     ogygia.agent = {
@@ -361,6 +373,70 @@ in
           };
         };
       }
+    ];
+  });
+
+  assert-agent-token-in-store = assertionsOf (nixos {
+    modules = [
+      m.agent
+      agent
+      { ogygia.agent.reportTokenFile = inStore "report-token"; }
+    ];
+  });
+
+  assert-reconciler-webhook-in-store = assertionsOf (nixos {
+    modules = [
+      m.reconciler
+      (reconcilerWith { webhookSecretFile = inStore "webhook"; })
+    ];
+  });
+
+  assert-reconciler-report-token-in-store = assertionsOf (nixos {
+    modules = [
+      m.reconciler
+      (reconcilerWith {
+        reportTokenFiles = [
+          "/run/secrets/ogygia-report-token"
+          (inStore "report-token-old")
+        ];
+      })
+    ];
+  });
+
+  assert-reconciler-etcd-password-in-store = assertionsOf (nixos {
+    modules = [
+      m.reconciler
+      (reconcilerWith { etcd.passwordFile = inStore "etcd-password"; })
+    ];
+  });
+
+  assert-reconciler-etcd-key-in-store = assertionsOf (nixos {
+    modules = [
+      m.reconciler
+      (reconcilerWith {
+        etcd.certFile = "/run/secrets/etcd-cert.pem";
+        etcd.keyFile = inStore "etcd-key.pem";
+      })
+    ];
+  });
+
+  assert-irisd-key-in-store = assertionsOf (nixos {
+    modules = [
+      m.irisd
+      {
+        ogygia.irisd.enable = true;
+        ogygia.irisd.signingKeyFile = inStore "irisd-sign-key";
+      }
+    ];
+  });
+
+  # A secret given as a Nix path literal (which would copy it into the
+  # store) is refused by the option's type: this case does not evaluate.
+  refuse-secret-path-literal = assertionsOf (nixos {
+    modules = [
+      m.agent
+      agent
+      { ogygia.agent.reportTokenFile = ./cases.nix; }
     ];
   });
 
