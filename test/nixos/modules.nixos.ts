@@ -414,6 +414,12 @@ describe('nixosModules, evaluated with lib.evalModules', () => {
     expect(buildRevision(s)).toBe(REVISION);
   });
 
+  it('ogygia with only settings: config.toml is written', async () => {
+    const s = await summaryOf('ogygia-settings-only');
+    clean(s);
+    expect(checkStatusConfig(s, true).toml).toEqual({ ogygia: {}, dashboard: { theme: 'dark' } });
+  });
+
   it('agent alone (nixosModules.agent) gives the same unit and config as nixosModules.default', async () => {
     const alone = await summaryOf('agent-only');
     const all = await summaryOf('fleet-host');
@@ -611,7 +617,18 @@ describe('the units against the real CLI', () => {
 
   // The build script of each generated config, run as the build would run it,
   // with the package's `ogygia` being this checkout's CLI.
-  it.each(['fleet-host', 'fleet-host-dhcp-name', 'every-part', 'ogygia-zookeeper', 'reconciler-local-port-80', 'irisd-nebula-only', 'report-only', 'report-zookeeper'])(
+  const checked = [
+    'fleet-host',
+    'fleet-host-dhcp-name',
+    'every-part',
+    'ogygia-zookeeper',
+    'ogygia-settings-only',
+    'reconciler-local-port-80',
+    'irisd-nebula-only',
+    'report-only',
+    'report-zookeeper',
+  ];
+  it.each(checked)(
     '%s: every generated config passes its build-time check',
     async (name) => {
       const s = await summaryOf(name);

@@ -21,7 +21,8 @@ let
 
   # No config.toml when nothing is configured: `ogygia status` then says
   # "Ogygia config not found; showing local data only.", as the README shows.
-  hasConfig = (olib.dropNulls settings).ogygia or { } != { };
+  # Keys of `settings` outside [ogygia] (tables other tools own) count too.
+  hasConfig = olib.dropNulls settings != { ogygia = { }; };
 
   configDir = pkgs.runCommand "ogygia-config" { preferLocalBuild = true; } ''
     mkdir -p $out/share/ogygia

@@ -188,6 +188,17 @@ in
     ];
   });
 
+  # Only ogygia.settings, with a table of another tool's.
+  ogygia-settings-only = summary (nixos {
+    modules = [
+      m.ogygia
+      {
+        ogygia.enable = true;
+        ogygia.settings.dashboard.theme = "dark";
+      }
+    ];
+  });
+
   agent-only = summary (nixos {
     modules = [
       m.agent
