@@ -31,9 +31,9 @@ export function parseSourceRevision(s: string): string {
   return s;
 }
 
-export function parseSubstituter(s: string): string {
+export function parseSubstituter(s: string, flag: '--substituter' | '--cache' = '--substituter'): string {
   if (!URL.canParse(s) || !['http:', 'https:', 'file:'].includes(new URL(s).protocol)) {
-    throw new UsageError({ reason: 'invalid', option: '--substituter', value: s });
+    throw new UsageError({ reason: 'invalid', option: flag, value: s });
   }
   return s;
 }

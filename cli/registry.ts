@@ -10,6 +10,7 @@ import { registerReport } from './commands/report.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
+import { registerDiff } from './commands/diff.js';
 import { registerReconciler } from './commands/reconciler.js';
 import { registerIrisd } from './commands/irisd.js';
 import { registerIris } from './commands/iris.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerApprove(program, setExit);
   registerEnroll(program, setExit);
   registerVerify(program, setExit);
+  registerDiff(program, setExit);
   registerHistory(program, setExit);
   registerRollback(program, setExit);
   registerStatus(program, setExit);

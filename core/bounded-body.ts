@@ -7,13 +7,18 @@ import { OversizeError } from './errors/index.js';
  * answer costs at most `cap` bytes of memory (DESIGN.md §15).
  */
 export async function readBodyCapped(res: Response, cap: number, what: string): Promise<string> {
+  return Buffer.from(await readBodyCappedBytes(res, cap, what)).toString('utf8');
+}
+
+/** As readBodyCapped, for a binary body (a NAR): the bytes, at most `cap` of them. */
+export async function readBodyCappedBytes(res: Response, cap: number, what: string): Promise<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
   const over = (bytes: number, declared: boolean): OversizeError => new OversizeError({ kind: 'answer', what, bytes, limit: cap, declared });
   if (Number.isFinite(declared) && declared > cap) {
     await res.body?.cancel().catch(() => {});
     throw over(declared, true);
   }
-  if (!res.body) return '';
+  if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -27,5 +32,5 @@ export async function readBodyCapped(res: Response, cap: number, what: string): 
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Uint8Array(Buffer.concat(chunks));
 }

@@ -23,7 +23,6 @@ export function classifyTransition(
   digest: string,
   opts: { allowSkip: boolean; requireFirstRevision?: boolean },
 ): TransitionKind {
-  const where = `${release.channel}#${release.revision}`;
   if (!accepted) {
     if (opts.requireFirstRevision && release.revision !== 1) {
       throw new RevisionGapError({ gap: 'first', channel: release.channel, revision: release.revision });

@@ -89,10 +89,3 @@ export function thresholdNotMet(doc: ChannelDocument, policy: TrustPolicy, check
     problems: check.problems.map((p) => p.toJSON()),
   });
 }
-
-/** Throws ThresholdNotMetError unless at least `threshold` distinct trusted keys signed. */
-export function assertThreshold(doc: ChannelDocument, policy: TrustPolicy): SignatureCheck {
-  const check = checkSignatures(doc, policy);
-  if (check.verified.length < policy.threshold) throw thresholdNotMet(doc, policy, check);
-  return check;
-}

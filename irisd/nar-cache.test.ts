@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testkit/tmp.js';
 import { encodeNar } from './nar.js';
 import { NarCache } from './nar-cache.js';
-import { narUrl, sha256Nix32, type NarInfo } from './narinfo.js';
+import { sha256Nix32, type NarInfo } from '../core/narinfo.js';
+import { narUrl } from './nar-url.js';
 
 const dirs: { cleanup: () => Promise<void> }[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes, writeFile
 import { join } from 'node:path';
 import { InternalError } from '../core/errors/index.js';
 import { verifyNarStream } from './nar-verify.js';
-import { formatNarInfo, parseNarInfo, type NarInfo } from './narinfo.js';
+import { formatNarInfo, parseNarInfo, type NarInfo } from '../core/narinfo.js';
 
 /**
  * NARs fetched from peers, kept on disk: `<key>.nar` beside `<key>.narinfo`

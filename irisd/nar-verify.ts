@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NarHashMismatchError } from '../core/errors/index.js';
-import { encodeNix32 } from './nix32.js';
+import { encodeNix32 } from '../core/nix32.js';
 
 /**
  * Pass a NAR stream through while hashing it, holding the last chunk back

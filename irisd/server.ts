@@ -8,7 +8,8 @@ import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
 import { streamNar } from './nar.js';
 import type { NarCache } from './nar-cache.js';
 import { verifyNarStream } from './nar-verify.js';
-import { NAR_FILE, formatNarInfo } from './narinfo.js';
+import { formatNarInfo } from '../core/narinfo.js';
+import { NAR_FILE } from './nar-url.js';
 import { HOP_HEADER } from './peers/lookup.js';
 import type { Resolver } from './resolver.js';
 import type { LocalStore } from './store/nix-store.js';
@@ -122,7 +123,7 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     return proxyNar(reply, offer.peer, offer.narinfo, key);
   });
 
-  async function proxyNar(reply: FastifyReply, peer: string, narinfo: import('./narinfo.js').NarInfo, key: string): Promise<FastifyReply> {
+  async function proxyNar(reply: FastifyReply, peer: string, narinfo: import('../core/narinfo.js').NarInfo, key: string): Promise<FastifyReply> {
     const controller = new AbortController();
     const connectTimer = setTimeout(() => controller.abort(), d.peerNarTimeoutMs);
     let res: Response;

@@ -88,4 +88,12 @@ max_hosts = 0
       ]),
     );
   });
+
+  it('takes [impact] (caches and cache keys for the dashboard\'s closure diffs) and lists what is wrong in it', () => {
+    const ok = parseConfigText(`source = "/srv/git"\n[trust]\nkeys = ["${key}"]\n[impact]\ncaches = ["https://cache.example.com", "file:///srv/cache"]\ntrusted_keys = ["${key2}"]\n`, reconcilerConfigSchema, 'r.toml');
+    expect(ok.errors).toEqual([]);
+    expect(ok.value!.impact).toMatchObject({ caches: ['https://cache.example.com', 'file:///srv/cache'], concurrency: 16 });
+    const bad = parseConfigText(`source = "/srv/git"\n[trust]\nkeys = ["${key}"]\n[impact]\ncaches = ["ftp://x"]\ntrusted_keys = []\n`, reconcilerConfigSchema, 'r.toml');
+    expect(bad.errors).toEqual(['impact.caches.0: must be an http(s):// or file:// binary cache URL', 'impact.trusted_keys: must list at least one cache key (NAME:BASE64)']);
+  });
 });

@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
-import { etcdSectionFor, listenAddress, seconds, toTrustConfig, trustSection } from '../core/config-schema.js';
+import { etcdSectionFor, listenAddress, publicKeyString, seconds, toTrustConfig, trustSection } from '../core/config-schema.js';
 import { HTTP_LIMIT_DEFAULTS, httpLimitsSection } from '../core/http-limits.js';
 import type { TrustConfig } from '../core/trust.js';
 
@@ -9,7 +9,8 @@ import type { TrustConfig } from '../core/trust.js';
  * reconciler.toml (DESIGN.md §8). Keys beyond the contract, each with a
  * default that serves: poll_jitter_seconds, git, credentials_file,
  * [reports] stale_after_seconds and max_hosts, [long_poll] max_waiters, [http] (timeouts and
- * the connection cap, core/http-limits.ts).
+ * the connection cap, core/http-limits.ts), [impact] (the dashboard's closure
+ * diffs: without it the dashboard shows none).
  */
 export const reconcilerConfigSchema = z.strictObject({
   source: z
@@ -49,6 +50,15 @@ export const reconcilerConfigSchema = z.strictObject({
     .default({ max_waiters: 50_000 }),
   http: httpLimitsSection.default({ ...HTTP_LIMIT_DEFAULTS }),
   etcd: etcdSectionFor('/ogygia').optional(),
+  /** Binary caches the dashboard reads closures from, and the keys whose narinfo signatures it believes (DESIGN.md §14). */
+  impact: z
+    .strictObject({
+      caches: z.array(z.string().regex(/^(https?|file):\/\/\S+$/, 'must be an http(s):// or file:// binary cache URL')).min(1, 'must list at least one binary cache'),
+      trusted_keys: z.array(publicKeyString).min(1, 'must list at least one cache key (NAME:BASE64)'),
+      /** Narinfo requests in flight at once. */
+      concurrency: z.number().int().min(1).max(256).default(16),
+    })
+    .optional(),
 });
 
 export type ReconcilerConfigFile = z.output<typeof reconcilerConfigSchema>;

@@ -8,6 +8,7 @@ import type { ReportStore } from './reports/store.js';
 import type { EnrollmentState } from './enrollment.js';
 import type { Syncer } from './syncer.js';
 import type { Waiters } from './waiters.js';
+import type { ImpactReports } from './impact.js';
 
 /** One version of a channel in history, for GET /v1/channels/:channel/history. */
 export interface HistoryEntry {
@@ -49,4 +50,6 @@ export interface ServerContext {
   readonly branch: string;
   readonly log: Logger;
   readonly now: () => Date;
+  /** Closure diffs for the dashboard; absent when [impact] names no cache (then the dashboard shows none). */
+  readonly impact?: ImpactReports;
 }

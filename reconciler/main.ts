@@ -15,7 +15,8 @@ import { createEnrollmentTracker } from './enrollment.js';
 import { countByState, hostsView } from './hosts-view.js';
 import { createMetrics } from './metrics.js';
 import { loadCredentials } from './mirror/credentials.js';
-import { readChain, readHistory } from './mirror/history.js';
+import { readChain, readHistory, readReleaseByDigest } from './mirror/history.js';
+import { createImpactReports } from './impact.js';
 import { fetchLocal } from './mirror/local.js';
 import { fetchRemote } from './mirror/remote.js';
 import { ensureMirror, mirrorGitdir, mirrorRoot } from './mirror/repo.js';
@@ -130,6 +131,15 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   const s = syncer;
   const triggerSync = (reason: string): void => void s.sync(reason);
 
+  const impact = cfg.impact
+    ? createImpactReports({
+        caches: cfg.impact.caches,
+        trustedKeys: cfg.impact.trusted_keys,
+        concurrency: cfg.impact.concurrency,
+        releaseByDigest: (channel, commit, digest) => readReleaseByDigest(gitdir, commit, channel, digest),
+        log,
+      })
+    : undefined;
   const ctx: ServerContext = {
     served: () => s.state,
     lastSync: () => s.last,
@@ -153,6 +163,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     branch: cfg.branch,
     log,
     now: () => new Date(),
+    ...(impact ? { impact } : {}),
   };
   const app = await buildServer(ctx);
 
@@ -194,6 +205,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
       waiters.closeAll();
       await app.close();
       await s.idle(); // let a running sync finish its persist before exiting
+      await impact?.idle();
       await reports.close();
     },
   };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { fleetDetailSchema } from '../core/wire/fleet-detail.js';
 import { hostRowSchema } from '../core/wire/host-row.js';
 import { reportSchema } from '../core/wire/report.js';
+import { impactGroupSchema, impactReportSchema } from '../core/wire/impact-report.js';
 
 // The field tables in docs/ are held to the core/wire schemas, both ways: a
 // field the schema has and the table lacks fails, and so does a documented
@@ -77,6 +78,11 @@ describe('docs match the wire schemas (core/wire/)', () => {
 
   it('docs/agent.md documents every <host>/agent fleet detail field and no other', () => {
     expectTableMatches(fieldTable(section(doc('agent.md'), '### Fleet store (`[etcd]` or `[zookeeper]`)')), fleetDetailSchema);
+  });
+
+  it('docs/impact.md documents every field of the impact report JSON (DESIGN §14) and no other', () => {
+    expectTableMatches(fieldTable(section(doc('impact.md'), '### Report')), impactReportSchema);
+    expectTableMatches(fieldTable(section(doc('impact.md'), '### Group')), impactGroupSchema);
   });
 
   it('the comparison sees a drift in either direction', () => {

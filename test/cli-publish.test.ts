@@ -62,6 +62,8 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     expect(v1.out).toContain('ThresholdNotMetError: Release prod#2 has 1 valid signature(s) from distinct trusted keys and needs 2');
     expect(v1.out).toMatch(new RegExp(`web01\\s+new path\\s+${STORE.a} → ${STORE.web01}`));
     expect(v1.out).toMatch(new RegExp(`\\*\\s+unchanged\\s+${STORE.a}`));
+    // These store paths exist nowhere and ogygia.toml names no cache key: no closure diff, and verify says why.
+    expect(v1.out).toContain('closure diff: not made: Reading https://cache.example.com needs a trusted cache key');
 
     // The same key approving again is refused by name and by public key.
     const twice = await ogygia(['approve', '--repo', repo, '--channel', 'prod', '--key', join(dir, 'ops-1.key')]);

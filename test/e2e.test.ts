@@ -47,13 +47,19 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
     expect(String(log.stdout)).toMatch(/agent: /);
   });
 
-  it('verify refuses release 2 with one signature and passes it with two, printing the impact', () => {
+  it('verify refuses release 2 with one signature and passes it with two, printing the closure diff', () => {
     expect(result.verifyBefore.code).toBe(1);
     expect(result.verifyBefore.out).toContain('ThresholdNotMetError');
     expect(result.verifyAfter.code).toBe(0);
     expect(result.verifyAfter.out).toContain('signed by ops-1, ops-2');
     expect(result.verifyAfter.out).toMatch(/cache prod: \d+ path\(s\) present/);
-    expect(result.verifyAfter.out).toContain(`${result.revisions.closures.A} → ${result.revisions.closures.B}`);
+    // The closure diff the reviewer reads, from irisd's signed narinfos (the closures are gone from the local store).
+    const { A, B } = result.revisions.closures;
+    expect(result.verifyAfter.out).toContain(`    ${A}\n      → ${B}`);
+    expect(result.verifyAfter.out).toContain('[U]  openssl  3.0.12 → 3.0.13');
+    expect(result.verifyAfter.out).toMatch(/\[A\]  curl +8\.1\.0/);
+    expect(result.verifyAfter.out).toContain('No reboot needed');
+    expect(result.verifyAfter.out).toMatch(/Closure: (\d+) → (\d+) paths \(\+1: 3 added, 2 removed\)/);
   });
 
   it('applies release 2 after the merge', () => {

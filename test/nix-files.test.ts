@@ -7,8 +7,9 @@ import { nixEnv } from '../testkit/nix.js';
 import { makeTempDir } from '../testkit/tmp.js';
 
 // Every .nix file in the repository must parse (there is no nixpkgs on the
-// CI machine, so this, the pure evaluations below and the NixOS VM tests run
-// by `nix flake check` elsewhere are what keeps the Nix side honest). Files
+// CI machine, so this, the pure evaluations below, `npm run test:nixos` (the
+// modules evaluated with nixpkgs' lib alone) and the NixOS VM tests run by
+// `nix flake check` elsewhere are what keeps the Nix side honest). Files
 // are found at test time, so a new file is covered without touching this test.
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -11,6 +11,10 @@ import { testKey } from '../testkit/keys.js';
 import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
 import { approve, ReleaseChain, tamper } from '../testkit/release-chain.js';
 import type { RunningReconciler } from '../reconciler/main.js';
+import { formatPublicKey, generateSecretKey } from '../core/keys.js';
+import { systemNar, writeFakeCache } from '../testkit/fake-cache.js';
+import { packagePath } from '../testkit/store-paths.js';
+import { eventually } from '../testkit/eventually.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
 
@@ -34,7 +38,21 @@ describe('reconciler dashboard', () => {
     await repo.publish('prod', prod1.text);
     await repo.publish('prod', prod2.text);
     await repo.publish('staging', staging.text);
-    rec = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'state') });
+    // A binary cache holding both prod systems, so the dashboard can show what revision 2 changes for hosts on 1.
+    const cacheKey = generateSecretKey('test-cache-1');
+    const ssl = [packagePath('openssl-3.0.12'), packagePath('openssl-3.0.13'), packagePath('curl-8.1.0')] as const;
+    const boot = (v: string) => ({ kernel: packagePath(`linux-${v}`), initrd: packagePath(`initrd-linux-${v}`), modules: packagePath(`linux-${v}-modules`) });
+    await writeFakeCache(join(tmp.path, 'cache'), [
+      ...ssl.map((p) => ({ path: p, references: [], narSize: 4096 })),
+      ...['6.6.1', '6.6.2'].flatMap((v) => Object.values(boot(v)).map((p) => ({ path: p, references: [], narSize: 8192 }))),
+      { path: prod1.doc.release.targets['*']!.storePath, references: [ssl[0], ...Object.values(boot('6.6.1'))], nar: systemNar(boot('6.6.1')) },
+      { path: prod2.doc.release.targets['*']!.storePath, references: [ssl[1], ssl[2], ...Object.values(boot('6.6.2'))], nar: systemNar(boot('6.6.2')) },
+    ], [cacheKey]);
+    rec = await startTestReconciler({
+      source: repo.bare,
+      stateDir: join(tmp.path, 'state'),
+      extra: { impact: { caches: [`file://${join(tmp.path, 'cache')}`], trusted_keys: [formatPublicKey(cacheKey.publicKey)] } },
+    });
     await repo.publish('staging', tamper(new ReleaseChain('staging', [ops1], staging).next()).text, 'tampered staging');
     await rec.syncer.sync('test');
     const reports: Array<[string, string, Record<string, unknown>]> = [
@@ -82,6 +100,17 @@ describe('reconciler dashboard', () => {
     expect(hosts.join('\n')).toMatch(/web01\s+prod\s+2\s+2\s+in-sync/);
     expect(hosts.join('\n')).toMatch(/web02\s+prod\s+2\s+1\s+pending/);
     expect(hosts.join('\n')).toMatch(/db01\s+prod\s+2\s+1\s+rolled-back/);
+    // What revision 2 changes for the hosts still on 1: computed in the background from the cache, then shown.
+    const impact = await eventually(async () => {
+      await page.reload();
+      const text = await page.locator('section:has(h2:text("Impact of the newest head"))').innerText();
+      return text.includes('upgraded') ? text : undefined;
+    }, 'the impact section to show the closure diff');
+    expect(impact).toMatch(/prod: revision 1 → 2\s+· run by db01, web02, web03/);
+    expect(impact).toMatch(/upgraded\s+openssl\s+3\.0\.12\s+3\.0\.13/);
+    expect(impact).toMatch(/added\s+curl\s+8\.1\.0/);
+    expect(impact).toContain('reboot');
+    expect(impact).toContain('kernel: linux 6.6.1 → 6.6.2');
     await mkdir(ARTIFACTS, { recursive: true });
     const file = join(ARTIFACTS, 'reconciler-dashboard.png');
     await page.screenshot({ path: file, fullPage: true });

@@ -50,6 +50,15 @@ export async function buildSystemClosure(
     salt?: string;
     /** The switch waits while `$OGYGIA_ROOT/<holdFile>` exists (lets a test stop the agent mid-switch). */
     holdFile?: string;
+    /**
+     * Packages in the closure, by store path name (`openssl-3.0.12`), linked
+     * from `sw/pkgs/`. A `#tag` suffix (`glibc-2.38#b`) builds the same name
+     * with other contents: a rebuild with the same version. Packages with the
+     * same name, tag and salt are one store path in every system that has them.
+     */
+    packages?: readonly string[];
+    /** A kernel version: `linux-<v>`, `initrd-linux-<v>` and `linux-<v>-modules` in the closure, with NixOS's `kernel`, `initrd` and `kernel-modules` links. */
+    kernel?: string;
   },
 ): Promise<string> {
   await requireNix();
@@ -70,10 +79,30 @@ export async function buildSystemClosure(
     opts.failSwitch ? `echo 'activating the configuration...'; echo '${FAILED_SWITCH_LINE}' >&2; exit 4` : 'mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system" && exit 0',
     'SW',
     'chmod +x $out/bin/switch-to-configuration',
+    ...(opts.packages?.length ? ['mkdir -p $out/sw/pkgs', 'for p in $pkgs; do ln -s "$p" "$out/sw/pkgs/${p#/nix/store/*-}"; done'] : []),
+    ...(opts.kernel ? ['ln -s "$kernelPkg/bzImage" $out/kernel', 'ln -s "$initrdPkg/initrd" $out/initrd', 'ln -s "$modulesPkg" $out/kernel-modules'] : []),
   ].join('\n');
+  const salt = opts.salt ?? '';
+  // One derivation per package; its contents depend only on name, tag and salt, so systems share it.
+  const pkg = (name: string, tag: string, extraFile?: string): string =>
+    `(mk ${nixString(name)} ${nixString(
+      `mkdir -p $out/lib; printf %s ${shellWord(`${salt}#${name}#${tag}`)} > $out/lib/${name}` + (extraFile ? `; printf %s ${shellWord(salt)} > $out/${extraFile}` : ''),
+    )})`;
+  const packages = (opts.packages ?? []).map((p) => {
+    const [name, tag = ''] = p.split('#') as [string, string?];
+    return pkg(name, tag);
+  });
+  const boot = opts.kernel
+    ? `kernelPkg = ${pkg(`linux-${opts.kernel}`, '', 'bzImage')}; initrdPkg = ${pkg(`initrd-linux-${opts.kernel}`, '', 'initrd')}; ` +
+      `modulesPkg = ${pkg(`linux-${opts.kernel}-modules`, '')}; `
+    : '';
+  const extra = opts.packages?.length || opts.kernel;
   await writeFile(
     file,
-    `derivation { name = ${nixString(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
+    (extra ? `let mk = name: script: derivation { inherit name; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" script ]; PATH = "/usr/bin:/bin"; }; in ` : '') +
+      `derivation { name = ${nixString(opts.name)}; system = builtins.currentSystem; builder = "/bin/sh"; ` +
+      (packages.length ? `pkgs = [ ${packages.join(' ')} ]; ` : '') +
+      boot +
       `args = [ "-c" ${nixString(script)} ]; PATH = "/usr/bin:/bin"; }\n`,
   );
   const r = await execa('nix-build', [file, '--no-out-link'], { env: nixEnv() });
@@ -100,6 +129,11 @@ export async function deleteStorePaths(paths: readonly string[]): Promise<void> 
 export async function isValidStorePath(path: string): Promise<boolean> {
   const r = await execa('nix-store', ['--check-validity', path], { env: nixEnv(), reject: false });
   return r.exitCode === 0;
+}
+
+/** A single-quoted shell word. */
+function shellWord(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A Nix string literal: escapes backslash, quote, newline and `${` (antiquotation). */

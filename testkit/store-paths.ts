@@ -17,6 +17,16 @@ export function storePath(label: string): string {
   return `/nix/store/${fakeHash(label)}-nixos-system-${label}`;
 }
 
+/**
+ * A fake store path of any package, named as Nix names it (`openssl-3.0.12`,
+ * `linux-6.6.1-modules`): the same rules as `storePath`, with the hash taken
+ * from `seed` (default: the name), so two paths of one name can differ.
+ */
+export function packagePath(name: string, seed: string = name): string {
+  if (!NAME.test(name)) throw new Error(`packagePath: ${JSON.stringify(name)} is not usable in a store path name`);
+  return `/nix/store/${fakeHash(seed)}-${name}`;
+}
+
 function fakeHash(label: string): string {
   const digest = createHash('sha256').update(label).digest();
   let out = '';

@@ -34,7 +34,7 @@ export async function publish(opts: PublishOptions, io: CommandIO = processIO): 
     targets,
     sourceRevision: parseSourceRevision(opts.sourceRevision),
     issuedAt: now,
-    ...(opts.substituter?.length ? { substituters: opts.substituter.map(parseSubstituter) } : {}),
+    ...(opts.substituter?.length ? { substituters: opts.substituter.map((s) => parseSubstituter(s)) } : {}),
     ...(opts.expires ? { expiresAt: parseExpiry(opts.expires, now) } : {}),
   };
   if (await ensureRepo(opts.repo)) io.err(`publish: initialised a git repository in ${opts.repo} (branch main)`);

@@ -2,8 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
-import { CacheMissError, CacheUnreachableError, ConfigError, InvalidEnrollmentError, NoTrustPolicyError, type OgygiaError, OversizeError } from '../../core/errors/index.js';
-import type { ChannelImpact } from '../repo/impact.js';
+import { CacheMissError, CacheUnreachableError, ConfigError, InvalidEnrollmentError, NoTrustPolicyError, type OgygiaError, OversizeError, isOgygiaError } from '../../core/errors/index.js';
+import type { ChannelImpact } from '../../core/closure-diff/transitions.js';
+import { toImpactJson } from '../../core/closure-diff/json.js';
+import { renderText } from '../../core/closure-diff/render.js';
+import { cachesFor, type ReportOutcome, trustedCacheKeys, tryChannelReport } from '../repo/closure-report.js';
 import { checkRepository, type RepoCheck } from '../repo/check.js';
 import { checkEnrollmentFile } from '../repo/enrollment-check.js';
 import { ENROLLMENT_FILE, MAX_ENROLLMENT_BYTES, oversizeProblem } from '../../core/enrollment.js';
@@ -20,6 +23,8 @@ export interface VerifyOptions {
   json?: boolean;
   checkCache?: boolean;
   substituter?: string[];
+  cache?: string[];
+  trustedKey?: string[];
 }
 
 function toBytes(s: ChannelsSnapshot): { commit: string; files: Map<string, Uint8Array>; sizes: Map<string, number> } {
@@ -54,6 +59,7 @@ async function loadPolicy(opts: VerifyOptions, headCommit: string, baseCommit?: 
   return { policy: parseRepoPolicy(Buffer.from(bytes).toString('utf8'), from), from };
 }
 
+/** The store-path lines of one channel: what verify prints when no closure diff could be made. */
 function impactLines(impact: readonly ChannelImpact[]): string[] {
   const out: string[] = [];
   for (const c of impact) {
@@ -116,24 +122,44 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       }
     }
   }
+  // The closure diff of each changed channel (DESIGN.md §14). Without a cache key or cache it is a note,
+  // unless the operator asked for it (--cache, --trusted-key, or [cache] in the policy): then it must work.
+  const diffs: Array<{ channel: string; outcome: ReportOutcome }> = [];
+  if (base) {
+    const keys = await trustedCacheKeys({ repo: opts.repo, ref: baseCommit!, ...(opts.trustedKey ? { trustedKey: opts.trustedKey } : {}), ...(opts.trust ? { trustFile: opts.trust } : {}) });
+    const baseReleases = new Map(result.baseReleases.map((r) => [r.channel, r]));
+    for (const impact of result.impact) {
+      const after = result.channels.find((c) => c.channel === impact.channel)?.release;
+      const caches = cachesFor(opts.cache?.length ? opts.cache : opts.substituter, after, baseReleases.get(impact.channel));
+      const required = keys.length > 0 || Boolean(opts.cache?.length);
+      diffs.push({ channel: impact.channel, outcome: await tryChannelReport(impact, { caches, trustedKeys: keys, required }) });
+    }
+  }
+  const diffProblems = diffs.flatMap((d) => (d.outcome.kind === 'problem' ? [d.outcome.problem] : []));
   // hosts.toml at HEAD (DESIGN.md §11): it must parse, and targets that only look like an enrolled host are warned about.
   const changedChannels = base ? new Set(result.impact.map((i) => i.channel)) : undefined;
   const enrollment = checkEnrollmentFile(
     await readEnrollmentText(opts.repo, headCommit),
     result.channels.flatMap((c) => (c.release && (!changedChannels || changedChannels.has(c.channel)) ? [{ channel: c.channel, targets: Object.keys(c.release.targets) }] : [])),
   );
-  const ok = result.ok && cacheProblems.length === 0 && enrollment.problems.length === 0;
+  const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0 && enrollment.problems.length === 0;
   if (opts.json) {
     const channels = result.channels.map(({ release: _release, ...c }) => c);
+    const { baseReleases: _base, ...rest } = result;
+    const diff = diffs.flatMap((d) => (d.outcome.kind === 'report' ? [toImpactJson(d.outcome.report)] : []));
+    const notes = diffs.flatMap((d) => (d.outcome.kind === 'note' ? [`${d.channel}: ${d.outcome.note}`] : []));
     io.out(
       JSON.stringify(
         {
-          ...result,
-          problems: [...result.problems, ...enrollment.problems],
+          ...rest,
+          problems: [...rest.problems, ...enrollment.problems],
           channels,
           ok,
           policy: from,
           cache: { checked: cacheChecked, problems: cacheProblems },
+          diff,
+          diffNotes: notes,
+          diffProblems,
           enrollment: enrollment.hosts === null ? null : { file: ENROLLMENT_FILE, hosts: enrollment.hosts },
           warnings: enrollment.warnings,
         },
@@ -160,9 +186,19 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
   for (const w of enrollment.warnings) io.out(`  warn  ${w.message}`);
   if (base) {
     io.out(result.impact.length ? 'impact:' : 'impact: no channel changes');
-    for (const line of impactLines(result.impact)) io.out(line);
+    for (const impact of result.impact) {
+      const d = diffs.find((x) => x.channel === impact.channel)?.outcome;
+      if (d?.kind === 'report') {
+        for (const line of renderText(d.report, '  ')) io.out(line);
+        continue;
+      }
+      for (const line of impactLines([impact])) io.out(line);
+      if (d?.kind === 'note') io.out(`    closure diff: not made: ${d.note}`);
+      if (d?.kind === 'problem') io.out(`  FAIL  ${problemLine(d.problem)}`);
+    }
   }
-  const count = result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + enrollment.problems.length;
+  const count =
+    result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length + enrollment.problems.length;
   io.out(ok ? 'verify: all checks passed' : `verify: ${count} problem(s); nothing here may be merged until each is fixed`);
   return ok ? 0 : 1;
 }
@@ -170,13 +206,15 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
 export function registerVerify(program: Command, setExit: SetExit): void {
   program
     .command('verify')
-    .description('check every channel at HEAD (and every transition from --base); print the impact per host')
+    .description('check every channel at HEAD (and every transition from --base); with --base, print what each changed channel does to its hosts: the closure diff per group (packages, size, reboot) when closures can be read, else the store paths')
     .option('--repo <dir>', 'channels repository', '.')
     .option('--base <ref>', 'the branch a pull request targets, e.g. main: check revision +1, previous, no deletes or rewinds')
     .option('--head <ref>', 'the commit to check', 'HEAD')
     .option('--trust <file>', 'trust policy TOML (default: ogygia.toml at --base, else at HEAD)')
     .option('--check-cache', "also check each new store path's closure is in its substituters")
     .option('--substituter <url>', 'substituter for --check-cache (repeatable; default: the release\'s)', collect)
+    .option('--cache <url>', 'binary cache the closure diff reads, file:// or http(s):// (repeatable; default: --substituter, else the releases\')', collect)
+    .option('--trusted-key <key>', 'cache public key NAME:BASE64 whose narinfo signatures the closure diff believes (repeatable; default: [cache] trusted_keys of the trust policy)', collect)
     .option('--json', 'machine-readable output')
     .action(async (opts: VerifyOptions) => setExit(await verify(opts)));
 }

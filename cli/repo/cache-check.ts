@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { readBodyCapped } from '../../core/bounded-body.js';
+import { NARINFO_CAP } from '../../core/closure-diff/cache-source.js';
 import { CacheMissError, CacheUnreachableError } from '../../core/errors/index.js';
 import { storePathHash } from '../../core/store-path.js';
 
@@ -44,7 +46,7 @@ export const fetchNarinfo: NarinfoFetcher = async (substituter, storePath) => {
     await res.body?.cancel();
     throw unreachable(`HTTP ${res.status}`);
   }
-  return await res.text();
+  return await readBodyCapped(res, NARINFO_CAP, `the narinfo ${hash} from ${base}`); // a narinfo is small; never buffer more
 };
 
 /** Pure: the References of a narinfo, as store path base names. */

@@ -1,5 +1,5 @@
 import { ChannelDeletedError, NotDescendantError, OgygiaError } from '../../core/errors/index.js';
-import { type ChannelImpact, computeImpact } from './impact.js';
+import { type ChannelImpact, computeImpact } from '../../core/closure-diff/transitions.js';
 import { type ChannelDocument, parseChannelDocument, type Release } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
 import type { TrustConfig } from '../../core/trust.js';
@@ -30,6 +30,8 @@ export interface RepoCheck {
   readonly base?: string;
   readonly channels: readonly ChannelCheck[];
   readonly impact: readonly ChannelImpact[];
+  /** The releases at the base that parsed (what each changed channel moves from). */
+  readonly baseReleases: readonly Release[];
   /** Problems that belong to no single channel file (deleted channels, a rewound branch). */
   readonly problems: readonly OgygiaError[];
 }
@@ -118,11 +120,12 @@ export function checkRepository(input: {
     channels.push(c);
   }
   const ok = problems.length === 0 && channels.every((c) => c.problems.length === 0);
-  const result: { ok: boolean; head: string; base?: string; channels: ChannelCheck[]; impact: ChannelImpact[]; problems: OgygiaError[] } = {
+  const result: { ok: boolean; head: string; base?: string; channels: ChannelCheck[]; impact: ChannelImpact[]; baseReleases: Release[]; problems: OgygiaError[] } = {
     ok,
     head: head.commit,
     channels,
     impact,
+    baseReleases: [...parsedBase.values()].map((b) => b.doc.release),
     problems,
   };
   if (base) result.base = base.commit;

@@ -11,8 +11,10 @@ const FORMS = {
   '--host': { is: 'a host name', fix: 'name the host as its agent names itself (host in agent.toml)' },
   '--source-revision': { is: 'a full lowercase git commit id', fix: 'pass `git rev-parse HEAD` of your NixOS config repository' },
   '--substituter': { is: 'an http(s):// or file:// URL', fix: 'give the binary cache URL hosts fetch from' },
+  '--cache': { is: 'an http(s):// or file:// URL', fix: 'give the binary cache URL the closures are in' },
   '--expires': { is: 'a duration (90d, 12h, 2w) or an RFC 3339 time', fix: 'pass one of those' },
   '--to': { is: 'a revision number', fix: 'run `ogygia history` and pick one of its revisions' },
+  '--from': { is: 'a revision number', fix: 'run `ogygia history` and pick one of its revisions' },
   'store path hash': { is: 'a store path hash (32 nix32 characters) or a store path', fix: 'copy it from the path' },
 } as const;
 
@@ -43,7 +45,9 @@ export type UsageFields =
   /** `--repo` names a directory inside another git repository. */
   | { readonly reason: 'nested-repo'; readonly repo: string; readonly enclosing: string }
   /** `ogygia keygen --out` names a file that exists, without --force. */
-  | { readonly reason: 'key-exists'; readonly out: string };
+  | { readonly reason: 'key-exists'; readonly out: string }
+  /** Two options that each choose the same thing (the output format). */
+  | { readonly reason: 'exclusive'; readonly options: readonly [string, string] };
 
 function sentence(f: UsageFields): string {
   switch (f.reason) {
@@ -66,6 +70,8 @@ function sentence(f: UsageFields): string {
       return `${f.repo} is inside the git repository ${f.enclosing}; pass its top level (--repo ${f.enclosing}) so channels/ sits at the repository root.`;
     case 'key-exists':
       return `${f.out} already exists; pick another --out or pass --force to replace that key for good.`;
+    case 'exclusive':
+      return `${f.options[0]} and ${f.options[1]} each choose the output; pass one of them.`;
   }
 }
 

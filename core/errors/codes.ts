@@ -46,6 +46,11 @@ export const ERROR_CODES = [
   'RevisionNotFoundError',
   // Binary caches.
   'CacheMissError',
+  'NarinfoNotFoundError',
+  'UntrustedNarinfoError',
+  'CacheReadError',
+  'NoCacheKeyError',
+  'NoCacheError',
   'CacheUnreachableError',
   // Fleet stores.
   'FleetStoreUnavailableError',

@@ -70,3 +70,8 @@ export { UnsignedReportError, type UnsignedReportFields } from './UnsignedReport
 export { ReportSignatureError, type ReportSignatureFields } from './ReportSignatureError.js';
 export { ReportReplayError, type ReportReplayFields } from './ReportReplayError.js';
 export { TooManyHostsError, type TooManyHostsFields } from './TooManyHostsError.js';
+export { NarinfoNotFoundError, type NarinfoNotFoundFields } from './NarinfoNotFoundError.js';
+export { UntrustedNarinfoError, type UntrustedNarinfoFields } from './UntrustedNarinfoError.js';
+export { CacheReadError, type CacheReadFields } from './CacheReadError.js';
+export { NoCacheKeyError, type NoCacheKeyFields } from './NoCacheKeyError.js';
+export { NoCacheError, type NoCacheFields } from './NoCacheError.js';

@@ -36,7 +36,6 @@ export function openZooKeeperStore(config: FleetStoreConfig, secrets: ZooKeeperS
   const namespaceAcl = digest ? toAcl(NAMESPACE_NODE_ACL) : OPEN_ACL;
   const who = digest ? `digest user "${digest.user}"` : 'an anonymous client';
   const section = config.section ?? 'zookeeper';
-  const endpoints = JSON.stringify(config.endpoints);
 
   // The server ends a session whose credentials it refuses; every call then fails with this instead of timing out.
   const authFailed = new Promise<never>((_, reject) =>

@@ -113,7 +113,6 @@ export function verifyRelease(req: VerifyRequest): Verification {
   if (!document) return { signers: [], problems, notes: [] };
   const release = document.release;
   const digest = releaseDigest(release);
-  const where = `${release.channel}#${release.revision}`;
 
   // Channel binding.
   if (req.channel !== undefined && expectedValid && release.channel !== req.channel) {

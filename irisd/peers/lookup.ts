@@ -1,7 +1,7 @@
 import { readBodyCapped } from '../../core/bounded-body.js';
 import { OversizeError } from '../../core/errors/index.js';
 import type { PublicKey } from '../../core/keys.js';
-import { matchesHash, parseNarInfo, verifiedSigners, type NarInfo } from '../narinfo.js';
+import { matchesHash, parseNarInfo, verifiedSigners, type NarInfo } from '../../core/narinfo.js';
 import type { FetchFn } from './filters.js';
 
 /** A narinfo is a few hundred bytes; a peer's answer is read no further than this. */

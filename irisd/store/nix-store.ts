@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { NixCommandError } from '../../core/errors/index.js';
 import { isStorePath } from '../../core/store-path.js';
-import { normalizeNarHash } from '../narinfo.js';
+import { normalizeNarHash } from '../../core/narinfo.js';
 
 /** One valid path of the local store, as `nix path-info --json` reports it (hash normalized to sha256:<nix32>). */
 export interface PathInfo {

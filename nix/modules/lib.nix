@@ -6,6 +6,16 @@ rec {
   # TOML has no null: an unset optional key (null) is left out of the file.
   dropNulls = lib.filterAttrsRecursive (_: v: v != null);
 
+  # Secrets are named by path and reach units only through LoadCredential.
+  # One assertion per secret option (`file`: a string, null, or a list of
+  # strings): the files must be outside the Nix store, which every user can
+  # read. The options are strings, never Nix paths, so a path literal (which
+  # would copy the secret into the store) is refused by the option type.
+  secretsOutsideStore = map (o: {
+    assertion = lib.all (f: f == null || !lib.hasPrefix builtins.storeDir f) (lib.toList o.file);
+    message = "${o.name} is in the Nix store, which every user can read; keep the secret outside it (e.g. /run/secrets/...) and name that path.";
+  });
+
   # Where systemd puts a unit's LoadCredential files.
   credentialPath = unit: name: "/run/credentials/${unit}.service/${name}";
 

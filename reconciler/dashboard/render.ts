@@ -1,6 +1,9 @@
 import type { HostRow } from '../../core/wire/host-row.js';
 import { countByState } from '../hosts-view.js';
 import type { Refusal, ServedState } from '../heads.js';
+import type { ImpactView } from '../impact.js';
+import { changeKind } from '../../core/closure-diff/diff.js';
+import { closureLine, formatVersions, summaryLine } from '../../core/closure-diff/render.js';
 
 /**
  * The fleet dashboard: plain server-rendered HTML with inline CSS, no build
@@ -13,6 +16,8 @@ export interface DashboardInput {
   readonly source: string;
   readonly branch: string;
   readonly lastSync: { readonly at?: string; readonly error?: { readonly code: string; readonly message: string } };
+  /** Closure diffs from the revisions hosts run to the newest head; absent when no cache is configured ([impact]): then no section. */
+  readonly impact?: readonly ImpactView[];
 }
 
 const esc = (s: unknown): string =>
@@ -39,6 +44,41 @@ function refusalCell(r: Refusal | undefined): string {
 const STATE_CLASS: Record<string, string> = {
   'in-sync': 'ok', pending: 'warn', applying: 'info', failed: 'bad', 'rolled-back': 'bad', stale: 'muted',
 };
+
+const KIND: Record<'U' | 'D' | 'C', string> = { U: 'upgraded', D: 'downgraded', C: 'changed' };
+
+/** Pure: the Impact section: per channel and revision hosts still run, what the newest head changes for them. */
+export function renderImpact(views: readonly ImpactView[]): string {
+  if (views.length === 0) return '<div class="empty">Every reporting host runs its channel\'s newest head: nothing to diff.</div>';
+  return views
+    .map((v) => {
+      const head = `<h3>${esc(v.channel)}: revision ${v.fromRevision} → ${v.toRevision} <span class="muted">· run by ${esc(v.hosts.join(', '))}</span></h3>`;
+      if (v.status === 'computing') return `<div class="impact">${head}<div class="why">reading closures from the cache…</div></div>`;
+      if (v.status === 'failed' || !v.report) {
+        return `<div class="impact">${head}<span class="badge bad">${esc(v.error?.code ?? 'Error')}</span><div class="why">${esc(v.error?.message ?? '')}</div></div>`;
+      }
+      const r = v.report;
+      const groups = r.groups
+        .map((g) => {
+          const rows = [
+            ...g.changed.map((c) => [KIND[changeKind(c)], c.name, formatVersions(c.from), formatVersions(c.to)]),
+            ...g.added.map((a) => ['added', a.name, '', formatVersions(a.versions)]),
+            ...g.removed.map((a) => ['removed', a.name, formatVersions(a.versions), '']),
+          ]
+            .map(([k, n, f, t]) => `<tr><td>${esc(k)}</td><td class="name">${esc(n)}</td><td><code>${esc(f)}</code></td><td><code>${esc(t)}</code></td></tr>`)
+            .join('');
+          const reboot = g.rebootRequired
+            ? `<span class="badge warn">reboot</span> <span class="why">${esc(g.rebootReasons.join('; '))}</span>`
+            : '<span class="muted">no reboot needed</span>';
+          return `<div class="group"><div><strong>${esc(g.hosts.join(', '))}</strong> ${reboot}</div>` +
+            (rows ? `<table><thead><tr><th>Change</th><th>Package</th><th>From</th><th>To</th></tr></thead><tbody>${rows}</tbody></table>` : '<div class="why">no version changes</div>') +
+            `<div class="why">${g.rebuilt.length ? `${g.rebuilt.length} package(s) rebuilt with the same version · ` : ''}closure ${esc(closureLine(g))}</div></div>`;
+        })
+        .join('');
+      return `<div class="impact">${head}<div class="why">${esc(summaryLine(r))}</div>${groups}</div>`;
+    })
+    .join('\n');
+}
 
 export function renderDashboard(input: DashboardInput): string {
   const { state, hosts, now } = input;
@@ -90,6 +130,8 @@ td.num { font-variant-numeric: tabular-nums; } td.name { font-weight:600; } code
 .tiles { display:flex; gap:12px; margin-bottom:22px; flex-wrap:wrap; } .tile { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:10px 18px; min-width:110px; }
 .tile .n { font-size:24px; font-weight:700; } .alert { border:1px solid var(--bad); color:var(--bad); background:var(--card); border-radius:10px; padding:10px 16px; margin-bottom:22px; }
 .empty { padding:14px 16px; color:var(--mut); }
+.impact { padding:12px 16px; border-bottom:1px solid var(--line); } .impact:last-child { border-bottom:0; } .impact h3 { font-size:14px; margin:0 0 4px; }
+.impact .group { margin-top:10px; } .impact table { margin:6px 0; } .impact th, .impact td { padding:4px 10px; }
 </style></head>
 <body><header><h1>Ogygia fleet</h1><span class="meta">${esc(input.source)} @ ${esc(input.branch)} · commit <code>${short(state.branchCommit)}</code> · ${sync}</span></header>
 <main>
@@ -100,6 +142,7 @@ ${branchRefusal}
 <tbody>
 ${channelRows}
 </tbody></table>`}</section>
+${input.impact ? `<section><h2>Impact of the newest head</h2>${renderImpact(input.impact)}</section>` : ''}
 <section><h2>Hosts</h2>${hosts.length === 0 ? '<div class="empty">No host has reported yet.</div>' : `<table>
 <thead><tr><th>Host</th><th>Channel</th><th>Desired</th><th>Applied</th><th>State</th><th>Current build</th><th>Last seen</th></tr></thead>
 <tbody>

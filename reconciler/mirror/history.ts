@@ -1,7 +1,7 @@
 import { channelHistory } from '../../core/channels-repo.js';
 import { MAX_CHAIN_RELEASES, chainVersions } from '../../core/release-chain.js';
-import { InternalError } from '../../core/errors/index.js';
-import { parseChannelDocument } from '../../core/release.js';
+import { InternalError, isOgygiaError } from '../../core/errors/index.js';
+import { parseChannelDocument, type Release } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
 import type { HistoryEntry } from '../context.js';
 
@@ -28,4 +28,22 @@ export async function readHistory(gitdir: string, commit: string | undefined, ch
 export async function readChain(gitdir: string, head: { readonly commit: string; readonly revision: number }, channel: string, since: number): Promise<string[]> {
   const versions = await channelHistory({ gitdir }, head.commit, channel, 2 * MAX_CHAIN_RELEASES);
   return chainVersions(versions, since, head.revision).map((v) => Buffer.from(v.bytes).toString('utf8'));
+}
+
+/**
+ * The release with `digest` among the last `limit` versions of a channel file
+ * along the served branch (the revision a host reports it runs), or undefined.
+ * Its signatures are not checked again: the digest is that of a release the
+ * reconciler served and the host verified; the dashboard only reads its targets.
+ */
+export async function readReleaseByDigest(gitdir: string, commit: string, channel: string, digest: string, limit = 200): Promise<Release | undefined> {
+  for (const v of await channelHistory({ gitdir }, commit, channel, limit)) {
+    try {
+      const doc = parseChannelDocument(v.bytes, { fileChannel: channel });
+      if (releaseDigest(doc.release) === digest) return doc.release;
+    } catch (e) {
+      if (!isOgygiaError(e)) throw e;
+    }
+  }
+  return undefined;
 }

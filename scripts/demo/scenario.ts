@@ -65,31 +65,37 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
   await execa('git', ['init', '-q', '--bare', '-b', 'main', bare]);
   const work = join(W, 'operator/channels');
   await execa('git', ['clone', '-q', bare, work]);
-  await writeFile(join(work, 'ogygia.toml'), `[channels.prod]\nkeys = ["${pub1}", "${pub2}"]\nthreshold = 1\n`);
+  // The policy names the cache key too, so `verify --base` can believe the cache's closures and diff them.
+  await writeFile(join(work, 'ogygia.toml'), `[channels.prod]\nkeys = ["${pub1}", "${pub2}"]\nthreshold = 1\n[cache]\ntrusted_keys = ["${cachePub}"]\n`);
   await lab.git(work, 'add', 'ogygia.toml');
   await lab.git(work, 'commit', '-qm', 'trust policy: ops-1 and ops-2, one signature');
   step(1, 'signing keys and a channels repository', [`ops-1 ${pub1}`, `ops-2 ${pub2}`, `channels repository ${bare}`]);
 
   // 2. Closures built with Nix, moved into irisd's store, signed there, removed from the system store.
   const nixDir = join(W, 'nix');
-  const spec: [string, string, boolean][] = [
-    ['A', SRC[0]!, true],
-    ['B', SRC[1]!, true],
-    ['C', SRC[2]!, true],
-    ['Cbad', SRC[2]!, false],
+  // Versioned packages and a kernel, so release 2's closure diff says something real:
+  // A → B upgrades openssl and adds curl (no reboot); C also moves the kernel to 6.6.2.
+  const base = ['glibc-2.38', 'bash-5.2'];
+  const spec: [string, string, boolean, string[], string][] = [
+    ['A', SRC[0]!, true, [...base, 'openssl-3.0.12'], '6.6.1'],
+    ['B', SRC[1]!, true, [...base, 'openssl-3.0.13', 'curl-8.1.0'], '6.6.1'],
+    ['C', SRC[2]!, true, [...base, 'openssl-3.0.13', 'curl-8.1.0'], '6.6.2'],
+    ['Cbad', SRC[2]!, false, [...base, 'openssl-3.0.13', 'curl-8.1.0'], '6.6.2'],
   ];
   // Fake NixOS systems without nixpkgs (the same builder the tests use): a switch script and a health marker.
   const closures: Record<string, string> = {};
-  for (const [name, revision, healthy] of spec) {
-    closures[name] = await buildSystemClosure(nixDir, { name: `nixos-system-demo-${name.toLowerCase()}`, revision, healthy, salt });
+  for (const [name, revision, healthy, packages, kernel] of spec) {
+    // One system name for all, as NixOS keeps `nixos-system-<host>-<version>` across configuration changes.
+    closures[name] = await buildSystemClosure(nixDir, { name: 'nixos-system-demo-24.05', revision, healthy, salt, packages, kernel });
   }
   // The installed system stays in the system store: each host booted it before the demo.
   const installed = await buildSystemClosure(nixDir, { name: 'nixos-system-demo-installed', revision: INSTALLED, salt });
   const cacheStore = join(W, 'cache-store');
   const paths = Object.values(closures);
   await lab.nix('nix', ['copy', '--no-check-sigs', '--to', `local?root=${cacheStore}`, ...paths]);
-  await lab.nix('nix', ['store', 'sign', '--store', `local?root=${cacheStore}`, '--key-file', join(W, 'keys/cache.key'), ...paths]);
-  await lab.nix('nix', ['store', 'delete', ...paths]).catch(() => '');
+  await lab.nix('nix', ['store', 'sign', '--store', `local?root=${cacheStore}`, '--key-file', join(W, 'keys/cache.key'), '-r', ...paths]);
+  const closurePaths = (await lab.nix('nix-store', ['-qR', ...paths])).split('\n').filter(Boolean);
+  await lab.nix('nix', ['store', 'delete', ...closurePaths]).catch(() => '');
   const irisdPort = await lab.port();
   const irisdUrl = `http://127.0.0.1:${irisdPort}`;
   await lab.write(
@@ -171,7 +177,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
   // 5. Release 2 on a branch, approved by a second key, verified against main, merged and pushed.
   await lab.git(work, 'switch', '-q', '-c', 'release-2');
   await lab.ogygia(['publish', '--repo', work, '--channel', 'prod', '--key', key1, '--store-path', closures.B!, '--source-revision', SRC[1]!]);
-  await writeFile(join(W, 'policy-2.toml'), `[channels.prod]\nkeys = ["${pub1}", "${pub2}"]\nthreshold = 2\n`);
+  await writeFile(join(W, 'policy-2.toml'), `[channels.prod]\nkeys = ["${pub1}", "${pub2}"]\nthreshold = 2\n[cache]\ntrusted_keys = ["${cachePub}"]\n`);
   const verifyBefore = await lab.ogygia(['verify', '--repo', work, '--base', 'main', '--trust', join(W, 'policy-2.toml')], { check: false });
   await lab.ogygia(['approve', '--repo', work, '--channel', 'prod', '--key', key2]);
   const verifyAfter = await lab.ogygia(['verify', '--repo', work, '--base', 'main', '--trust', join(W, 'policy-2.toml'), '--check-cache'], { check: false });
@@ -179,8 +185,11 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
   await lab.git(work, 'merge', '-q', '--no-ff', '-m', 'Merge release 2 (approved by ops-1 and ops-2)', 'release-2');
   await lab.git(work, 'push', '-q', 'origin', 'main');
   const afterRelease2 = await settled(2, (h) => h.state === 'in-sync');
+  // What the reviewer reads: the checks, then the closure diff of the transition, as `verify --base` prints it.
+  const verifyLines = verifyAfter.out.split('\n');
   step(5, 'release 2: branch → approve → verify --base main → merge; applied', [
-    ...verifyAfter.out.split('\n').filter((l) => /impact|→|ok|verify:/.test(l)),
+    ...verifyLines.filter((l) => /^\s+ok\s|^verify: HEAD/.test(l)),
+    ...verifyLines.slice(verifyLines.indexOf('impact:')),
     ...afterRelease2.map((h) => `${h.host.padEnd(6)} ${h.state} (revision ${h.applied.revision})`),
   ]);
 

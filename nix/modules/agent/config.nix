@@ -34,6 +34,12 @@ in
         assertion = cfg.settings.trust.threshold <= lib.length cfg.settings.trust.keys;
         message = "ogygia.agent.settings.trust.threshold is ${toString cfg.settings.trust.threshold} but only ${toString (lib.length cfg.settings.trust.keys)} key(s) are in ogygia.agent.settings.trust.keys.";
       }
+    ]
+    ++ olib.secretsOutsideStore [
+      {
+        name = "ogygia.agent.reportTokenFile";
+        file = cfg.reportTokenFile;
+      }
     ];
 
     systemd.services.${unit} = {

@@ -23,7 +23,8 @@ in
     };
 
     reportTokenFile = mkOption {
-      type = types.nullOr types.path;
+      # A string, never a Nix path: a path literal would copy the secret into the store.
+      type = types.nullOr types.str;
       default = null;
       example = "/run/secrets/ogygia-report-token";
       description = ''
@@ -56,13 +57,15 @@ in
         options = {
           host = mkOption {
             type = types.nullOr types.str;
-            default = config.networking.hostName;
-            defaultText = literalExpression "config.networking.hostName";
+            # NixOS' empty host name means "take it from DHCP": detect it then.
+            default = if config.networking.hostName == "" then null else config.networking.hostName;
+            defaultText = literalExpression ''if config.networking.hostName == "" then null else config.networking.hostName'';
             description = ''
               The name this host has everywhere: in release `targets` (compared ignoring
               case; a target that only looks like it, such as the FQDN or short name,
               is refused rather than defaulted to `"*"`), reports and fleet keys.
-              null: detected like `ogygia status` does (`hostname -f` first).
+              null (the default when `networking.hostName` is empty, i.e. set by DHCP):
+              detected like `ogygia status` does (`hostname -f` first).
             '';
           };
           channel = mkOption {

@@ -30,6 +30,12 @@ in
           assertion = rendered.settings.server.listen != [ ];
           message = "ogygia.irisd.settings.server.listen is empty and ogygia.nebula.ipv4 is not set; irisd needs an address to listen on.";
         }
+      ]
+      ++ olib.secretsOutsideStore [
+        {
+          name = "ogygia.irisd.signingKeyFile";
+          file = cfg.signingKeyFile;
+        }
       ];
 
       systemd.services.${unit} = {

@@ -46,7 +46,8 @@ in
     };
 
     signingKeyFile = mkOption {
-      type = types.nullOr types.path;
+      # A string, never a Nix path: a path literal would copy the key into the store.
+      type = types.nullOr types.str;
       default = null;
       example = "/run/secrets/irisd-sign-key";
       description = ''

@@ -21,7 +21,8 @@ let
 
   # No config.toml when nothing is configured: `ogygia status` then says
   # "Ogygia config not found; showing local data only.", as the README shows.
-  hasConfig = (olib.dropNulls settings).ogygia or { } != { };
+  # Keys of `settings` outside [ogygia] (tables other tools own) count too.
+  hasConfig = olib.dropNulls settings != { ogygia = { }; };
 
   configDir = pkgs.runCommand "ogygia-config" { preferLocalBuild = true; } ''
     mkdir -p $out/share/ogygia
@@ -42,10 +43,7 @@ in
           message = "ogygia.zookeeper.enable is set but ogygia.zookeeper.endpoints is empty; list at least one \"host:2181\".";
         }
       ]
-      ++ map (o: {
-        assertion = o.file == null || !lib.hasPrefix builtins.storeDir o.file;
-        message = "${o.name} is in the Nix store, which every user can read; keep the secret outside it (e.g. /run/secrets/...) and name that path.";
-      }) [
+      ++ olib.secretsOutsideStore [
         {
           name = "ogygia.etcd.passwordFile";
           file = cfg.etcd.passwordFile;

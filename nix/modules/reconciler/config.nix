@@ -39,6 +39,24 @@ in
         assertion = cfg.settings.trust.threshold <= lib.length cfg.settings.trust.keys;
         message = "ogygia.reconciler.settings.trust.threshold is ${toString cfg.settings.trust.threshold} but only ${toString (lib.length cfg.settings.trust.keys)} key(s) are in ogygia.reconciler.settings.trust.keys.";
       }
+    ]
+    ++ olib.secretsOutsideStore [
+      {
+        name = "ogygia.reconciler.webhookSecretFile";
+        file = cfg.webhookSecretFile;
+      }
+      {
+        name = "ogygia.reconciler.reportTokenFiles";
+        file = cfg.reportTokenFiles;
+      }
+      {
+        name = "ogygia.reconciler.etcd.passwordFile";
+        file = cfg.etcd.passwordFile;
+      }
+      {
+        name = "ogygia.reconciler.etcd.keyFile";
+        file = cfg.etcd.keyFile;
+      }
     ];
 
     systemd.services.${unit} = {

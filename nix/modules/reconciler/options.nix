@@ -28,8 +28,10 @@ in
       description = "Open the TCP port of `settings.listen` in the firewall.";
     };
 
+    # Secrets: strings, never Nix paths (a path literal would copy the secret
+    # into the store).
     webhookSecretFile = mkOption {
-      type = types.nullOr types.path;
+      type = types.nullOr types.str;
       default = null;
       example = "/run/secrets/ogygia-webhook";
       description = ''
@@ -39,7 +41,7 @@ in
     };
 
     reportTokenFiles = mkOption {
-      type = types.listOf types.path;
+      type = types.listOf types.str;
       default = [ ];
       example = [ "/run/secrets/ogygia-report-token" ];
       description = ''

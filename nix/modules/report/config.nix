@@ -71,6 +71,10 @@ in
       };
     };
 
+    # The config the unit reads when it has credentials, like the other
+    # parts' system.build.ogygia*Config.
+    system.build = lib.optionalAttrs (credentials != [ ]) { ogygiaReportConfig = reportConfig; };
+
     system.activationScripts.ogygia-report = {
       supportsDryActivation = false;
       text = ''

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateSecretKey, parsePublicKey } from '../core/keys.js';
+import { generateSecretKey, parsePublicKey } from './keys.js';
 import { decodeNix32, encodeNix32 } from './nix32.js';
 import { fingerprint, formatNarInfo, normalizeNarHash, parseNarInfo, signNarInfo, verifiedSigners, type NarInfo } from './narinfo.js';
 

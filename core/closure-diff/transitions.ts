@@ -1,4 +1,4 @@
-import { type Release, targetFor } from '../../core/release.js';
+import { type Release, targetFor } from '../release.js';
 
 /** What one host (or the `*` default) gets from a release change: what a reviewer reads on a pull request. */
 export interface HostImpact {
@@ -35,4 +35,32 @@ export function computeImpact(before: Release | undefined, after: Release): Chan
   };
   if (before) out.fromRevision = before.revision;
   return out;
+}
+
+/** Hosts that get the same transition: one closure diff serves them all. */
+export interface TransitionGroup {
+  /** Host names (sorted) and, last, `*` (every host without an entry of its own). */
+  readonly hosts: readonly string[];
+  /** null: the group had no target before (a new host, a new channel) / has none after (no longer targeted). */
+  readonly fromPath: string | null;
+  readonly toPath: string | null;
+}
+
+/** Pure: the changing targets of an impact, grouped by (before, after); hosts whose path stays are left out. */
+export function transitionGroups(impact: ChannelImpact): { groups: TransitionGroup[]; unchanged: string[] } {
+  const groups = new Map<string, { hosts: string[]; fromPath: string | null; toPath: string | null }>();
+  const unchanged: string[] = [];
+  for (const h of impact.hosts) {
+    if (h.change === 'unchanged') {
+      unchanged.push(h.host);
+      continue;
+    }
+    const fromPath = h.before ?? null;
+    const toPath = h.after ?? null;
+    const key = `${fromPath}\n${toPath}`;
+    const g = groups.get(key);
+    if (g) g.hosts.push(h.host);
+    else groups.set(key, { hosts: [h.host], fromPath, toPath });
+  }
+  return { groups: [...groups.values()], unchanged };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type PublicKey, type SecretKey, signBytes, verifyBytes } from '../core/keys.js';
-import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
+import { type PublicKey, type SecretKey, signBytes, verifyBytes } from './keys.js';
+import { STORE_HASH, isStorePath, storePathHash } from './store-path.js';
 import { decodeNix32, encodeNix32 } from './nix32.js';
 
 /** What a `.narinfo` says about one store path (the fields Nix reads). */
@@ -144,11 +144,3 @@ export function verifiedSigners(n: NarInfo, keys: readonly PublicKey[]): string[
 export function matchesHash(n: NarInfo, hash: string): boolean {
   return STORE_HASH.test(hash) && storePathHash(n.storePath) === hash;
 }
-
-/** The NAR URL irisd serves for a path: names both the path and the NAR content, so a changed path never aliases. */
-export function narUrl(n: Pick<NarInfo, 'storePath' | 'narHash'>): string {
-  return `nar/${storePathHash(n.storePath)}-${n.narHash.slice('sha256:'.length)}.nar`;
-}
-
-/** The file name under /nar/ that irisd accepts: `<32 nix32>-<52 nix32>.nar`. */
-export const NAR_FILE = /^([0-9a-df-np-sv-z]{32})-([0-9a-df-np-sv-z]{52})\.nar$/;
