@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testPublicKey } from '../testkit/keys.js';
-import { parseAgentConfig, reportBaseUrl, sourceSpec, toAgentConfig } from './config.js';
+import { DEFAULT_HOST_KEY_FILE, hostKeyFile, parseAgentConfig, reportBaseUrl, sourceSpec, toAgentConfig } from './config.js';
 
 const pub = testPublicKey('test-only-ops-1');
 
@@ -47,6 +47,15 @@ describe('agent config', () => {
     expect(reportBaseUrl(git)).toBeUndefined();
     const both = toAgentConfig(parseAgentConfig(`source = "/srv/git/channels.git"\n${base}[report]\nurl = "http://r:35740/"\n`).value!);
     expect(reportBaseUrl(both)).toBe('http://r:35740');
+  });
+
+  it('signs reports with sshd\'s ed25519 host key unless [report] host_key_file names another (DESIGN.md §11)', () => {
+    const base = `channel = "prod"\nsource = "http://127.0.0.1:35740"\n[trust]\nkeys = ["${pub}"]\n`;
+    expect(hostKeyFile(parseAgentConfig(base).value!)).toEqual({ file: DEFAULT_HOST_KEY_FILE, explicit: false });
+    expect(DEFAULT_HOST_KEY_FILE).toBe('/etc/ssh/ssh_host_ed25519_key');
+    const set = parseAgentConfig(`${base}[report]\nhost_key_file = "/run/credentials/ogygia-agent.service/host-key"\n`);
+    expect(hostKeyFile(set.value!)).toEqual({ file: '/run/credentials/ogygia-agent.service/host-key', explicit: true });
+    expect(parseAgentConfig(`${base}[report]\nhost_key_file = "keys/host"\n`).errors).toEqual(['report.host_key_file: must be an absolute path']);
   });
 
   describe('fleet store credentials (DESIGN.md §11)', () => {

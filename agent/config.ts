@@ -56,12 +56,26 @@ export const agentConfigSchema = z.strictObject({
       /** Where reports go; default: `source` when it is a reconciler URL. */
       url: httpUrl.optional(),
       token_file: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
+      /**
+       * The SSH ed25519 host key that signs every report (OpenSSH private key,
+       * or a Nix-format secret key), resolved under OGYGIA_ROOT; default
+       * DEFAULT_HOST_KEY_FILE, and reports go unsigned when that is absent.
+       */
+      host_key_file: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
       timeout_seconds: seconds.default(10),
     })
     .default(() => ({ timeout_seconds: 10 })),
   etcd: etcdSection.optional(),
   zookeeper: zookeeperSection.optional(),
 });
+
+/** sshd's ed25519 host key: what signs reports when `[report] host_key_file` is not set. */
+export const DEFAULT_HOST_KEY_FILE = '/etc/ssh/ssh_host_ed25519_key';
+
+/** Pure: the host key file to read and whether the config names it (a missing default is not an error). */
+export function hostKeyFile(c: AgentConfigFile): { readonly file: string; readonly explicit: boolean } {
+  return c.report.host_key_file !== undefined ? { file: c.report.host_key_file, explicit: true } : { file: DEFAULT_HOST_KEY_FILE, explicit: false };
+}
 
 function httpUrlOrFile() {
   return z.string().regex(/^(https?|file):\/\/\S+$/, 'must be an http://, https:// or file:// binary cache URL');

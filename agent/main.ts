@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { systemRoot } from '../core/paths.js';
+import { systemRoot, underRoot } from '../core/paths.js';
 import { detectHostname } from '../core/hostname.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { ConfigError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
 import { etcdStoreConfig, zookeeperStoreConfig } from '../core/fleet/store-config.js';
 import { policyFor } from '../core/trust.js';
-import { reportBaseUrl, type AgentConfig } from './config.js';
+import { hostKeyFile, reportBaseUrl, type AgentConfig } from './config.js';
 import { createNixExecutor, systemdRunning, useSystemdUnits } from './executor/nix.js';
 import { createHealthCheck, defaultHealthCommand } from './health.js';
 import { heartbeatAfter } from './heartbeat.js';
@@ -14,7 +14,9 @@ import { Manager } from './manager.js';
 import { onceOutcome, type PollResult } from './outcome.js';
 import { nextPause } from './pause.js';
 import { createFleetPublisher, type FleetPublisher } from './report/fleet.js';
+import { loadHostKey } from './report/host-key.js';
 import { createHttpReporter, nullReporter, type Reporter } from './report/http.js';
+import { createSeqStore } from './report/seq.js';
 import { createGitSource } from './sources/git.js';
 import { createHttpSource } from './sources/http.js';
 import type { Source } from './sources/types.js';
@@ -62,8 +64,19 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
   const systemdScope = useSystemdUnits(f.nix.systemd_run, root);
   const health = createHealthCheck(healthCommand, { timeoutMs: f.health.timeout_seconds * 1000, root, env, systemdScope });
   const base = reportBaseUrl(config);
+  // Reports to a reconciler are signed with the host key and numbered (DESIGN.md §11); read the key now, so a bad one stops the agent here.
+  const keyFile = hostKeyFile(f);
+  const hostKey = base && !opts.dryRun ? await loadHostKey(underRoot(root, keyFile.file), keyFile.explicit, log) : undefined;
   const reporter: Reporter = base
-    ? createHttpReporter({ baseUrl: base, host, timeoutMs: f.report.timeout_seconds * 1000, log, ...(f.report.token_file ? { tokenFile: f.report.token_file } : {}) })
+    ? createHttpReporter({
+        baseUrl: base,
+        host,
+        timeoutMs: f.report.timeout_seconds * 1000,
+        log,
+        seq: createSeqStore(stateDir, log),
+        ...(hostKey ? { hostKey } : {}),
+        ...(f.report.token_file ? { tokenFile: f.report.token_file } : {}),
+      })
     : nullReporter;
   let fleet: FleetPublisher | undefined;
   const fleetSection = f.etcd ? { kind: 'etcd' as const, s: f.etcd } : f.zookeeper && f.zookeeper.enable ? { kind: 'zookeeper' as const, s: f.zookeeper } : undefined;

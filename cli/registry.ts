@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SetExit } from './io.js';
 import { registerApprove } from './commands/approve.js';
+import { registerEnroll } from './commands/enroll.js';
 import { registerHistory } from './commands/history.js';
 import { registerAgent } from './commands/agent.js';
 import { registerKeygen } from './commands/keygen.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerKeygen(program, setExit);
   registerPublish(program, setExit);
   registerApprove(program, setExit);
+  registerEnroll(program, setExit);
   registerVerify(program, setExit);
   registerDiff(program, setExit);
   registerHistory(program, setExit);

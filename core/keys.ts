@@ -74,6 +74,11 @@ export function generateSecretKey(name: string): SecretKey {
   return { name, seed, publicKey: { name, bytes: ed.getPublicKey(seed) } };
 }
 
+/** The ed25519 public key a 32-byte seed gives. */
+export function publicKeyOfSeed(seed: Uint8Array): Uint8Array {
+  return ed.getPublicKey(seed);
+}
+
 export function formatPublicKey(key: PublicKey): string {
   return `${key.name}:${Buffer.from(key.bytes).toString('base64')}`;
 }

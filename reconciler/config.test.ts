@@ -18,7 +18,7 @@ describe('reconciler.toml', () => {
       state_dir: '/var/lib/ogygia-reconciler',
       poll_interval_seconds: 60,
       git: 'git',
-      reports: { token_files: [], stale_after_seconds: 180 },
+      reports: { token_files: [], stale_after_seconds: 180, max_hosts: 10_000 },
     });
     expect(cfg.file.etcd).toBeUndefined();
   });
@@ -73,6 +73,7 @@ threshold = 3
 threshold = 0
 [reports]
 token_files = ["relative"]
+max_hosts = 0
 `;
     const r = parseConfigText(text, reconcilerConfigSchema, 'r.toml');
     expect(r.errors).toEqual(
@@ -83,6 +84,7 @@ token_files = ["relative"]
         'typo: unknown key; check its spelling against the documentation',
         'trust.channels.prod.threshold: must be at least 1',
         'reports.token_files.0: must be an absolute path',
+        'reports.max_hosts: must be at least 1',
       ]),
     );
   });

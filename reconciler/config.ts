@@ -8,7 +8,7 @@ import type { TrustConfig } from '../core/trust.js';
 /**
  * reconciler.toml (DESIGN.md §8). Keys beyond the contract, each with a
  * default that serves: poll_jitter_seconds, git, credentials_file,
- * [reports] stale_after_seconds, [long_poll] max_waiters, [http] (timeouts and
+ * [reports] stale_after_seconds and max_hosts, [long_poll] max_waiters, [http] (timeouts and
  * the connection cap, core/http-limits.ts), [impact] (the dashboard's closure
  * diffs: without it the dashboard shows none).
  */
@@ -38,8 +38,10 @@ export const reconcilerConfigSchema = z.strictObject({
       token_files: z.array(z.string().refine(isAbsolute, 'must be an absolute path')).default([]),
       /** A host with no report for this long shows as `stale` (default: 3 agent poll intervals of 60 s). */
       stale_after_seconds: seconds.default(180),
+      /** The most hosts whose reports are kept (DESIGN.md §15): a report for a new host beyond it is refused (TooManyHostsError). */
+      max_hosts: z.number().int('must be a whole number').min(1, 'must be at least 1').default(10_000),
     })
-    .default({ token_files: [], stale_after_seconds: 180 }),
+    .default({ token_files: [], stale_after_seconds: 180, max_hosts: 10_000 }),
   long_poll: z
     .strictObject({
       /** Requests holding a long-poll at once; beyond it `?wait` answers at once (304) instead of waiting. */

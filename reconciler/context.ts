@@ -5,6 +5,7 @@ import type { Logger } from '../core/log.js';
 import type { ServedState } from './heads.js';
 import type { ReconcilerMetrics } from './metrics.js';
 import type { ReportStore } from './reports/store.js';
+import type { EnrollmentState } from './enrollment.js';
 import type { Syncer } from './syncer.js';
 import type { Waiters } from './waiters.js';
 import type { ImpactReports } from './impact.js';
@@ -27,8 +28,12 @@ export interface ServerContext {
   readonly chain: (channel: string, head: ServedHead, since: number) => Promise<string[]>;
   readonly waiters: Waiters;
   readonly reports: ReportStore;
-  /** Bearer tokens accepted for reports; none = reports need no token. */
+  /** Bearer tokens accepted for reports while no hosts.toml is on the branch; none = reports need no token. */
   readonly reportTokens: readonly string[];
+  /** hosts.toml at the served branch commit: who may post reports (DESIGN.md §11). */
+  readonly enrollment: () => EnrollmentState;
+  /** `[reports] max_hosts`: reports for a new host beyond it are refused. */
+  readonly maxHosts: number;
   readonly webhookSecret?: string;
   /** Which signed webhook deliveries to fetch for (replays and floods are not). */
   readonly deliveries: DeliveryLog;

@@ -11,6 +11,7 @@ import type { FleetStoreConfig } from '../core/fleet/types.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { ReconcilerConfig } from './config.js';
 import type { ServerContext } from './context.js';
+import { createEnrollmentTracker } from './enrollment.js';
 import { countByState, hostsView } from './hosts-view.js';
 import { createMetrics } from './metrics.js';
 import { loadCredentials } from './mirror/credentials.js';
@@ -88,7 +89,12 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   const waiters = createWaiters();
   const staleAfterMs = cfg.reports.stale_after_seconds * 1000;
   let syncer: Syncer | undefined;
+  const enrollment = createEnrollmentTracker(gitdir, log);
   const metrics = createMetrics({
+    enrolledHosts: () => {
+      const e = enrollment.current();
+      return e.kind === 'enrolled' ? e.enrollment.hosts.size : 0;
+    },
     openLongPolls: () => waiters.count,
     hostsByState: async () => {
       const list = await reports.list().catch((e: unknown) => {
@@ -115,6 +121,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
       announce: (sel) => {
         for (const c of sel.changed) waiters.release(c);
       },
+      served: (state) => enrollment.refresh(state.branchCommit),
       metrics,
       log,
     },
@@ -141,6 +148,8 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     waiters,
     reports,
     reportTokens,
+    enrollment: () => enrollment.current(),
+    maxHosts: cfg.reports.max_hosts,
     ...(webhookSecret !== undefined ? { webhookSecret } : {}),
     deliveries: createDeliveryLog(),
     triggerSync,
@@ -160,6 +169,8 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
 
   // First sync before listening, so a restart answers with its persisted heads or newer ones, never with nothing new.
   await s.sync('start');
+  // Also when that sync could not fetch: the enrollment of the served commit is in force before the first report.
+  await enrollment.refresh(s.state.branchCommit);
 
   const { host, port } = splitListen(opts.listen ?? cfg.listen);
   await app.listen({ host, port });

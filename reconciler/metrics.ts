@@ -9,11 +9,18 @@ export interface ReconcilerMetrics {
   readonly fetchErrors: Counter;
   readonly fetchDuration: Histogram;
   readonly reports: Counter<'result'>;
+  /** Reports refused, by error code (every refusal of POST /v1/hosts/:host/reports). */
+  readonly reportRefusals: Counter<'code'>;
   /** Bring the per-channel gauges in line with the served state. */
   observeState(state: ServedState): void;
 }
 
-export function createMetrics(sources: { openLongPolls: () => number; hostsByState: () => Promise<Record<HostState, number>> }): ReconcilerMetrics {
+export function createMetrics(sources: {
+  openLongPolls: () => number;
+  hostsByState: () => Promise<Record<HostState, number>>;
+  /** Hosts enrolled in hosts.toml (0 without one). */
+  enrolledHosts?: () => number;
+}): ReconcilerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ogygia_reconciler_process_' });
   const revision = new Gauge({ name: 'ogygia_reconciler_channel_revision', help: 'Revision served per channel', labelNames: ['channel'], registers: [registry] });
@@ -43,6 +50,20 @@ export function createMetrics(sources: { openLongPolls: () => number; hostsBySta
     registers: [registry],
   });
   const reports = new Counter({ name: 'ogygia_reconciler_reports_total', help: 'Reports received, by result', labelNames: ['result'] as const, registers: [registry] });
+  const reportRefusals = new Counter({
+    name: 'ogygia_reconciler_report_refusals_total',
+    help: 'Reports refused, by error code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ogygia_reconciler_enrolled_hosts',
+    help: 'Hosts enrolled in hosts.toml at the served branch commit (0 without one)',
+    registers: [registry],
+    collect() {
+      this.set(sources.enrolledHosts?.() ?? 0);
+    },
+  });
   new Gauge({
     name: 'ogygia_reconciler_long_polls',
     help: 'Long-poll requests being held open',
@@ -67,6 +88,7 @@ export function createMetrics(sources: { openLongPolls: () => number; hostsBySta
     fetchErrors,
     fetchDuration,
     reports,
+    reportRefusals,
     observeState(state) {
       revision.reset();
       servedAt.reset();

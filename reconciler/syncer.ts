@@ -8,7 +8,8 @@ import { setServedRef } from './mirror/repo.js';
 
 /**
  * The pipeline, one run at a time: fetch the branch → collect the snapshot →
- * select heads (pure) → persist → move the mirror's branch → announce. A
+ * select heads (pure) → persist → move the mirror's branch → `served` (the
+ * enrollment follows the served branch commit) → announce. A
  * request during a run queues exactly one more run, so no push is missed.
  */
 export interface SyncDeps {
@@ -18,6 +19,8 @@ export interface SyncDeps {
   readonly trust: TrustConfig;
   readonly persist: (state: ServedState) => Promise<void>;
   readonly announce: (selection: Selection) => void;
+  /** A new served state, before it is in force (the enrollment is read at its branch commit). */
+  readonly served?: (state: ServedState) => Promise<void>;
   readonly metrics: ReconcilerMetrics;
   readonly log: Logger;
   readonly now?: () => Date;
@@ -52,6 +55,8 @@ export function createSyncer(deps: SyncDeps, initial: ServedState): Syncer {
       if (selection.state !== state) {
         await deps.persist(selection.state);
         if (selection.state.branchCommit) await setServedRef(deps.gitdir, deps.branch, selection.state.branchCommit);
+        // Before the new state shows anywhere: a served commit and its enrollment change together.
+        await deps.served?.(selection.state);
         state = selection.state;
       }
       deps.metrics.observeState(state);

@@ -3,7 +3,8 @@
 #   install-system-deps.sh          everything the tests need: git, Nix (run as
 #                                   root, single-user), etcd, ZooKeeper, Java,
 #                                   Chromium (dashboard screenshot), openssl
-#                                   (certificates for the etcd TLS tests)
+#                                   (certificates for the etcd TLS tests),
+#                                   ssh-keygen (host keys for signed reports)
 #   install-system-deps.sh demo     only what `npm run demo` needs: git, Nix, etcd
 # OGYGIA_BENCH_DEPS=1 adds nginx and wrk (benchmarks). On Debian as root it
 # runs apt-get; otherwise it prints the exact command to run and fails.
@@ -19,6 +20,7 @@ if [ "$profile" != demo ]; then
   command -v java >/dev/null || need+=(default-jre-headless)
   command -v chromium >/dev/null || need+=(chromium)
   command -v openssl >/dev/null || need+=(openssl)
+  command -v ssh-keygen >/dev/null || need+=(openssh-client)
 fi
 if [ "${OGYGIA_BENCH_DEPS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need+=(nginx)

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,10 @@ import { freePort } from '../testkit/ports.js';
 import { makeHost, makeWorld, publishClosures, type World } from '../testkit/agent-world.js';
 import { ReleaseChain } from '../testkit/release-chain.js';
 import { eventually } from '../testkit/eventually.js';
+import { git as gitIn } from '../testkit/channel-repo.js';
+import { formatSecretKey, generateSecretKey } from '../core/keys.js';
+import { sshFingerprint } from '../core/host-key.js';
+import { sshKeygen } from '../testkit/ssh-keys.js';
 
 // Sources over the network: a git mirror over smart HTTP (force-push refused),
 // the reconciler API (down, then up: the agent keeps retrying and applies),
@@ -69,10 +73,10 @@ describe('git mirror source (git+http://, isomorphic-git)', () => {
 });
 
 describe('reconciler source (the real reconciler, HTTP API)', () => {
-  async function reconciler(port: number, stateDir: string, tokenFile?: string): Promise<RunningReconciler> {
+  async function reconciler(port: number, stateDir: string, tokenFile?: string, source = world.repo): Promise<RunningReconciler> {
     const cfg = toReconcilerConfig(
       reconcilerConfigSchema.parse({
-        source: world.repo,
+        source,
         state_dir: stateDir,
         listen: `127.0.0.1:${port}`,
         poll_interval_seconds: 1,
@@ -130,6 +134,60 @@ describe('reconciler source (the real reconciler, HTTP API)', () => {
     }
     expect(agent.child.exitCode).toBe(0);
     expect(await readFile(log, 'utf8')).toMatch(/agent: stopping/);
+  });
+
+  it('signs its reports with the host key (ssh-keygen, or a Nix key) that ogygia enroll put in hosts.toml; an unenrolled host applies, its reports are refused', async () => {
+    // A channels repository of its own: with hosts.toml on its branch, this reconciler keeps only enrolled hosts' signed reports.
+    const repo = join(world.dir, 'channels-enrolled');
+    await execa('git', ['init', '-q', '-b', 'main', repo]);
+    const web01 = await makeHost(world, 'web01');
+    const db01 = await makeHost(world, 'db01');
+    const cache01 = await makeHost(world, 'cache01');
+    // The agent's default key file, /etc/ssh/ssh_host_ed25519_key under its OGYGIA_ROOT, made as sshd makes it.
+    const sshKey = await sshKeygen(join(web01.root, 'etc/ssh/ssh_host_ed25519_key'), 'root@web01');
+    await sshKeygen(join(db01.root, 'etc/ssh/ssh_host_ed25519_key'), 'root@db01');
+    const nixKey = generateSecretKey('cache01-host');
+    await mkdir(join(cache01.root, 'etc/ogygia'), { recursive: true });
+    await writeFile(join(cache01.root, 'etc/ogygia/host.key'), formatSecretKey(nixKey) + '\n', { mode: 0o600 });
+    // Its Nix-format public key, as `ogygia keygen` prints it: `ogygia enroll` writes it as an ssh-ed25519 line.
+    await writeFile(join(world.dir, 'cache01.pub'), formatPublicKey(nixKey.publicKey) + '\n');
+    for (const [host, pub] of [['web01', `${sshKey.file}.pub`], ['cache01', join(world.dir, 'cache01.pub')]] as const) {
+      const r = await execa('node', ['--import', 'tsx', join(import.meta.dirname, '../testkit/run-cli.ts'), 'enroll', '--repo', repo, '--host', host, '--key-file', pub], { reject: false, stdin: 'ignore' });
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+    }
+    const chain = new ReleaseChain('signed', [world.releaseKey]);
+    await mkdir(join(repo, 'channels'), { recursive: true });
+    await writeFile(join(repo, 'channels', 'signed.json'), chain.next({ targets: { '*': A } }).text);
+    await gitIn(repo, 'add', '-A');
+    await gitIn(repo, 'commit', '-qm', 'signed r1');
+    const rec = await reconciler(await freePort(), join(world.dir, 'reconciler-enrolled'), undefined, repo);
+    try {
+      await web01.writeConfig({ source: rec.url, channel: 'signed' });
+      await db01.writeConfig({ source: rec.url, channel: 'signed' });
+      await cache01.writeConfig({ source: rec.url, channel: 'signed', toml: '[report]\nhost_key_file = "/etc/ogygia/host.key"' });
+      const run = await web01.runOnce();
+      expect(run.exitCode, run.stderr).toBe(10);
+      expect(run.stderr).toContain(`signing reports with the host key ${sshKey.file} (${sshFingerprint(sshKey.key.publicKey)})`);
+      const view = await waitFor('web01 in sync, signed', async () => {
+        const v = await hostView(rec.url, 'web01');
+        return v?.state === 'in-sync' ? v : undefined;
+      });
+      expect(view).toMatchObject({ agentState: 'applied', applied: { revision: 1 } });
+      expect(JSON.parse(await readFile(join(web01.stateDir, 'report-seq.json'), 'utf8')).seq).toBeGreaterThan(0);
+
+      const nix = await cache01.runOnce();
+      expect(nix.exitCode, nix.stderr).toBe(10);
+      await waitFor('cache01 in sync, signed with its Nix-format key', async () => ((await hostView(rec.url, 'cache01'))?.state === 'in-sync' ? true : undefined));
+
+      // db01 has a host key but is not enrolled: it applies the release (reports never hold an apply back); its report is refused.
+      const refused = await db01.runOnce();
+      expect(refused.exitCode, refused.stderr).toBe(10);
+      expect(refused.stderr).toMatch(/the reconciler refused a report with 403: Host "db01" is not enrolled in hosts\.toml.* \[UnenrolledHostError\]/);
+      expect(await db01.profileTarget()).toBe(A);
+      expect(await hostView(rec.url, 'db01')).toBeUndefined();
+    } finally {
+      await rec.stop();
+    }
   });
 
   it("polls the reconciler's read-only git mirror (git+http://…/git/channels.git)", async () => {

@@ -114,6 +114,9 @@ describe('reconciler reports', () => {
     expect([json.status, json.body.code]).toEqual([400, 'MalformedJsonError']);
     const host = await post(rec.url, 'bad_host!', report('web01'));
     expect([host.status, host.body.code]).toEqual([400, 'InvalidHostNameError']);
+    const metrics = await (await fetch(`${rec.url}/metrics`)).text();
+    const refusals = [...metrics.matchAll(/^ogygia_reconciler_report_refusals_total\{code="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(refusals)).toEqual({ UnauthorizedError: 2, InvalidReportError: 2, InvalidHostNameError: 1 });
   });
 
   it('refuses an oversize report (over 64 KiB) with 413', async () => {
@@ -148,6 +151,29 @@ describe('reconciler reports', () => {
     await stop(again);
   });
 
+  it('keeps at most [reports] max_hosts hosts: host number cap + 1 is refused (507) and kept nowhere', async () => {
+    const rec = await start('state-cap', { reports: { token_files: [join(tmp.path, 'token')], max_hosts: 3 } });
+    for (const h of ['cap1', 'cap2', 'cap3']) expect((await post(rec.url, h, report(h))).status).toBe(202);
+    const fourth = await post(rec.url, 'cap4', report('cap4'));
+    expect([fourth.status, fourth.body.code, fourth.body.data]).toEqual([507, 'TooManyHostsError', { host: 'cap4', maxHosts: 3 }]);
+    // A host already kept goes on reporting, under any spelling of its name: WEB01 and web01 are one host.
+    expect((await post(rec.url, 'CAP2', report('CAP2', { state: 'failed' }))).status).toBe(202);
+    const hosts = (await getJson(`${rec.url}/v1/hosts`)).body.hosts as Array<{ host: string; state: string }>;
+    expect(hosts.map((h) => [h.host, h.state])).toEqual([
+      ['CAP2', 'failed'],
+      ['cap1', 'pending'],
+      ['cap3', 'pending'],
+    ]);
+    const metrics = await (await fetch(`${rec.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ogygia_reconciler_report_refusals_total\{code="TooManyHostsError"\} 1$/m);
+    expect(metrics).toMatch(/^ogygia_reconciler_reports_total\{result="full"\} 1$/m);
+    await stop(rec);
+    // The cap holds after a restart too: the snapshot brings the three hosts back.
+    const again = await start('state-cap', { reports: { token_files: [join(tmp.path, 'token')], max_hosts: 3 } });
+    expect((await post(again.url, 'cap5', report('cap5'))).status).toBe(507);
+    await stop(again);
+  });
+
   it('shows a host as stale when it stopped reporting', async () => {
     const rec = await start('state-stale', { reports: { token_files: [join(tmp.path, 'token')], stale_after_seconds: 0.3 } });
     expect((await post(rec.url, 'web01', report('web01', { digest: dev1.digest }))).status).toBe(202);
@@ -157,9 +183,9 @@ describe('reconciler reports', () => {
     await stop(rec);
   });
 
-  it('replicas sharing etcd see each other’s reports', async () => {
+  it('replicas sharing etcd see each other’s reports, and count hosts together against max_hosts', async () => {
     etcd = await startEtcd();
-    const etcdCfg = { etcd: { endpoints: [etcd.endpoint], namespace: '/ogygia-test' } };
+    const etcdCfg = { etcd: { endpoints: [etcd.endpoint], namespace: '/ogygia-test' }, reports: { token_files: [join(tmp.path, 'token')], max_hosts: 2 } };
     const a = await start('replica-a', etcdCfg);
     const b = await start('replica-b', etcdCfg);
     expect((await post(a.url, 'alpha', report('alpha', { digest: dev1.digest }))).status).toBe(202);
@@ -171,5 +197,9 @@ describe('reconciler reports', () => {
         ['beta', 'failed'],
       ]);
     }
+    const third = await post(a.url, 'gamma', report('gamma'));
+    expect([third.status, third.body.code]).toEqual([507, 'TooManyHostsError']);
+    expect((await post(a.url, 'BETA', report('BETA'))).status).toBe(202);
+    expect(Object.keys(await etcd.getPrefix('/ogygia-test/reconciler/reports/')).sort()).toEqual(['/ogygia-test/reconciler/reports/alpha', '/ogygia-test/reconciler/reports/beta']);
   });
 });

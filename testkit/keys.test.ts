@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatPublicKey } from '../core/keys.js';
 import { TEST_KEY_NAMES, testKey, testKeyFile, testPublicKey } from './keys.js';
+import { TEST_HOST_KEY_FILES } from './ssh-keys.js';
 
 describe('the test-only keys (fixtures/keys/)', () => {
   it.each(TEST_KEY_NAMES)('%s: the secret parses, carries its name, and its .pub is its public half', (name) => {
@@ -19,8 +20,9 @@ describe('the test-only keys (fixtures/keys/)', () => {
     for (const n of TEST_KEY_NAMES) expect(n).toMatch(/^test-only-/);
   });
 
-  it('are the only key files there: one set of test keys', () => {
+  it('are the only key files there, with the SSH host keys (testkit/ssh-keys.ts): one set of test keys', () => {
     const files = readdirSync(dirname(testKeyFile('test-only-ops-1'))).sort();
-    expect(files).toEqual(['README.md', ...TEST_KEY_NAMES.flatMap((n) => [`${n}.pub`, `${n}.secret`])].sort());
+    expect(files).toEqual(['README.md', ...TEST_KEY_NAMES.flatMap((n) => [`${n}.pub`, `${n}.secret`]), ...TEST_HOST_KEY_FILES].sort());
+    for (const f of TEST_HOST_KEY_FILES) expect(f).toMatch(/^test-only-/);
   });
 });

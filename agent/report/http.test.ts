@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
 import { REPORT_TEXT_MAX, reportSchema, type Report } from '../../core/wire/report.js';
-import { createHttpReporter, toWire } from './http.js';
+import { parseHostKey } from '../../core/host-key.js';
+import { verifyReport } from '../../core/report-signing.js';
+import { createHttpReporter, refusalOf, toWire } from './http.js';
+import { encodeOpenSshPrivateKey } from '../../testkit/ssh-keys.js';
+import { publicKeyOfSeed } from '../../core/keys.js';
 
 const report = (state: Report['state'], extra: Partial<Report> = {}): Report => ({
   host: 'web01',
@@ -97,5 +101,62 @@ describe('HTTP reporter', () => {
     expect(Date.now() - t0).toBeLessThan(50);
     expect(await rep.flush(200)).toBe(false);
     rep.close();
+  });
+});
+
+describe('signed, numbered reports (DESIGN.md §11)', () => {
+  const seed = new Uint8Array(32).fill(11);
+  const key = parseHostKey(encodeOpenSshPrivateKey({ seed, publicKey: publicKeyOfSeed(seed) }), 'test key');
+
+  it('gives every attempt the next seq and signs the body it sends with the host key', async () => {
+    const seen: Array<{ sig: string | undefined; body: Report }> = [];
+    let failFirst = 1;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ sig: req.headers['ogygia-signature'] as string | undefined, body: JSON.parse(Buffer.concat(chunks).toString()) });
+        res.writeHead(failFirst-- > 0 ? 503 : 202).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let n = 40;
+    const rep = createHttpReporter({ baseUrl: url, host: 'web01', timeoutMs: 2000, log: createLogger('agent', () => {}), minBackoffMs: 10, hostKey: key, seq: { next: async () => ++n } });
+    try {
+      rep.submit(report('applied'));
+      expect(await rep.flush(5000)).toBe(true);
+      expect(seen.map((s) => s.body.seq)).toEqual([41, 42]);
+      for (const s of seen) {
+        expect(verifyReport(s.body, s.sig!, key.publicKey)).toBe(true);
+        expect(reportSchema.safeParse(s.body).success).toBe(true);
+      }
+      expect(verifyReport({ ...seen[1]!.body, seq: 41 }, seen[1]!.sig!, key.publicKey)).toBe(false);
+    } finally {
+      rep.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("logs a refusal with the reconciler's code and message, made safe for a terminal", async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'UnsignedReportError', message: 'no signature\u001b[2K' })));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const lines: string[] = [];
+    const rep = createHttpReporter({ baseUrl: url, host: 'web01', timeoutMs: 2000, log: createLogger('agent', (l) => lines.push(l)), minBackoffMs: 10 });
+    try {
+      rep.submit(report('applied'));
+      expect(await rep.flush(5000)).toBe(true);
+      expect(lines.join('\n')).toContain('the reconciler refused a report with 401: no signature\\e[2K [UnsignedReportError]');
+    } finally {
+      rep.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    expect(refusalOf('<html>')).toBe('');
   });
 });

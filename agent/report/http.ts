@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { readBodyCapped } from '../../core/bounded-body.js';
+import { StateWriteError } from '../../core/errors/index.js';
+import type { HostKey } from '../../core/host-key.js';
 import type { Logger } from '../../core/log.js';
+import { signReport } from '../../core/report-signing.js';
+import { visible } from '../../core/terminal-safe.js';
 import { BUILD_REVISION } from '../../core/wire/fields.js';
+import { REPORT_SIGNATURE_HEADER } from '../../core/wire/report-signature.js';
 import { REPORT_TEXT_MAX, reportSchema, type Report } from '../../core/wire/report.js';
+import type { SeqStore } from './seq.js';
 
 /** Sends reports to the reconciler in the background; `submit` never waits on the network. */
 export interface Reporter {
@@ -15,6 +22,10 @@ export interface HttpReporterOptions {
   readonly baseUrl: string;
   readonly host: string;
   readonly tokenFile?: string;
+  /** Signs every report (`Ogygia-Signature`); without it reports go unsigned. */
+  readonly hostKey?: HostKey;
+  /** Numbers every report (`seq`); without it reports carry none. */
+  readonly seq?: Pick<SeqStore, 'next'>;
   readonly timeoutMs: number;
   readonly log: Logger;
   readonly minBackoffMs?: number;
@@ -22,9 +33,11 @@ export interface HttpReporterOptions {
 }
 
 /**
- * POST /v1/hosts/<host>/reports with a bearer token read from `token_file`.
- * Only the newest undelivered report is kept (each one is a full snapshot);
- * on failure it retries with exponential backoff and jitter, forever.
+ * POST /v1/hosts/<host>/reports with a bearer token read from `token_file`,
+ * and (DESIGN.md §11) each attempt numbered with the next `seq` and signed
+ * with the host key. Only the newest undelivered report is kept (each one is
+ * a full snapshot); on failure it retries with exponential backoff and
+ * jitter, forever. A refusal (4xx) is logged with the reconciler's code.
  */
 export function createHttpReporter(o: HttpReporterOptions): Reporter {
   const url = `${o.baseUrl}/v1/hosts/${encodeURIComponent(o.host)}/reports`;
@@ -42,6 +55,18 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
 
   async function send(r: Report): Promise<'ok' | 'retry' | 'drop'> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
+    let body: Report = r;
+    if (o.seq) {
+      // A fresh number for every attempt, recorded before it is sent: none is ever sent twice.
+      try {
+        body = { ...r, seq: await o.seq.next() };
+      } catch (e) {
+        if (!(e instanceof StateWriteError)) throw e;
+        lastFailure = e.message;
+        return 'retry';
+      }
+    }
+    if (o.hostKey) headers[REPORT_SIGNATURE_HEADER.toLowerCase()] = signReport(body, o.hostKey);
     if (o.tokenFile) {
       try {
         headers.authorization = `Bearer ${(await readFile(o.tokenFile, 'utf8')).trim()}`;
@@ -50,14 +75,16 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
       }
     }
     try {
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(r), signal: AbortSignal.timeout(o.timeoutMs) });
-      await res.arrayBuffer().catch(() => undefined);
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(o.timeoutMs) });
+      const answer = await readBodyCapped(res, 16 * 1024, "the reconciler's answer to a report").catch(() => '');
       if (res.ok) return 'ok';
       if (res.status === 408 || res.status === 429 || res.status >= 500) {
-        lastFailure = `HTTP ${res.status}`;
+        lastFailure = `HTTP ${res.status}${refusalOf(answer)}`;
         return 'retry';
       }
-      o.log.warn(`the reconciler refused a report with ${res.status}; check [report] token_file and that agent and reconciler versions match`);
+      o.log.warn(
+        `the reconciler refused a report with ${res.status}${refusalOf(answer)}; check [report] token_file or host_key_file, hosts.toml, and that agent and reconciler versions match`,
+      );
       return 'drop';
     } catch (e) {
       // The reconciler is down or slow: the report is kept and sent again with backoff.
@@ -129,6 +156,17 @@ export function createHttpReporter(o: HttpReporterOptions): Reporter {
       settle();
     },
   };
+}
+
+/** Pure: `: message [code]` from a reconciler's error body, made safe for a log; empty when the body is not one. */
+export function refusalOf(body: string): string {
+  try {
+    const e = JSON.parse(body) as { code?: unknown; message?: unknown };
+    if (typeof e.code === 'string' && typeof e.message === 'string') return `: ${visible(e.message.slice(0, 500))} [${visible(e.code.slice(0, 64))}]`;
+  } catch {
+    // not JSON: a proxy's page, say; the status alone is logged
+  }
+  return '';
 }
 
 /** A reporter that sends nowhere (no reconciler URL configured). */

@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
-import { CacheMissError, CacheUnreachableError, ConfigError, NoTrustPolicyError, type OgygiaError, isOgygiaError } from '../../core/errors/index.js';
+import { CacheMissError, CacheUnreachableError, ConfigError, InvalidEnrollmentError, NoTrustPolicyError, type OgygiaError, OversizeError, isOgygiaError } from '../../core/errors/index.js';
 import type { ChannelImpact } from '../../core/closure-diff/transitions.js';
 import { toImpactJson } from '../../core/closure-diff/json.js';
 import { renderText } from '../../core/closure-diff/render.js';
 import { cachesFor, type ReportOutcome, trustedCacheKeys, tryChannelReport } from '../repo/closure-report.js';
 import { checkRepository, type RepoCheck } from '../repo/check.js';
+import { checkEnrollmentFile } from '../repo/enrollment-check.js';
+import { ENROLLMENT_FILE, MAX_ENROLLMENT_BYTES, oversizeProblem } from '../../core/enrollment.js';
 import { parseRepoPolicy } from '../repo/policy.js';
 import type { TrustConfig } from '../../core/trust.js';
 import { type CommandIO, processIO, type SetExit } from '../io.js';
@@ -74,6 +76,17 @@ function impactLines(impact: readonly ChannelImpact[]): string[] {
   return out;
 }
 
+/** hosts.toml at a commit, undefined without one, or the InvalidEnrollmentError of one over its cap (never inflated). */
+async function readEnrollmentText(dir: string, commit: string): Promise<string | InvalidEnrollmentError | undefined> {
+  try {
+    const bytes = await readFileAt({ dir }, commit, ENROLLMENT_FILE, MAX_ENROLLMENT_BYTES);
+    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+  } catch (e) {
+    if (e instanceof OversizeError && e.data.kind === 'channel-file') return new InvalidEnrollmentError({ file: ENROLLMENT_FILE, problems: [oversizeProblem(e.data.bytes)] });
+    throw e;
+  }
+}
+
 function problemLine(p: OgygiaError): string {
   return `${p.code}: ${p.message}`;
 }
@@ -123,13 +136,37 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
     }
   }
   const diffProblems = diffs.flatMap((d) => (d.outcome.kind === 'problem' ? [d.outcome.problem] : []));
-  const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0;
+  // hosts.toml at HEAD (DESIGN.md §11): it must parse, and targets that only look like an enrolled host are warned about.
+  const changedChannels = base ? new Set(result.impact.map((i) => i.channel)) : undefined;
+  const enrollment = checkEnrollmentFile(
+    await readEnrollmentText(opts.repo, headCommit),
+    result.channels.flatMap((c) => (c.release && (!changedChannels || changedChannels.has(c.channel)) ? [{ channel: c.channel, targets: Object.keys(c.release.targets) }] : [])),
+  );
+  const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0 && enrollment.problems.length === 0;
   if (opts.json) {
     const channels = result.channels.map(({ release: _release, ...c }) => c);
     const { baseReleases: _base, ...rest } = result;
     const diff = diffs.flatMap((d) => (d.outcome.kind === 'report' ? [toImpactJson(d.outcome.report)] : []));
     const notes = diffs.flatMap((d) => (d.outcome.kind === 'note' ? [`${d.channel}: ${d.outcome.note}`] : []));
-    io.out(JSON.stringify({ ...rest, channels, ok, policy: from, cache: { checked: cacheChecked, problems: cacheProblems }, diff, diffNotes: notes, diffProblems }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          ...rest,
+          problems: [...rest.problems, ...enrollment.problems],
+          channels,
+          ok,
+          policy: from,
+          cache: { checked: cacheChecked, problems: cacheProblems },
+          diff,
+          diffNotes: notes,
+          diffProblems,
+          enrollment: enrollment.hosts === null ? null : { file: ENROLLMENT_FILE, hosts: enrollment.hosts },
+          warnings: enrollment.warnings,
+        },
+        null,
+        2,
+      ),
+    );
     return ok ? 0 : 1;
   }
   io.out(`verify: HEAD ${result.head.slice(0, 12)}${result.base ? ` against base ${result.base.slice(0, 12)}` : ''}; trust policy from ${from}`);
@@ -144,6 +181,9 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
   for (const p of result.problems) io.out(`  FAIL  ${problemLine(p)}`);
   for (const line of cacheChecked) io.out(`  cache ${line}`);
   for (const p of cacheProblems) io.out(`  FAIL  ${problemLine(p)}`);
+  for (const p of enrollment.problems) io.out(`  FAIL  ${problemLine(p)}`);
+  if (enrollment.hosts !== null && enrollment.problems.length === 0) io.out(`  ok    ${ENROLLMENT_FILE}: ${enrollment.hosts} host(s) enrolled`);
+  for (const w of enrollment.warnings) io.out(`  warn  ${w.message}`);
   if (base) {
     io.out(result.impact.length ? 'impact:' : 'impact: no channel changes');
     for (const impact of result.impact) {
@@ -157,7 +197,8 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       if (d?.kind === 'problem') io.out(`  FAIL  ${problemLine(d.problem)}`);
     }
   }
-  const count = result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length;
+  const count =
+    result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length + enrollment.problems.length;
   io.out(ok ? 'verify: all checks passed' : `verify: ${count} problem(s); nothing here may be merged until each is fixed`);
   return ok ? 0 : 1;
 }

@@ -2,8 +2,8 @@ import { dirname } from 'node:path';
 import { OgygiaError } from './OgygiaError.js';
 
 export type StateWriteFields = {
-  /** Whose durable state: the agent's (state.json, replay-floor.json) or the reconciler's (served.json). */
-  readonly owner: 'agent' | 'reconciler';
+  /** Whose durable state: the agent's (state.json, replay-floor.json), its report sequence (report-seq.json) or the reconciler's (served.json). */
+  readonly owner: 'agent' | 'report-seq' | 'reconciler';
   readonly file: string;
   /** The errno code (ENOSPC, EROFS, EACCES), or `error` when there was none. */
   readonly errno: string;
@@ -11,6 +11,7 @@ export type StateWriteFields = {
 
 const OWNERS = {
   agent: { what: 'the agent state', stake: 'the agent applies nothing it cannot record' },
+  'report-seq': { what: "the agent's report sequence number", stake: 'the agent sends no report it cannot number' },
   reconciler: { what: "the reconciler's served state", stake: 'the reconciler serves no new head it cannot record' },
 } as const;
 

@@ -8,6 +8,7 @@ import { quoted } from './text.js';
 const FORMS = {
   '--target': { is: 'HOST=STORE_PATH', fix: 'write it like --target web01=/nix/store/...' },
   '--target host': { is: 'a host name or "*"', fix: 'name the host as it names itself' },
+  '--host': { is: 'a host name', fix: 'name the host as its agent names itself (host in agent.toml)' },
   '--source-revision': { is: 'a full lowercase git commit id', fix: 'pass `git rev-parse HEAD` of your NixOS config repository' },
   '--substituter': { is: 'an http(s):// or file:// URL', fix: 'give the binary cache URL hosts fetch from' },
   '--cache': { is: 'an http(s):// or file:// URL', fix: 'give the binary cache URL the closures are in' },

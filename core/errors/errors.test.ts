@@ -72,6 +72,13 @@ import {
   ChainBrokenError,
   NotYetValidError,
   WrongChannelError,
+  InvalidHostKeyError,
+  InvalidEnrollmentError,
+  UnenrolledHostError,
+  UnsignedReportError,
+  ReportSignatureError,
+  ReportReplayError,
+  TooManyHostsError,
   isErrorCode,
 } from './index.js';
 
@@ -128,6 +135,19 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidKeyError({ reason: 'length', what: 'secret', name: 'ops-1', length: 32 }),
     () => new InvalidKeyError({ reason: 'mismatch', name: 'ops-1' }),
     () => new InvalidKeyError({ reason: 'unreadable', file: '/etc/ogygia/ops.key', cause: 'EACCES' }),
+  ],
+  InvalidHostKeyError: [
+    () => new InvalidHostKeyError({ reason: 'not-ed25519', source: '/etc/ssh/ssh_host_rsa_key.pub', type: 'ssh-rsa' }),
+    () => new InvalidHostKeyError({ reason: 'format', source: '--key-file -' }),
+    () => new InvalidHostKeyError({ reason: 'several', source: 'keyscan.txt', count: 2 }),
+    () => new InvalidHostKeyError({ reason: 'private-format', source: '/etc/ssh/ssh_host_ed25519_key' }),
+    () => new InvalidHostKeyError({ reason: 'encrypted', source: '/etc/ssh/ssh_host_ed25519_key', cipher: 'aes256-ctr' }),
+    () => new InvalidHostKeyError({ reason: 'damaged', source: '/etc/ssh/ssh_host_ed25519_key', detail: 'check numbers differ' }),
+    () => new InvalidHostKeyError({ reason: 'unreadable', source: '/etc/ssh/ssh_host_ed25519_key', cause: 'EACCES' }),
+  ],
+  InvalidEnrollmentError: [
+    () => new InvalidEnrollmentError({ file: 'hosts.toml', problems: ['hosts.web01.key: must be "ssh-ed25519 BASE64 [comment]"'] }),
+    () => new InvalidEnrollmentError({ file: 'hosts.toml at 3b1c2d4e5f6a', problems: ['hosts.WEB01: names the same host as hosts.web01', 'extra: unknown key'] }),
   ],
   DuplicateSignatureError: [
     () => new DuplicateSignatureError({ when: 'signed', channel: 'prod', revision: 2, file: 'channels/prod.json', key: 'ops-1' }),
@@ -209,6 +229,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   UsageError: [
     () => new UsageError({ reason: 'invalid', option: '--target', value: 'web01' }),
     () => new UsageError({ reason: 'invalid', option: '--target host', value: 'web 01' }),
+    () => new UsageError({ reason: 'invalid', option: '--host', value: '*' }),
     () => new UsageError({ reason: 'invalid', option: '--source-revision', value: 'HEAD' }),
     () => new UsageError({ reason: 'invalid', option: '--substituter', value: 'ftp://cache' }),
     () => new UsageError({ reason: 'invalid', option: '--expires', value: 'soon' }),
@@ -267,6 +288,14 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidReportError({ reason: 'schema', problems: ['state: must be one of ...'] }),
     () => new InvalidReportError({ reason: 'host', host: 'web01', reported: 'web02' }),
   ],
+  UnenrolledHostError: [() => new UnenrolledHostError({ host: 'db09' }), () => new UnenrolledHostError({ host: 'web01.example.com', lookAlike: 'web01' })],
+  UnsignedReportError: [() => new UnsignedReportError({ host: 'web01' })],
+  ReportSignatureError: [() => new ReportSignatureError({ host: 'db01', reason: 'mismatch' }), () => new ReportSignatureError({ host: 'db01', reason: 'malformed' })],
+  ReportReplayError: [
+    () => new ReportReplayError({ host: 'web01', seq: 41, last: 42 }),
+    () => new ReportReplayError({ host: 'web01', seq: null, last: 42 }),
+  ],
+  TooManyHostsError: [() => new TooManyHostsError({ host: 'invented-4711', maxHosts: 10000 })],
   NotFoundError: [
     () => new NotFoundError({ what: 'route', method: 'GET', path: '/v2/nothing' }),
     () => new NotFoundError({ what: 'webhook' }),
@@ -332,6 +361,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   ReplayFloorCorruptError: [() => new ReplayFloorCorruptError({ file: '/var/lib/ogygia/replay-floor.json', problem: 'not JSON' })],
   StateWriteError: [
     () => new StateWriteError({ owner: 'agent', file: '/var/lib/ogygia/state.json', errno: 'ENOSPC' }),
+    () => new StateWriteError({ owner: 'report-seq', file: '/var/lib/ogygia/report-seq.json', errno: 'ENOSPC' }),
     () => new StateWriteError({ owner: 'reconciler', file: '/var/lib/ogygia-reconciler/served.json', errno: 'EROFS' }),
   ],
   ServedStateCorruptError: [() => new ServedStateCorruptError({ file: '/var/lib/ogygia-reconciler/served.json', problem: 'not JSON' })],

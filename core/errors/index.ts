@@ -63,6 +63,13 @@ export { NotYetValidError, type NotYetValidFields } from './NotYetValidError.js'
 export { WebhookRateLimitedError, type WebhookRateLimitedFields } from './WebhookRateLimitedError.js';
 export { FleetStoreAuthError, type FleetStoreAuthFields } from './FleetStoreAuthError.js';
 export { FleetStorePermissionError, type FleetStorePermissionFields } from './FleetStorePermissionError.js';
+export { InvalidHostKeyError, type InvalidHostKeyFields } from './InvalidHostKeyError.js';
+export { InvalidEnrollmentError, type InvalidEnrollmentFields } from './InvalidEnrollmentError.js';
+export { UnenrolledHostError, type UnenrolledHostFields } from './UnenrolledHostError.js';
+export { UnsignedReportError, type UnsignedReportFields } from './UnsignedReportError.js';
+export { ReportSignatureError, type ReportSignatureFields } from './ReportSignatureError.js';
+export { ReportReplayError, type ReportReplayFields } from './ReportReplayError.js';
+export { TooManyHostsError, type TooManyHostsFields } from './TooManyHostsError.js';
 export { NarinfoNotFoundError, type NarinfoNotFoundFields } from './NarinfoNotFoundError.js';
 export { UntrustedNarinfoError, type UntrustedNarinfoFields } from './UntrustedNarinfoError.js';
 export { CacheReadError, type CacheReadFields } from './CacheReadError.js';

@@ -35,6 +35,8 @@ describe('the report (core/wire/report.ts)', () => {
     expect(problems({ ...minimal, revision: null, digest: null, commit: null })).toEqual([]);
     for (const state of REPORT_STATES) expect(problems({ ...report, state })).toEqual([]);
     expect(problems({ ...report, commit: 'f'.repeat(64), reportedAt: '2026-11-21T10:00:00Z' })).toEqual([]);
+    expect(problems({ ...report, seq: 1 })).toEqual([]);
+    expect(problems({ ...report, seq: Number.MAX_SAFE_INTEGER })).toEqual([]);
   });
 
   it.each([
@@ -59,6 +61,10 @@ describe('the report (core/wire/report.ts)', () => {
     ['reportedAt', { reportedAt: '2026-02-30T10:00:00Z' }],
     ['reportedAt', { reportedAt: '2026-11-21 10:00:00Z' }],
     ['lastSeen', { lastSeen: '2026-11-21T10:00:00Z' }],
+    ['seq', { seq: 0 }],
+    ['seq', { seq: 1.5 }],
+    ['seq', { seq: 2 ** 53 }],
+    ['seq', { seq: '17' }],
   ])('refuses a bad %s', (field, over) => {
     expect(problems({ ...report, ...over })).toContain(field);
   });
@@ -92,12 +98,13 @@ describe('isUtcTimestamp', () => {
 });
 
 describe('the fleet detail (core/wire/fleet-detail.ts)', () => {
-  it('is the report without the host and the three build revisions, and nothing else', () => {
-    const detail = fleetDetailOf(report);
+  it('is the report without the host, the three build revisions and seq, and nothing else', () => {
+    const detail = fleetDetailOf({ ...report, seq: 1764000000000 });
     expect(Object.keys(detail).sort()).toEqual(['agentVersion', 'channel', 'commit', 'digest', 'error', 'reportedAt', 'revision', 'state', 'timings']);
     expect(fleetDetailSchema.parse(JSON.parse(JSON.stringify(detail)))).toEqual(detail);
     expect(fleetDetailSchema.safeParse({ ...detail, current: 'a1b2c3d4e5f6' }).success).toBe(false);
     expect(fleetDetailSchema.safeParse({ ...detail, lastSeen: '2026-11-21T10:00:00Z' }).success).toBe(false);
+    expect(fleetDetailSchema.safeParse({ ...detail, seq: 1 }).success).toBe(false);
     expect(fleetDetailSchema.safeParse({ channel: 'prod', revision: 42, state: 'in-sync' }).success).toBe(false);
   });
 });

@@ -33,6 +33,9 @@ export const REPORT_TEXT_MAX = TEXT_MAX;
 /** The most step durations one report carries. */
 export const MAX_TIMINGS = 32;
 
+/** A report's sequence number: a whole number from 1 up to 2^53 - 1 (the agent starts from the clock in milliseconds). */
+export const reportSeqField = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
 /** The last error: its code, a sentence, and (apply failures) the end of the failing step's output. */
 export const reportErrorSchema = z.strictObject({
   code: z.string().regex(ERROR_CODE, 'must be an error code (the error class name)'),
@@ -62,6 +65,14 @@ export const reportSchema = z.strictObject({
   agentVersion: versionField,
   /** When the agent made the report. */
   reportedAt: timestampField,
+  /**
+   * Grows with every report the host sends (DESIGN.md §11): the agent keeps
+   * it in its state directory and never sends one twice. Optional on the
+   * wire so reconcilers without enrollment keep taking reports from agents
+   * older than it; with hosts.toml on the branch a report without one is
+   * refused (ReportReplayError), since a replay could not be told apart.
+   */
+  seq: reportSeqField.optional(),
 });
 
 export type Report = z.output<typeof reportSchema>;

@@ -2,11 +2,28 @@ import { Etcd3 } from 'etcd3';
 import type { EtcdSecrets } from '../../core/fleet/credentials.js';
 import { etcdAccessError, etcdClientAuth } from '../../core/fleet/etcd-access.js';
 import type { FleetStoreConfig } from '../../core/fleet/types.js';
-import { parseStoredReport, type ReportStore, type StoredReport } from './store.js';
+import { InternalError } from '../../core/errors/index.js';
+import { admitReport } from './admit.js';
+import { latestPerHost, parseStoredReport, reportKey, type ReportStore, type StoredReport } from './store.js';
+
+/** How often a report is tried again when another replica wrote the same host in between (a compare-and-swap that lost). */
+const MAX_KEEP_ATTEMPTS = 8;
+
+function parseValue(v: Buffer | string): StoredReport | undefined {
+  try {
+    return parseStoredReport(JSON.parse(v.toString()));
+  } catch {
+    return undefined; // a foreign or damaged value: not a report
+  }
+}
 
 /**
- * Reports in etcd under `<namespace>/reconciler/reports/<host>` (JSON), so
- * several reconciler replicas share one fleet view.
+ * Reports in etcd under `<namespace>/reconciler/reports/<host>` (JSON, the
+ * host's canonical name), so several reconciler replicas share one fleet
+ * view. A report is kept with a transaction that succeeds only if the host's
+ * key is unchanged since it was read, so a replayed `seq` cannot slip in
+ * between two replicas. The host cap is counted before that transaction:
+ * replicas adding new hosts at the same instant may pass it by one each.
  */
 export function reportsPrefix(namespace: string): string {
   return `${namespace.replace(/\/+$/, '')}/reconciler/reports/`;
@@ -27,23 +44,29 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     });
   return {
     kind: 'etcd',
-    async put(host, stored) {
-      await access(client.put(prefix + host).value(JSON.stringify(stored)).exec(), 'write');
+    async keep(host, stored, rules) {
+      const key = prefix + reportKey(host);
+      for (let attempt = 0; attempt < MAX_KEEP_ATTEMPTS; attempt++) {
+        const got = await access(client.get(key).exec(), 'read');
+        const kv = got.kvs[0];
+        const previous = kv ? parseValue(kv.value) : undefined;
+        const known = kv ? 0 : await access(client.getAll().prefix(prefix).count(), 'read');
+        const admission = admitReport(stored, previous, known, rules);
+        if (!admission.kept) return admission;
+        const unchanged = kv ? client.if(key, 'Mod', '==', kv.mod_revision) : client.if(key, 'Create', '==', 0);
+        const txn = await access(unchanged.then(client.put(key).value(JSON.stringify(stored))).commit(), 'write');
+        if (txn.succeeded) return admission;
+      }
+      throw new InternalError({ where: `keeping the report for ${host} in etcd`, cause: `the key changed under every one of ${MAX_KEEP_ATTEMPTS} attempts` });
     },
     async list() {
       const all = await access(client.getAll().prefix(prefix).strings(), 'read');
       const out: StoredReport[] = [];
       for (const v of Object.values(all)) {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(v);
-        } catch {
-          continue; // a foreign or damaged value: not a report
-        }
-        const stored = parseStoredReport(raw);
+        const stored = parseValue(v);
         if (stored) out.push(stored); // else a foreign value, or one off the report schema
       }
-      return out;
+      return [...latestPerHost(out).values()];
     },
     async close() {
       client.close();

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { Logger } from '../../core/log.js';
-import { parseStoredReport, type ReportStore, type StoredReport } from './store.js';
+import { admitReport } from './admit.js';
+import { latestPerHost, parseStoredReport, reportKey, type ReportStore, type StoredReport } from './store.js';
 
 export const REPORTS_FILE = 'reports.json';
 
@@ -16,16 +17,19 @@ const snapshotSchema = z.object({ version: z.number().int(), reports: z.array(z.
  * through the report schema (one that does not match is dropped with a warning).
  * Reports are soft state (every agent sends its report again), so a snapshot
  * that cannot be read at all is logged and the reconciler starts with none.
+ * Hosts are keyed by canonical name; of two spellings of one host in an older
+ * snapshot, the report received last is kept.
  */
 export async function openMemoryStore(stateDir: string, log: Logger, snapshotMs = 1000): Promise<ReportStore> {
   const file = join(stateDir, REPORTS_FILE);
-  const reports = new Map<string, StoredReport>();
+  const read: StoredReport[] = [];
   let dropped = 0;
   for (const item of await readSnapshot(file, log)) {
     const r = parseStoredReport(item);
-    if (r) reports.set(r.report.host, r);
+    if (r) read.push(r);
     else dropped++;
   }
+  const reports = latestPerHost(read);
   if (dropped > 0) log.warn(`reports snapshot ${file}: dropped ${dropped} report(s) that do not match the report schema`);
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -36,12 +40,17 @@ export async function openMemoryStore(stateDir: string, log: Logger, snapshotMs 
   };
   return {
     kind: 'memory',
-    async put(host, stored) {
-      reports.set(host, stored);
+    async keep(host, stored, rules) {
+      // No await between the look-up and the write: one report at a time passes this check.
+      const key = reportKey(host);
+      const admission = admitReport(stored, reports.get(key), reports.size, rules);
+      if (!admission.kept) return admission;
+      reports.set(key, stored);
       timer ??= setTimeout(() => {
         timer = undefined;
         void snapshot();
       }, snapshotMs);
+      return admission;
     },
     async list() {
       return [...reports.values()];

@@ -20,16 +20,28 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   MalformedJsonError: 400,
   UsageError: 400,
   UnauthorizedError: 401,
+  UnsignedReportError: 401,
+  ReportSignatureError: 401,
   WebhookSignatureError: 401,
+  UnenrolledHostError: 403,
+  ReportReplayError: 403,
   ReadOnlyError: 403,
   ChannelNotFoundError: 404,
   NotFoundError: 404,
   OversizeError: 413,
   WebhookRateLimitedError: 429,
+  InvalidEnrollmentError: 503,
+  TooManyHostsError: 507,
+};
+
+/** The scheme a 401 names in WWW-Authenticate (RFC 9110 §11.6.1): the report signature, else a bearer token. */
+const SCHEME: Partial<Record<ErrorCode, string>> = {
+  UnsignedReportError: 'Ogygia-Signature',
+  ReportSignatureError: 'Ogygia-Signature',
 };
 
 function send(reply: FastifyReply, err: OgygiaError, status = STATUS[err.code] ?? 500): FastifyReply {
-  if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (status === 401) reply.header('www-authenticate', SCHEME[err.code] ?? 'Bearer');
   if (status === 429 && typeof err.data.retryAfterSeconds === 'number') reply.header('retry-after', String(err.data.retryAfterSeconds));
   return reply.code(status).send({ code: err.code, message: err.message, ...(Object.keys(err.data).length ? { data: err.data } : {}) });
 }
