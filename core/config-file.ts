@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseToml } from 'smol-toml';
 import type { z } from 'zod';
-import { ConfigError } from './errors/index.js';
+import { ConfigError, type ConfigFileKind } from './errors/index.js';
 
 /** The result of validating a configuration: a value, or every problem as `path.to.key: what is wrong`. */
 export interface ConfigResult<T> {
@@ -38,15 +38,24 @@ export function parseConfigText<S extends z.ZodType>(text: string, schema: S, fi
   return validateConfig(raw, schema);
 }
 
-/** Read, parse and validate a config file; throws ConfigError listing every problem. */
-export async function loadConfigFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {
-  let text: string;
+/**
+ * Read a file the operator named — a config, or a file a config points at
+ * (`setting`) — as text; a missing or unreadable one is a ConfigError of its
+ * `kind`, naming the setting and what to do.
+ */
+export async function readNamedFile(file: string, kind: ConfigFileKind = 'config', setting?: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? new ConfigError({ reason: 'missing', file }) : new ConfigError({ reason: 'unreadable', file, cause: code ?? (e as Error).message });
+    const at = { kind, file, ...(setting !== undefined ? { setting } : {}) };
+    throw code === 'ENOENT' ? new ConfigError({ reason: 'missing', ...at }) : new ConfigError({ reason: 'unreadable', ...at, cause: code ?? (e as Error).message });
   }
+}
+
+/** Read, parse and validate a config file; throws ConfigError listing every problem. */
+export async function loadConfigFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {
+  const text = await readNamedFile(file);
   const r = parseConfigText(text, schema, file);
   if (r.errors.length > 0 || r.value === undefined) {
     throw new ConfigError({ reason: 'invalid', file, problems: r.errors });

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { splitListen } from '../core/config-schema.js';
 import { parseSecretKey, type SecretKey } from '../core/keys.js';
 import { createLogger, type Logger } from '../core/log.js';
-import { ConfigError } from '../core/errors/index.js';
+import { readNamedFile } from '../core/config-file.js';
 import { buildFilter } from './bloom/filter.js';
 import { encodeFilter, type EncodedFilter } from './bloom/wire.js';
 import type { IrisdConfig } from './config.js';
@@ -23,16 +22,7 @@ export interface RunningIrisd {
 
 async function readSigningKey(file: string | undefined): Promise<SecretKey | undefined> {
   if (!file) return undefined;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT'
-      ? new ConfigError({ reason: 'missing', kind: 'signing-key', setting: 'signing.key_file', file })
-      : new ConfigError({ reason: 'unreadable', kind: 'signing-key', setting: 'signing.key_file', file, cause: code ?? (e as Error).message });
-  }
-  return parseSecretKey(text);
+  return parseSecretKey(await readNamedFile(file, 'signing-key', 'signing.key_file'));
 }
 
 /** The only wiring: config in, a serving irisd out. */

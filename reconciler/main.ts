@@ -1,8 +1,9 @@
 import { createDeliveryLog } from './webhook-deliveries.js';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { splitListen } from '../core/config-schema.js';
+import { readNamedFile } from '../core/config-file.js';
 import { ConfigError, FleetStoreAuthError, FleetStorePermissionError } from '../core/errors/index.js';
 import { readEtcdSecrets } from '../core/fleet/credentials.js';
 import { withDeadline } from '../core/fleet/deadline.js';
@@ -37,16 +38,7 @@ export interface RunningReconciler {
 }
 
 async function readSecret(file: string, setting: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT'
-      ? new ConfigError({ reason: 'missing', kind: 'secret', setting, file })
-      : new ConfigError({ reason: 'unreadable', kind: 'secret', setting, file, cause: code ?? (e as Error).message });
-  }
-  const s = text.trim();
+  const s = (await readNamedFile(file, 'secret', setting)).trim();
   if (s.length === 0) throw new ConfigError({ reason: 'empty', kind: 'secret', setting, file });
   return s;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
-import { CacheMissError, CacheUnreachableError, ConfigError, InvalidEnrollmentError, NoTrustPolicyError, type OgygiaError, OversizeError, isOgygiaError } from '../../core/errors/index.js';
+import { CacheMissError, CacheUnreachableError, ConfigError, InvalidEnrollmentError, NoTrustPolicyError, type OgygiaError, OversizeError } from '../../core/errors/index.js';
 import type { ChannelImpact } from '../../core/closure-diff/transitions.js';
 import { toImpactJson } from '../../core/closure-diff/json.js';
 import { renderText } from '../../core/closure-diff/render.js';

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readNamedFile } from '../../core/config-file.js';
 import { ConfigError } from '../../core/errors/index.js';
 
 /** How the reconciler authenticates to a remote: basic or bearer, from a credentials file. */
@@ -15,16 +15,7 @@ export function parseCredentials(text: string, file: string): RemoteAuth {
 }
 
 export async function loadCredentials(file: string): Promise<RemoteAuth> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT'
-      ? new ConfigError({ reason: 'missing', kind: 'credentials', setting: 'credentials_file', file })
-      : new ConfigError({ reason: 'unreadable', kind: 'credentials', setting: 'credentials_file', file, cause: code ?? (e as Error).message });
-  }
-  return parseCredentials(text, file);
+  return parseCredentials(await readNamedFile(file, 'credentials', 'credentials_file'), file);
 }
 
 /** HTTP headers isomorphic-git sends with every request to the remote. */
