@@ -64,7 +64,14 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdServer> {
     { log: join(dir.path, 'etcd.log'), env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.arch === 'arm64' ? 'arm64' : '' } },
   );
   let proc = start();
-  await waitForPort(port);
+  try {
+    await waitForPort(port);
+  } catch (e) {
+    // An etcd that did not come up in time must not outlive the test that started it.
+    await proc.stop();
+    await dir.cleanup();
+    throw e;
+  }
   const ctlTls = tls ? ['--cacert', tls.ca, '--cert', tls.ctl.cert, '--key', tls.ctl.key] : [];
   const server: EtcdServer = {
     endpoint: url,

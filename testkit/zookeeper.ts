@@ -42,7 +42,14 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
   const proc = startProcess(java, ['-Xmx256m', ...superUser, '-cp', `${cp}:/usr/share/java/*`, 'org.apache.zookeeper.server.ZooKeeperServerMain', cfg], {
     log: join(dir.path, 'zookeeper.log'),
   });
-  await waitForPort(port, '127.0.0.1', 60_000);
+  try {
+    await waitForPort(port, '127.0.0.1', 60_000);
+  } catch (e) {
+    // Never leave a ZooKeeper behind that did not come up in time (the test fails; the process must not outlive it).
+    await proc.stop();
+    await dir.cleanup();
+    throw e;
+  }
   return {
     endpoint: `127.0.0.1:${port}`,
     port,
