@@ -2,7 +2,7 @@ import { readBodyCapped } from '../../core/bounded-body.js';
 import { OversizeError, SourceUnavailableError } from '../../core/errors/index.js';
 import { MAX_CHANNEL_FILE_BYTES } from '../../core/release.js';
 import { MAX_CHAIN_BYTES } from '../../core/release-chain.js';
-import { GIT_COMMIT } from '../../core/wire/fields.js';
+import { channelHeadSchema } from '../../core/wire/channel-head.js';
 import { memberText } from '../../core/verify/strict-json.js';
 import type { FetchResult, Source } from './types.js';
 
@@ -43,22 +43,22 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
       if (res.status !== 200) {
         throw new SourceUnavailableError({ reason: 'status', source: baseUrl, url: url.toString(), channel, status: res.status, body: text });
       }
-      let body: { document?: unknown; commit?: unknown; digest?: unknown; chain?: unknown };
+      let raw: unknown;
       try {
-        body = JSON.parse(text) as typeof body;
+        raw = JSON.parse(text);
       } catch {
         throw new SourceUnavailableError({ reason: 'not-json', source: baseUrl, url: url.toString() });
       }
-      // The commit goes into the agent's state and reports (core/wire/report.ts): only a git commit id is one.
-      if (typeof body.commit !== 'string' || !GIT_COMMIT.test(body.commit) || body.document === undefined || body.document === null) {
-        throw new SourceUnavailableError({ reason: 'no-document', source: baseUrl, url: url.toString(), channel });
-      }
+      // The answer's shape is the wire contract (core/wire/channel-head.ts); the commit goes into state and reports.
+      const parsed = channelHeadSchema.safeParse(raw);
+      if (!parsed.success) throw new SourceUnavailableError({ reason: 'no-document', source: baseUrl, url: url.toString(), channel });
+      const body = parsed.data;
       // The document's own bytes as the reconciler sent them (a re-serialisation would hide a duplicate member).
       const doc = typeof body.document === 'string' ? body.document : (memberText(text, 'document') ?? JSON.stringify(body.document));
       const tag = res.headers.get('etag');
-      etag = tag ?? (typeof body.digest === 'string' ? `"${body.digest}"` : undefined);
+      etag = tag ?? `"${body.digest}"`;
       // The releases in between, each a channel file's text as committed (verification reads them, not this).
-      const chain = Array.isArray(body.chain) ? body.chain.filter((c): c is string => typeof c === 'string').map((c) => new Uint8Array(Buffer.from(c, 'utf8'))) : undefined;
+      const chain = body.chain?.map((c) => new Uint8Array(Buffer.from(c, 'utf8')));
       return { kind: 'head', head: { bytes: new Uint8Array(Buffer.from(doc, 'utf8')), commit: body.commit, ...(chain ? { chain } : {}) } };
     },
   };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ChannelNotFoundError, InvalidChannelNameError, UsageError } from '../../core/errors/index.js';
 import { CHANNEL_NAME } from '../../core/release.js';
+import { channelHeadBody } from '../../core/wire/channel-head.js';
 import type { ServerContext } from '../context.js';
 import type { ServedHead } from '../heads.js';
 
@@ -11,8 +12,7 @@ const bodies = new WeakMap<ServedHead, string>();
 function bodyOf(head: ServedHead): string {
   let b = bodies.get(head);
   if (b === undefined) {
-    // The document exactly as committed (it parsed as JSON when it was accepted).
-    b = `{"document":${head.text.trim()},"commit":${JSON.stringify(head.commit)},"digest":${JSON.stringify(head.digest)}}`;
+    b = channelHeadBody(head.text, head.commit, head.digest);
     bodies.set(head, b);
   }
   return b;
@@ -50,7 +50,7 @@ function intQuery(value: unknown, name: string, min: number, max: number, fallba
 
 /** The head; with `chain`, also the channel file's versions between the asker's `?since` revision and the head, as committed (DESIGN.md §12). */
 function sendHead(reply: FastifyReply, head: ServedHead, chain?: readonly string[]): FastifyReply {
-  const body = chain === undefined ? bodyOf(head) : `${bodyOf(head).slice(0, -1)},"chain":${JSON.stringify(chain)}}`;
+  const body = chain === undefined ? bodyOf(head) : channelHeadBody(head.text, head.commit, head.digest, chain);
   return reply.code(200).header('etag', etagOf(head)).header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(body);
 }
 
