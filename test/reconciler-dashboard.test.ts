@@ -168,7 +168,7 @@ describe('reconciler dashboard', () => {
     expect(firstCells.slice(41)).toEqual(applying.slice(0, 59));
     expect(rows[0]).toMatch(/failed/);
     expect(await page.locator('.pager').innerText()).toContain(`hosts 1–100 of ${SIMS + 5} · page 1 of 13`);
-    // The counters count the whole fleet.
+    // Unfiltered, the counters count the whole fleet.
     expect(await page.locator('#tiles').innerText()).toMatch(/20\s+failed/);
     expect(await page.locator('#tiles').innerText()).toMatch(/21\s+rolled-back/);
     await mkdir(ARTIFACTS, { recursive: true });
@@ -244,6 +244,8 @@ describe('reconciler dashboard', () => {
       const r = await getJson(`${rec.url}/?${q}`);
       expect([q, r.status, r.body.code]).toEqual([q, 400, 'InvalidQueryError']);
     }
+    const badHost = await getJson(`${rec.url}/hosts/web_01!`);
+    expect([badHost.status, badHost.body.code, badHost.body.data.parameter]).toEqual([400, 'InvalidQueryError', 'host']);
     expect((await getJson(`${rec.url}/hosts/nosuchhost`)).body.code).toBe('NotFoundError');
     expect((await getJson(`${rec.url}/hosts/nosuchhost`)).status).toBe(404);
     expect((await getJson(`${rec.url}/channels/nosuch`)).status).toBe(404);

@@ -6,7 +6,7 @@ import { changeKind } from '../../core/closure-diff/diff.js';
 import { closureLine, formatVersions, summaryLine } from '../../core/closure-diff/render.js';
 import { HOST_STATES } from '../../core/wire/host-row.js';
 import type { HistoryEntry } from '../context.js';
-import { dashboardHref, PAGE_SIZE, selectHosts, STATE_RANK, type DashboardQuery } from './select.js';
+import { dashboardHref, matchHosts, PAGE_SIZE, selectHosts, STATE_RANK, type DashboardQuery } from './select.js';
 
 /**
  * The fleet dashboard: plain server-rendered HTML with inline CSS and no
@@ -175,7 +175,9 @@ export function renderDashboard(input: DashboardInput): string {
   const { state, hosts, now } = input;
   const query: DashboardQuery = input.query ?? { page: 1 };
   const names = [...new Set([...Object.keys(state.heads), ...Object.keys(state.refusals)])].sort();
-  const counts = countByState(hosts);
+  // The counters count what the channel and name filters keep, so a counter's number is the rows its link shows.
+  const scope = query.channel || query.q ? matchHosts(hosts, { ...(query.channel ? { channel: query.channel } : {}), ...(query.q ? { q: query.q } : {}) }) : hosts;
+  const counts = countByState(scope);
   const channelRows = names
     .map((n) => {
       const h = state.heads[n];
@@ -193,8 +195,8 @@ export function renderDashboard(input: DashboardInput): string {
     ? `<div class="alert"><strong>Branch head refused:</strong> ${esc(state.branchRefusal.message)} <span class="badge bad">${esc(state.branchRefusal.code)}</span></div>`
     : '';
   const tile = (href: string, on: boolean, cls: string, n: number, label: string) =>
-    `<a class="tile ${cls}${on ? ' on' : ''}" href="${esc(href)}"><div class="n">${n}</div><div>${esc(label)}</div></a>`;
-  const summary = tile(dashboardHref(query, { state: undefined, page: 1 }), !query.state, '', hosts.length, 'all hosts') +
+    `<a class="${['tile', cls, on ? 'on' : ''].filter(Boolean).join(' ')}" href="${esc(href)}"><div class="n">${n}</div><div>${esc(label)}</div></a>`;
+  const summary = tile(dashboardHref(query, { state: undefined, page: 1 }), !query.state, '', scope.length, query.channel || query.q ? 'matching hosts' : 'all hosts') +
     PROBLEMS_FIRST.map((s) => tile(dashboardHref(query, { state: s, page: 1 }), query.state === s, counts[s] > 0 ? STATE_CLASS[s]! : 'muted', counts[s], s)).join('');
   const filters = [query.state && `state ${query.state}`, query.channel && `channel ${query.channel}`, query.q && `name contains “${query.q}”`].filter(Boolean) as string[];
   const hidden = (['state', 'channel'] as const).map((k) => (query[k] ? `<input type="hidden" name="${k}" value="${esc(query[k])}">` : '')).join('');

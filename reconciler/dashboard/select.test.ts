@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostRow, HostState } from '../../core/wire/host-row.js';
 import { InvalidQueryError } from '../../core/errors/index.js';
-import { dashboardHref, parseDashboardQuery, problemsFirst, selectHosts } from './select.js';
+import { dashboardHref, matchHosts, parseDashboardQuery, problemsFirst, selectHosts } from './select.js';
 
 const row = (host: string, state: HostState, reportedAt: string, channel = 'prod'): HostRow => ({
   host, channel, state, agentState: 'applied', desired: null, applied: { revision: 1, digest: null, commit: null },
@@ -76,6 +76,10 @@ describe('selectHosts', () => {
     expect(selectHosts(rows, { page: 1 }, 2).rows.map((r) => r.host)).toEqual(['db01', 'web03']);
     expect(selectHosts(rows, { page: 3 }, 2).rows.map((r) => r.host)).toEqual(['web01']);
     expect(selectHosts(rows, { page: 4 }, 2).rows).toEqual([]);
+  });
+  it('matchHosts keeps the input order and applies only the filters given', () => {
+    expect(matchHosts(rows, {}).map((r) => r.host)).toEqual(['web01', 'web02', 'db01', 'web03', 'WEB04']);
+    expect(matchHosts(rows, { channel: 'prod', q: 'WEB' }).map((r) => r.host)).toEqual(['web01', 'web02', 'web03', 'WEB04']);
   });
   it('has one page when nothing matches', () => {
     expect(selectHosts(rows, { state: 'stale', page: 1 })).toEqual({ rows: [], matched: 0, page: 1, pages: 1 });

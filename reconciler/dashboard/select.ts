@@ -85,12 +85,17 @@ export interface HostPage {
   readonly pages: number;
 }
 
-/** Pure: filter (state, channel, name fragment), order problems first, cut one page. */
-export function selectHosts(rows: readonly HostRow[], query: DashboardQuery, pageSize = PAGE_SIZE): HostPage {
+/** Pure: the rows a query's filters keep (state, channel, name fragment, each when given), in their order. */
+export function matchHosts(rows: readonly HostRow[], query: Omit<DashboardQuery, 'page'>): HostRow[] {
   const q = query.q?.toLowerCase();
-  const kept = rows.filter(
+  return rows.filter(
     (r) => (!query.state || r.state === query.state) && (!query.channel || r.channel === query.channel) && (!q || r.host.toLowerCase().includes(q)),
   );
+}
+
+/** Pure: filter (state, channel, name fragment), order problems first, cut one page. */
+export function selectHosts(rows: readonly HostRow[], query: DashboardQuery, pageSize = PAGE_SIZE): HostPage {
+  const kept = matchHosts(rows, query);
   const ordered = problemsFirst(kept);
   const start = (query.page - 1) * pageSize;
   return { rows: ordered.slice(start, start + pageSize), matched: kept.length, page: query.page, pages: Math.max(1, Math.ceil(kept.length / pageSize)) };
