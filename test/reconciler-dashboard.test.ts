@@ -217,6 +217,8 @@ describe('reconciler dashboard', () => {
     expect(res?.status()).toBe(200);
     const history = await page.locator('section:has(h2:text("Release history")) tbody tr').allInnerTexts();
     expect(history.map((r) => r.split(/\s+/)[0])).toEqual(['2', '1']);
+    expect(history[0]).toContain('test-only-ops-1, test-only-ops-2'); // revision 2 and 1 each carry both signatures
+    expect(history[1]).toContain('test-only-ops-1, test-only-ops-2');
     await context.close();
   });
 

@@ -99,11 +99,12 @@ describe('renderChannelPage', () => {
       channel: 'prod', state, now, counts: { 'rolled-back': 2 },
       history: [
         { revision: 3, commit: '3'.repeat(40), committedAt: '2026-11-21T09:30:00Z', error: { code: 'BadSignatureError', message: 'signature <x>' } },
-        { revision: 2, digest: D2, commit: C2, committedAt: '2026-11-21T09:00:00Z' },
+        { revision: 2, digest: D2, commit: C2, committedAt: '2026-11-21T09:00:00Z', signers: ['ops-alice:QUJD', 'ops-<bob>:REVG'] },
       ],
     });
     expect(html).toContain('<a class="tile bad" href="/?state=rolled-back&amp;channel=prod"><div class="n">2</div><div>rolled-back</div></a>');
     expect([...html.matchAll(/<tr><td class="num">(\d+)<\/td>/g)].map((m) => m[1])).toEqual(['3', '2']);
     expect(html).toContain('<span class="badge bad">BadSignatureError</span><div class="why">signature &lt;x&gt;</div>');
+    expect(html).toContain('<td><code title="ops-alice:QUJD">ops-alice</code>, <code title="ops-&lt;bob&gt;:REVG">ops-&lt;bob&gt;</code></td>');
   });
 });

@@ -280,12 +280,13 @@ export function renderChannelPage({ channel, state, history, counts, now }: Chan
   const tiles = PROBLEMS_FIRST.map((s) => `<a class="tile ${(counts[s] ?? 0) > 0 ? STATE_CLASS[s] : 'muted'}" href="${esc(dashboardHref({ page: 1 }, { channel, state: s }))}"><div class="n">${counts[s] ?? 0}</div><div>${esc(s)}</div></a>`).join('');
   const rows = history
     .map((e) => `<tr><td class="num">${e.revision ?? '—'}</td><td><code title="${esc(e.digest ?? '')}">${short(e.digest?.slice(7), 16)}</code></td><td><code title="${esc(e.commit)}">${short(e.commit)}</code></td>` +
-      `<td title="${esc(e.committedAt)}">${esc(e.committedAt)} <span class="muted">(${age(e.committedAt, now)})</span></td><td>${e.error ? `<span class="badge bad">${esc(e.error.code)}</span><div class="why">${esc(e.error.message)}</div>` : '<span class="ok">valid</span>'}</td></tr>`)
+      `<td title="${esc(e.committedAt)}">${esc(e.committedAt)} <span class="muted">(${age(e.committedAt, now)})</span></td>` +
+      `<td>${(e.signers ?? []).map((k) => `<code title="${esc(k)}">${esc(k.split(':', 1)[0])}</code>`).join(', ') || '—'}</td><td>${e.error ? `<span class="badge bad">${esc(e.error.code)}</span><div class="why">${esc(e.error.message)}</div>` : '<span class="ok">well-formed</span>'}</td></tr>`)
     .join('\n');
   const body = `<div class="tiles">${tiles}</div>
 <section><h2>${esc(channel)}: ${h ? `revision ${h.revision}` : 'no release served'}</h2><dl class="kv"><dt>newest head</dt><dd>${refusalCell(state.refusals[channel])}</dd>` +
     `<dt>hosts</dt><dd>${channelLink(channel)}</dd></dl></section>
-<section><h2>Release history</h2>${rows ? `<table><thead><tr><th>Revision</th><th>Digest</th><th>Commit</th><th>Committed</th><th>Verified</th></tr></thead><tbody>
+<section><h2>Release history</h2>${rows ? `<table><thead><tr><th>Revision</th><th>Digest</th><th>Commit</th><th>Committed</th><th>Signed by</th><th>Document</th></tr></thead><tbody>
 ${rows}
 </tbody></table>` : '<div class="empty">No history.</div>'}</section>`;
   return layout(`${channel} · Ogygia fleet`, `channel ${esc(channel)} · <a href="/">all hosts</a>`, body);
