@@ -83,7 +83,7 @@ describe('renderHostPage', () => {
     expect(html).toContain('<dt>desired (served head)</dt><dd>revision 2 · digest <code>2222222222222222</code> · commit <code>222222222222</code></dd>');
     expect(html).toContain('<dt>applied</dt><dd><span class="warn">revision 1 · digest <code>—</code> · commit <code>—</code></span></dd>');
     expect(html).toContain('<dt>next boot</dt><dd><code>ffffffffffff</code> <span class="badge warn">reboot to apply</span></dd>');
-    expect(html).toContain('<span class="why" id="error-message">exited 3 &amp; &lt;more&gt;</span>');
+    expect(html).toContain('<span id="error-message">exited 3 &amp; &lt;more&gt;</span>');
     expect(html).toContain('<pre class="tail" id="output-tail">line 1\n&lt;script&gt;alert(1)&lt;/script&gt;\nline 3</pre>');
     expect(html).toContain("The reconciler's report store (memory) keeps each host's last report only");
     expect(html).not.toContain('<script>');

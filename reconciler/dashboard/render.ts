@@ -242,7 +242,7 @@ export function renderHostPage({ row: h, now, store }: HostPageInput): string {
   const behind = h.desired && h.applied.revision !== h.desired.revision;
   const kv = (rows: Array<[string, string]>) => `<dl class="kv">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
   const error = h.error
-    ? `<section><h2>Error</h2>${kv([['code', `<span class="badge bad">${esc(h.error.code)}</span>`], ['message', `<span class="why" id="error-message">${esc(h.error.message)}</span>`]])}` +
+    ? `<section><h2>Error</h2>${kv([['code', `<span class="badge bad">${esc(h.error.code)}</span>`], ['message', `<span id="error-message">${esc(h.error.message)}</span>`]])}` +
       (h.error.outputTail ? `<h2>Output tail</h2><pre class="tail" id="output-tail">${esc(h.error.outputTail)}</pre>` : '<div class="empty">The report carries no output tail.</div>') + '</section>'
     : '';
   const body = `<section><h2>${esc(h.host)} <span class="badge ${STATE_CLASS[h.state] ?? ''}">${esc(h.state)}</span></h2>${kv([
