@@ -16,6 +16,8 @@ export interface HistoryEntry {
   readonly digest?: string;
   readonly commit: string;
   readonly committedAt: string;
+  /** The `key` of each signature the version carries (`name:base64`), as committed: the reconciler's verdict on the head is in its refusals. */
+  readonly signers?: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 

@@ -18,7 +18,19 @@ import { eventually } from '../testkit/eventually.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
 
-// The fleet dashboard in a real headless Chromium; the screenshot is kept in .artifacts/.
+/** The simulated fleet on staging: every 60th host failed, the next rolled back, the next 7 applying, the rest in sync. */
+const SIMS = 1200;
+const simName = (i: number) => `sim${String(i).padStart(4, '0')}`;
+const simState = (i: number) => (i % 60 === 0 ? 'failed' : i % 60 === 1 ? 'rolled-back' : i % 60 <= 8 ? 'applying' : 'applied');
+/** Reported one second apart, after the hand-made hosts: a higher number is a newer report. */
+const simReportedAt = (i: number) => new Date(Date.parse('2026-11-21T10:00:01Z') + i * 1000).toISOString();
+const TAIL = 'building system...\n<script>window.__pwned = true</script>\nerror: health check failed';
+const LAUNCH = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+
+// The fleet dashboard in a real headless Chromium, with 1,205 hosts reported through the report route; the screenshot is kept in .artifacts/.
 describe('reconciler dashboard', () => {
   const ops1 = testKey('test-only-ops-1');
   const ops2 = testKey('test-only-ops-2');
@@ -26,6 +38,7 @@ describe('reconciler dashboard', () => {
   let repo: ChannelsRepo;
   let rec: RunningReconciler;
   let browser: Browser | undefined;
+  let prod2Digest: string;
 
   beforeAll(async () => {
     await requireProgram('git', 'git');
@@ -35,6 +48,7 @@ describe('reconciler dashboard', () => {
     const prod1 = approve(new ReleaseChain('prod', [ops1]).next(), ops2);
     const prod2 = new ReleaseChain('prod', [ops1, ops2], prod1).next();
     const staging = new ReleaseChain('staging', [ops1]).next();
+    prod2Digest = prod2.digest;
     await repo.publish('prod', prod1.text);
     await repo.publish('prod', prod2.text);
     await repo.publish('staging', staging.text);
@@ -73,6 +87,29 @@ describe('reconciler dashboard', () => {
       });
       expect(r.status).toBe(202);
     }
+    // 1,200 more hosts on staging (revision 1 is what staging serves), posted 50 at a time through the real report route.
+    for (let from = 0; from < SIMS; from += 50) {
+      const statuses = await Promise.all(
+        Array.from({ length: Math.min(50, SIMS - from) }, async (_, k) => {
+          const i = from + k;
+          const host = simName(i);
+          const st = simState(i);
+          const r = await fetch(`${rec.url}/v1/hosts/${host}/reports`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              host, channel: 'staging', state: st, revision: 1, digest: staging.digest, commit: null,
+              current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'a1b2c3d4e5f6', agentVersion: '0.1.0', reportedAt: simReportedAt(i),
+              ...(st === 'failed' || st === 'rolled-back' ? { error: { code: 'HealthCheckFailedError', message: `health command exited 3 on ${host}`, outputTail: TAIL } } : {}),
+            }),
+          });
+          await r.arrayBuffer();
+          return r.status;
+        }),
+      );
+      expect(statuses.filter((x) => x !== 202)).toEqual([]);
+    }
+    browser = await chromium.launch(LAUNCH);
   });
 
   afterAll(async () => {
@@ -82,21 +119,18 @@ describe('reconciler dashboard', () => {
   });
 
   it('renders channels and hosts readable in headless Chromium, with a screenshot', async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const res = await page.goto(`${rec.url}/`);
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const res = await page.goto(`${rec.url}/?channel=prod`);
     expect(res?.status()).toBe(200);
     expect(await page.title()).toBe('Ogygia fleet');
     const channels = await page.locator('section:has(h2:text("Channels")) tbody tr').allInnerTexts();
     expect(channels).toHaveLength(2);
-    expect(channels[0]).toMatch(/^prod\s+2\s/);
-    expect(channels[1]).toMatch(/^staging\s+1\s/);
+    expect(channels[0]).toMatch(/^prod history\s+2\s/);
+    expect(channels[1]).toMatch(/^staging history\s+1\s/);
     expect(channels[1]).toContain('BadSignatureError'); // the tampered staging release, refused as agents refuse it
     const hosts = await page.locator('section:has(h2:text("Hosts")) tbody tr').allInnerTexts();
-    expect(hosts.map((h) => h.split(/\s+/).slice(0, 2).join(' '))).toEqual(['ci01 staging', 'db01 prod', 'web01 prod', 'web02 prod', 'web03 prod']);
+    // Problems first: rolled back, applying, pending, in sync.
+    expect(hosts.map((h) => h.split(/\s+/).slice(0, 2).join(' '))).toEqual(['db01 prod', 'web03 prod', 'web02 prod', 'web01 prod']);
     expect(hosts.join('\n')).toMatch(/web01\s+prod\s+2\s+2\s+in-sync/);
     expect(hosts.join('\n')).toMatch(/web02\s+prod\s+2\s+1\s+pending/);
     expect(hosts.join('\n')).toMatch(/db01\s+prod\s+2\s+1\s+rolled-back/);
@@ -111,11 +145,111 @@ describe('reconciler dashboard', () => {
     expect(impact).toMatch(/added\s+curl\s+8\.1\.0/);
     expect(impact).toContain('reboot');
     expect(impact).toContain('kernel: linux 6.6.1 → 6.6.2');
+    // The JSON the page was built from agrees.
+    expect((await getJson(`${rec.url}/v1/hosts`)).body.hosts).toHaveLength(SIMS + 5);
+    await page.close();
+  });
+
+  it('puts the failed and rolled-back hosts first on / among 1,205, and pages the rest', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const res = await page.goto(`${rec.url}/`);
+    expect(res?.status()).toBe(200);
+    const body = await res!.body();
+    expect(body.length).toBeLessThan(300_000);
+    const rows = await page.locator('#hosts tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(100);
+    const failed = Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'failed').reverse().map(simName);
+    const rolledBack = [...Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'rolled-back').reverse().map(simName), 'db01'];
+    const applying = Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'applying').reverse().map(simName);
+    const firstCells = rows.map((r) => r.split(/\s+/)[0]);
+    // Failed (newest report first), then rolled back (db01 reported before every sim), then the newest applying ones.
+    expect(firstCells.slice(0, 20)).toEqual(failed);
+    expect(firstCells.slice(20, 41)).toEqual(rolledBack);
+    expect(firstCells.slice(41)).toEqual(applying.slice(0, 59));
+    expect(rows[0]).toMatch(/failed/);
+    expect(await page.locator('.pager').innerText()).toContain(`hosts 1–100 of ${SIMS + 5} · page 1 of 13`);
+    // Unfiltered, the counters count the whole fleet.
+    expect(await page.locator('#tiles').innerText()).toMatch(/20\s+failed/);
+    expect(await page.locator('#tiles').innerText()).toMatch(/21\s+rolled-back/);
     await mkdir(ARTIFACTS, { recursive: true });
     const file = join(ARTIFACTS, 'reconciler-dashboard.png');
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file });
     expect(existsSync(file)).toBe(true);
-    // The JSON the page was built from agrees.
-    expect((await getJson(`${rec.url}/v1/hosts`)).body.hosts).toHaveLength(5);
+
+    // Following the rolled-back counter lists exactly the rolled-back hosts.
+    await page.locator('#tiles a:has-text("rolled-back")').click();
+    await page.waitForURL(`${rec.url}/?state=rolled-back`);
+    expect((await page.locator('#hosts tbody tr').allInnerTexts()).map((r) => r.split(/\s+/)[0])).toEqual(rolledBack);
+
+    // Following a host link shows that host's error and the full output tail, as text (the page escapes it).
+    await page.locator('#hosts a.host', { hasText: 'sim1141' }).click();
+    await page.waitForURL(`${rec.url}/hosts/sim1141`);
+    expect(await page.locator('#error-message').innerText()).toBe('health command exited 3 on sim1141');
+    expect(await page.locator('#output-tail').innerText()).toBe(TAIL);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    expect(await page.locator('main').innerText()).toContain('keeps each host\'s last report only');
+
+    // Paging: page 13 holds the last five hosts.
+    await page.goto(`${rec.url}/?page=12`);
+    await page.locator('.pager a[rel=next]').click();
+    await page.waitForURL(`${rec.url}/?page=13`);
+    expect(await page.locator('#hosts tbody tr').count()).toBe(5);
+    await page.close();
+  });
+
+  it('filters, finds and pages with JavaScript off, and the channel page lists the release history', async () => {
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${rec.url}/?state=applying`);
+    await page.locator('input[name=q]').fill('sim00');
+    await page.locator('form[role=search] button').click();
+    await page.waitForURL(`${rec.url}/?state=applying&q=sim00`);
+    expect((await page.locator('#hosts tbody tr').allInnerTexts()).map((r) => r.split(/\s+/)[0])).toEqual(
+      ['sim0068', 'sim0067', 'sim0066', 'sim0065', 'sim0064', 'sim0063', 'sim0062', 'sim0008', 'sim0007', 'sim0006', 'sim0005', 'sim0004', 'sim0003', 'sim0002'],
+    );
+    // A channel name is a link to its hosts.
+    await page.goto(`${rec.url}/?q=web0`);
+    await page.locator('#hosts a.chan').first().click();
+    await page.waitForURL(`${rec.url}/?channel=prod`);
+    expect(await page.locator('#hosts tbody tr').count()).toBe(4);
+    // The channel page: release history, newest first.
+    const res = await page.goto(`${rec.url}/channels/prod`);
+    expect(res?.status()).toBe(200);
+    const history = await page.locator('section:has(h2:text("Release history")) tbody tr').allInnerTexts();
+    expect(history.map((r) => r.split(/\s+/)[0])).toEqual(['2', '1']);
+    expect(history[0]).toContain('test-only-ops-1, test-only-ops-2'); // revision 2 and 1 each carry both signatures
+    expect(history[1]).toContain('test-only-ops-1, test-only-ops-2');
+    await context.close();
+  });
+
+  it('refreshes rows in place with JavaScript on', async () => {
+    const page = await browser!.newPage();
+    await page.goto(`${rec.url}/?q=web01`);
+    expect(await page.locator('#hosts tbody tr').innerText()).toMatch(/in-sync/);
+    await page.evaluate(() => { (globalThis as { __same?: boolean }).__same = true; });
+    const r = await fetch(`${rec.url}/v1/hosts/web01/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        host: 'web01', channel: 'prod', state: 'failed', revision: 2, digest: prod2Digest, commit: null, current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'a1b2c3d4e5f6',
+        agentVersion: '0.1.0', reportedAt: '2026-11-21T11:00:00Z', error: { code: 'SwitchError', message: 'switch-to-configuration exited 1' },
+      }),
+    });
+    expect(r.status).toBe(202);
+    await page.locator('#hosts tbody tr', { hasText: 'SwitchError' }).waitFor({ timeout: 25_000 });
+    expect(await page.evaluate(() => (globalThis as { __same?: boolean }).__same)).toBe(true); // the same document: rows swapped, no reload
+    await page.close();
+  });
+
+  it('answers a bad filter, search or page with a 400 InvalidQueryError, and an unknown host with a 404', async () => {
+    for (const q of ['state=broken', 'channel=Prod', 'q=%3Cscript%3E', 'page=0', 'page=x', 'state=failed&state=stale']) {
+      const r = await getJson(`${rec.url}/?${q}`);
+      expect([q, r.status, r.body.code]).toEqual([q, 400, 'InvalidQueryError']);
+    }
+    const badHost = await getJson(`${rec.url}/hosts/web_01!`);
+    expect([badHost.status, badHost.body.code, badHost.body.data.parameter]).toEqual([400, 'InvalidQueryError', 'host']);
+    expect((await getJson(`${rec.url}/hosts/nosuchhost`)).body.code).toBe('NotFoundError');
+    expect((await getJson(`${rec.url}/hosts/nosuchhost`)).status).toBe(404);
+    expect((await getJson(`${rec.url}/channels/nosuch`)).status).toBe(404);
   });
 });

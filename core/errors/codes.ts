@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   // Configuration and the command line.
   'ConfigError',
   'UsageError',
+  'InvalidQueryError',
   // The channels repository and git.
   'GitError',
   'ChannelNotFoundError',

@@ -26,6 +26,7 @@ import {
   InvalidFieldError,
   InvalidHostNameError,
   InvalidKeyError,
+  InvalidQueryError,
   InvalidReportError,
   InvalidStorePathError,
   IrisdUnreachableError,
@@ -226,6 +227,10 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new ConfigError({ reason: 'unreadable', kind: 'signing-key', setting: 'signing.key_file', file: '/var/lib/irisd/key', cause: 'EACCES' }),
     () => new ConfigError({ reason: 'no-credentials', kind: 'credentials', setting: 'credentials_file', file: '/run/secrets/git' }),
   ],
+  InvalidQueryError: [
+    () => new InvalidQueryError({ parameter: 'state', value: 'broken', expected: 'one of in-sync, pending, applying, failed, rolled-back, stale' }),
+    () => new InvalidQueryError({ parameter: 'page', value: '0', expected: 'a page number from 1 to 100000' }),
+  ],
   UsageError: [
     () => new UsageError({ reason: 'invalid', option: '--target', value: 'web01' }),
     () => new UsageError({ reason: 'invalid', option: '--target host', value: 'web 01' }),
@@ -300,6 +305,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new NotFoundError({ what: 'route', method: 'GET', path: '/v2/nothing' }),
     () => new NotFoundError({ what: 'webhook' }),
     () => new NotFoundError({ what: 'git-path', path: '/git/channels.git/objects', prefix: '/git/channels.git' }),
+    () => new NotFoundError({ what: 'host', host: 'web99' }),
   ],
   BadRequestError: [() => new BadRequestError({ status: 415, detail: "Unsupported Media Type: 'text/csv'", cause: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' })],
   ReadOnlyError: [() => new ReadOnlyError({ path: '/git/channels.git/git-receive-pack' })],

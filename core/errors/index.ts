@@ -25,6 +25,7 @@ export { ChannelDeletedError, type ChannelDeletedFields } from './ChannelDeleted
 export { NotDescendantError, type NotDescendantFields } from './NotDescendantError.js';
 export { NoTrustPolicyError, type NoTrustPolicyFields } from './NoTrustPolicyError.js';
 export { ConfigError, type ConfigErrorFields, type ConfigFileKind } from './ConfigError.js';
+export { InvalidQueryError, type InvalidQueryFields } from './InvalidQueryError.js';
 export { UsageError, type UsageFields, type UsageOption, type UsageNeed } from './UsageError.js';
 export { GitError, type GitErrorFields } from './GitError.js';
 export { ChannelNotFoundError, type ChannelNotFoundFields } from './ChannelNotFoundError.js';

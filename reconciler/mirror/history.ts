@@ -12,7 +12,7 @@ export async function readHistory(gitdir: string, commit: string | undefined, ch
   return versions.map((v) => {
     try {
       const doc = parseChannelDocument(v.bytes, { fileChannel: channel });
-      return { revision: doc.release.revision, digest: releaseDigest(doc.release), commit: v.commit, committedAt: v.committedAt };
+      return { revision: doc.release.revision, digest: releaseDigest(doc.release), commit: v.commit, committedAt: v.committedAt, signers: doc.signatures.map((s) => s.key) };
     } catch (e) {
       const err = InternalError.wrap(e, `reading ${channel} at ${v.commit.slice(0, 12)}`);
       return { commit: v.commit, committedAt: v.committedAt, error: { code: err.code, message: err.message } };

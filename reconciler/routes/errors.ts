@@ -16,6 +16,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   InvalidChannelNameError: 400,
   InvalidHostNameError: 400,
   InvalidReportError: 400,
+  InvalidQueryError: 400,
   InvalidFieldError: 400,
   MalformedJsonError: 400,
   UsageError: 400,

@@ -1,0 +1,78 @@
+// The fleet dashboard at 10,000 hosts: time and size of the first page of GET /, against a bare fastify
+// route sending a static string of the same size (bench/bare-fastify.mjs), both their own node process on
+// core 1, same run. The 10,000 reports go through the real report route (POST /v1/hosts/:host/reports).
+// Run: node --import tsx bench/dashboard.ts [hosts] [requests]
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../testkit/ports.js';
+import { requireProgram, startProcess } from '../testkit/processes.js';
+import { percentile, startBenchReconciler } from './reconciler-setup.js';
+
+const HOSTS = Number(process.argv[2] ?? 10_000);
+const REQUESTS = Number(process.argv[3] ?? 50);
+
+await requireProgram('taskset', 'util-linux');
+
+/** 1 % failed, 1 % rolled back, 14 % applying, the rest applied (in sync). */
+const stateOf = (i: number) => (i % 100 === 0 ? 'failed' : i % 100 === 1 ? 'rolled-back' : i % 100 < 16 ? 'applying' : 'applied');
+
+async function timeGets(url: string): Promise<{ ms: number[]; bytes: number }> {
+  let bytes = 0;
+  for (let i = 0; i < 10; i++) await (await fetch(url)).arrayBuffer(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const t = performance.now();
+    const r = await fetch(url);
+    const body = await r.arrayBuffer();
+    ms.push(performance.now() - t);
+    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
+    bytes = body.byteLength;
+  }
+  return { ms: ms.sort((a, b) => a - b), bytes };
+}
+
+const rec = await startBenchReconciler({ cpu: 1 });
+const barePort = await freePort();
+const bare = startProcess('taskset', ['-c', '1', process.execPath, fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url)), String(barePort)], {
+  log: join(rec.dir, 'bare.log'),
+});
+try {
+  await waitForPort(barePort);
+  const t0 = performance.now();
+  for (let from = 0; from < HOSTS; from += 200) {
+    await Promise.all(
+      Array.from({ length: Math.min(200, HOSTS - from) }, async (_, k) => {
+        const i = from + k;
+        const host = `host${String(i).padStart(5, '0')}`;
+        const state = stateOf(i);
+        const r = await fetch(`${rec.url}/v1/hosts/${host}/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            host, channel: 'prod', state, revision: rec.head.doc.release.revision, digest: rec.head.digest, commit: null,
+            current: 'a1b2c3d4e5f6', booted: 'a1b2c3d4e5f6', nextboot: 'a1b2c3d4e5f6', agentVersion: 'bench', reportedAt: new Date(Date.now() - i * 1000).toISOString(),
+            ...(state === 'failed' || state === 'rolled-back'
+              ? { error: { code: 'HealthCheckFailedError', message: `health command exited 3 on ${host}`, outputTail: 'x'.repeat(2000) } }
+              : {}),
+          }),
+        });
+        await r.arrayBuffer();
+        if (r.status !== 202) throw new Error(`report ${host}: ${r.status}`);
+      }),
+    );
+  }
+  console.log(`  ${HOSTS} reports posted through the report route in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const dash = await timeGets(`${rec.url}/`);
+  const peer = await timeGets(`http://127.0.0.1:${barePort}/static?bytes=${dash.bytes}`);
+  const host = await timeGets(`${rec.url}/hosts/host00000`);
+  const filtered = await timeGets(`${rec.url}/?state=rolled-back`);
+  const med = (xs: number[]) => percentile(xs, 50);
+  const fmt = (x: { ms: number[]; bytes: number }) => `median ${med(x.ms).toFixed(1)} ms, p95 ${percentile(x.ms, 95).toFixed(1)} ms, ${(x.bytes / 1024).toFixed(1)} KiB`;
+  console.log(`dashboard first page (GET /) with ${HOSTS} hosts: ${fmt(dash)} (${REQUESTS} sequential requests, server on core 1)`);
+  console.log(`  bare fastify sending a static string of the same size: ${fmt(peer)}; ratio ${(med(dash.ms) / med(peer.ms)).toFixed(1)}`);
+  console.log(`  GET /?state=rolled-back: ${fmt(filtered)}; GET /hosts/host00000: ${fmt(host)}`);
+  console.log(`  target: first page < 50 ms and < 300 KB (300,000 bytes): ${med(dash.ms) < 50 && dash.bytes < 300_000 ? 'met' : 'NOT met'}`);
+} finally {
+  await bare.stop();
+  await rec.stop();
+}
