@@ -75,7 +75,11 @@ const documentSchema = z.strictObject({
     .array(
       z.strictObject({
         key: z.string().min(1).max(128),
-        sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be base64 of a 64-byte ed25519 signature'),
+        sig: z
+          .string()
+          .regex(/^[A-Za-z0-9+/]{86}==$/, 'must be base64 of a 64-byte ed25519 signature')
+          // One text per signature: the last character before "==" carries 4 unused bits, and other spellings of the same bytes are refused.
+          .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, 'must be canonical base64 (the unused bits of its last character must be zero)'),
       }),
     )
     .max(64),
