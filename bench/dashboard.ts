@@ -2,11 +2,8 @@
 // route sending a static string of the same size (bench/bare-fastify.mjs), both their own node process on
 // core 1, same run. The 10,000 reports go through the real report route (POST /v1/hosts/:host/reports).
 // Run: node --import tsx bench/dashboard.ts [hosts] [requests]
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort } from '../testkit/ports.js';
-import { requireProgram, startProcess } from '../testkit/processes.js';
-import { percentile, startBenchReconciler } from './reconciler-setup.js';
+import { requireProgram } from '../testkit/processes.js';
+import { percentile, startBareFastify, startBenchReconciler } from './reconciler-setup.js';
 
 const HOSTS = Number(process.argv[2] ?? 10_000);
 const REQUESTS = Number(process.argv[3] ?? 50);
@@ -32,12 +29,8 @@ async function timeGets(url: string): Promise<{ ms: number[]; bytes: number }> {
 }
 
 const rec = await startBenchReconciler({ cpu: 1 });
-const barePort = await freePort();
-const bare = startProcess('taskset', ['-c', '1', process.execPath, fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url)), String(barePort)], {
-  log: join(rec.dir, 'bare.log'),
-});
+const bare = await startBareFastify({ logDir: rec.dir, cpu: 1 });
 try {
-  await waitForPort(barePort);
   const t0 = performance.now();
   for (let from = 0; from < HOSTS; from += 200) {
     await Promise.all(
@@ -63,7 +56,7 @@ try {
   }
   console.log(`  ${HOSTS} reports posted through the report route in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const dash = await timeGets(`${rec.url}/`);
-  const peer = await timeGets(`http://127.0.0.1:${barePort}/static?bytes=${dash.bytes}`);
+  const peer = await timeGets(`${bare.url}/static?bytes=${dash.bytes}`);
   const host = await timeGets(`${rec.url}/hosts/host00000`);
   const filtered = await timeGets(`${rec.url}/?state=rolled-back`);
   const med = (xs: number[]) => percentile(xs, 50);

@@ -1,12 +1,9 @@
 // Throughput of GET /v1/channels/:c with If-None-Match (the 304 path) as a ratio to a bare fastify route
 // returning a constant, both as their own node process pinned to core 1, wrk pinned to core 0, same run.
 // Run: node --import tsx bench/reconciler-304.ts [seconds] [rounds]
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { freePort, waitForPort } from '../testkit/ports.js';
-import { requireProgram, startProcess } from '../testkit/processes.js';
-import { startBenchReconciler } from './reconciler-setup.js';
+import { requireProgram } from '../testkit/processes.js';
+import { startBareFastify, startBenchReconciler } from './reconciler-setup.js';
 
 const SECONDS = Number(process.argv[2] ?? 8);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -25,23 +22,19 @@ async function wrk(url: string, etag: string): Promise<number> {
 }
 
 const rec = await startBenchReconciler({ cpu: 1 });
-const barePort = await freePort();
-const bare = startProcess('taskset', ['-c', '1', process.execPath, fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url)), String(barePort)], {
-  log: join(rec.dir, 'bare.log'),
-});
+const bare = await startBareFastify({ logDir: rec.dir, cpu: 1 });
 try {
-  await waitForPort(barePort);
   const etag = `"${rec.head.digest}"`;
   const check = await fetch(`${rec.url}/v1/channels/prod`, { headers: { 'if-none-match': etag } });
   if (check.status !== 304) throw new Error(`expected 304 from the reconciler, got ${check.status}`);
   // Warm both up.
   await wrk(`${rec.url}/v1/channels/prod`, etag);
-  await wrk(`http://127.0.0.1:${barePort}/v1/channels/prod`, '"constant"');
+  await wrk(`${bare.url}/v1/channels/prod`, '"constant"');
   const ratios: number[] = [];
   const best = { rec: 0, bare: 0 };
   for (let i = 0; i < ROUNDS; i++) {
     const r = await wrk(`${rec.url}/v1/channels/prod`, etag);
-    const b = await wrk(`http://127.0.0.1:${barePort}/v1/channels/prod`, '"constant"');
+    const b = await wrk(`${bare.url}/v1/channels/prod`, '"constant"');
     ratios.push(r / b);
     best.rec = Math.max(best.rec, r);
     best.bare = Math.max(best.bare, b);

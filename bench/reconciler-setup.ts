@@ -81,3 +81,18 @@ export function percentile(sorted: readonly number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
 }
+
+/** The peer of the reconciler benchmarks: bench/bare-fastify.mjs as its own node process (pinned to core `cpu` when given, like the reconciler). */
+export async function startBareFastify(opts: { logDir: string; cpu?: number }): Promise<{ readonly url: string; readonly proc: Started; stop(): Promise<void> }> {
+  const port = await freePort();
+  const args = [process.execPath, fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url)), String(port)];
+  const log = { log: join(opts.logDir, 'bare.log') };
+  const proc = opts.cpu === undefined ? startProcess(args[0]!, args.slice(1), log) : startProcess('taskset', ['-c', String(opts.cpu), ...args], log);
+  try {
+    await waitForPort(port);
+  } catch (e) {
+    await proc.stop();
+    throw e;
+  }
+  return { url: `http://127.0.0.1:${port}`, proc, stop: () => proc.stop() };
+}

@@ -3,14 +3,10 @@
 // persists its state) against a bare fastify app holding the same number of
 // requests (bench/bare-fastify.mjs /hold), each its own process, same run.
 // Run: node --import tsx bench/reconciler-shutdown.ts [polls] [rounds]
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Started } from '../testkit/processes.js';
-import { freePort, waitForPort } from '../testkit/ports.js';
-import { startProcess } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { get, keepAliveAgent } from './reconciler-http.js';
-import { startBenchReconciler } from './reconciler-setup.js';
+import { startBareFastify, startBenchReconciler } from './reconciler-setup.js';
 
 const POLLS = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -43,10 +39,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   const r = await timeStop(rec.proc, rec.url, '/v1/channels/prod?wait=300', { 'if-none-match': `"${rec.head.digest}"` });
   await rec.stop();
   const tmp = await makeTempDir('ogygia-bench-bare-');
-  const port = await freePort();
-  const bare = startProcess(process.execPath, [fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url)), String(port)], { log: join(tmp.path, 'bare.log') });
-  await waitForPort(port);
-  const b = await timeStop(bare, `http://127.0.0.1:${port}`, '/hold', {});
+  const bare = await startBareFastify({ logDir: tmp.path });
+  const b = await timeStop(bare.proc, bare.url, '/hold', {});
   await bare.stop();
   await tmp.cleanup();
   if (r.exitCode !== 0) throw new Error(`the reconciler exited with ${r.exitCode} after SIGTERM`);
