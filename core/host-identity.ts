@@ -9,6 +9,9 @@
  *   `web01.dc1.example.com`): probably the same machine, spelled another way;
  * - `different`: anything else (`web01.dc1` and `web01.dc2`, `web01` and `web010`).
  */
+/** A host name as releases, reports and fleet keys spell it: DNS labels, 1–253 characters. */
+export const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 export type HostRelation = 'same' | 'looks-alike' | 'different';
 
 /** A name in the form names are compared in: trimmed, lower case, without a trailing root dot. */

@@ -9,7 +9,8 @@ import {
   OversizeError,
   UnknownFieldError,
 } from './errors/index.js';
-import { matchTarget, sameNamedKeys } from './host-identity.js';
+import { HOST_NAME, matchTarget, sameNamedKeys } from './host-identity.js';
+import { formatRollout, parseRollout, type Rollout } from './rollout.js';
 import { assertStorePath } from './store-path.js';
 import { isUtcTimestamp } from './timestamp.js';
 import { parseStrictJson } from './verify/strict-json.js';
@@ -26,6 +27,8 @@ export interface Release {
   source: { revision: string };
   targets: Record<string, { storePath: string }>;
   substituters?: string[];
+  /** A signed staged rollout (DESIGN §12); absent: every host at once. */
+  rollout?: Rollout;
 }
 
 export interface Signature {
@@ -41,7 +44,7 @@ export interface ChannelDocument {
 
 export const MAX_CHANNEL_FILE_BYTES = 64 * 1024;
 export const CHANNEL_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-export const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export { HOST_NAME };
 export const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const GIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -67,6 +70,8 @@ const releaseSchema = z.strictObject({
     .array(z.string().url('must be a URL such as https://cache.example.com').max(2048))
     .max(16)
     .optional(),
+  // Checked by parseRollout below, so each malformed wave gets its own code (InvalidWaveError).
+  rollout: z.unknown().optional(),
 });
 
 const documentSchema = z.strictObject({
@@ -141,6 +146,7 @@ export function parseChannelDocument(
   if (r.revision > 1 && r.previous === null) {
     throw new InvalidFieldError({ file: where, problems: [`release.previous: revision ${r.revision} must name the digest of revision ${r.revision - 1}`] });
   }
+  if (r.rollout !== undefined) parseRollout(r.rollout, where);
   const seen = new Set<string>();
   for (const s of doc.signatures) {
     if (seen.has(s.key)) {
@@ -191,5 +197,6 @@ export function formatChannelDocument(doc: ChannelDocument): string {
   for (const h of hosts) targets[h] = { storePath: r.targets[h]!.storePath };
   release.targets = targets;
   if (r.substituters !== undefined) release.substituters = [...r.substituters];
+  if (r.rollout !== undefined) release.rollout = formatRollout(r.rollout);
   return JSON.stringify({ release, signatures: doc.signatures.map((s) => ({ key: s.key, sig: s.sig })) }, null, 2) + '\n';
 }

@@ -1,4 +1,5 @@
 import type { SecretKey } from '../core/keys.js';
+import type { Rollout } from '../core/rollout.js';
 import { formatChannelDocument, type ChannelDocument, type Release } from '../core/release.js';
 import { releaseDigest, signRelease } from '../core/signing.js';
 import { nextRelease } from '../cli/repo/publish.js';
@@ -30,6 +31,7 @@ export interface ReleaseRequest {
   readonly substituters?: readonly string[];
   readonly issuedAt?: Date;
   readonly expiresAt?: Date;
+  readonly rollout?: Rollout;
 }
 
 /** The unsigned release that follows `prev` on `channel` (revision 1 when there is none). */
@@ -42,6 +44,7 @@ export function releaseAfter(prev: Built | undefined, channel: string, req: Rele
     issuedAt: req.issuedAt ?? ISSUED_AT,
     ...(req.substituters ? { substituters: req.substituters } : {}),
     ...(req.expiresAt ? { expiresAt: req.expiresAt } : {}),
+    ...(req.rollout ? { rollout: req.rollout } : {}),
   });
 }
 

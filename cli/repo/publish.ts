@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors/index.js';
 import type { ChannelDocument, Release } from '../../core/release.js';
+import type { Rollout } from '../../core/rollout.js';
 
 /** What an operator asks for when publishing; the previous release fills in the rest. */
 export interface PublishRequest {
@@ -9,6 +10,8 @@ export interface PublishRequest {
   readonly substituters?: readonly string[];
   readonly issuedAt: Date;
   readonly expiresAt?: Date;
+  /** A staged rollout (DESIGN §12), from `--wave` flags or the channel's `ogygia.toml` default; not carried over from the previous release. */
+  readonly rollout?: Rollout;
 }
 
 /** Pure: the next release of a channel given its current head (if any) and its digest. */
@@ -32,6 +35,7 @@ export function nextRelease(current: { doc: ChannelDocument; digest: string } | 
   if (req.expiresAt) release.expiresAt = isoSeconds(req.expiresAt);
   const subs = req.substituters ?? current?.doc.release.substituters;
   if (subs && subs.length > 0) release.substituters = [...subs];
+  if (req.rollout) release.rollout = req.rollout;
   return release;
 }
 

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'InvalidKeyError',
   'InvalidHostKeyError',
   'InvalidEnrollmentError',
+  'InvalidRolloutError',
+  'InvalidWaveError',
   // Signatures and trust.
   'DuplicateSignatureError',
   'UnknownKeyError',

@@ -75,6 +75,8 @@ import {
   WrongChannelError,
   InvalidHostKeyError,
   InvalidEnrollmentError,
+  InvalidRolloutError,
+  InvalidWaveError,
   UnenrolledHostError,
   UnsignedReportError,
   ReportSignatureError,
@@ -145,6 +147,14 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidHostKeyError({ reason: 'encrypted', source: '/etc/ssh/ssh_host_ed25519_key', cipher: 'aes256-ctr' }),
     () => new InvalidHostKeyError({ reason: 'damaged', source: '/etc/ssh/ssh_host_ed25519_key', detail: 'check numbers differ' }),
     () => new InvalidHostKeyError({ reason: 'unreadable', source: '/etc/ssh/ssh_host_ed25519_key', cause: 'EACCES' }),
+  ],
+  InvalidRolloutError: [
+    () => new InvalidRolloutError({ file: 'channels/prod.json', problem: 'maxFailures must be a whole number from 0 to 10000' }),
+    () => new InvalidRolloutError({ file: '--wave flags', problem: 'needs at least one wave' }),
+  ],
+  InvalidWaveError: [
+    () => new InvalidWaveError({ file: 'channels/prod.json', wave: 2, problem: 'percent must be a whole number from 1 to 100' }),
+    () => new InvalidWaveError({ file: 'ogygia.toml', wave: 1, problem: 'host "web01" is already in wave 1' }),
   ],
   InvalidEnrollmentError: [
     () => new InvalidEnrollmentError({ file: 'hosts.toml', problems: ['hosts.web01.key: must be "ssh-ed25519 BASE64 [comment]"'] }),

@@ -66,6 +66,8 @@ export { FleetStoreAuthError, type FleetStoreAuthFields } from './FleetStoreAuth
 export { FleetStorePermissionError, type FleetStorePermissionFields } from './FleetStorePermissionError.js';
 export { InvalidHostKeyError, type InvalidHostKeyFields } from './InvalidHostKeyError.js';
 export { InvalidEnrollmentError, type InvalidEnrollmentFields } from './InvalidEnrollmentError.js';
+export { InvalidRolloutError, type InvalidRolloutFields } from './InvalidRolloutError.js';
+export { InvalidWaveError, type InvalidWaveFields } from './InvalidWaveError.js';
 export { UnenrolledHostError, type UnenrolledHostFields } from './UnenrolledHostError.js';
 export { UnsignedReportError, type UnsignedReportFields } from './UnsignedReportError.js';
 export { ReportSignatureError, type ReportSignatureFields } from './ReportSignatureError.js';
