@@ -77,7 +77,10 @@ describe('renderHostPage', () => {
         error: { code: 'HealthCheckError', message: 'exited 3 & <more>', outputTail: 'line 1\n<script>alert(1)</script>\nline 3' },
       }),
       now,
-      store: 'memory',
+      history: [
+        { state: 'rolled-back', revision: 2, digest: D2, error: { code: 'HealthCheckError', message: 'exited 3 <x>' }, reportedAt: '2026-11-21T09:10:00Z', receivedAt: '2026-11-21T09:10:01Z' },
+        { state: 'applied', revision: 1, digest: null, error: null, reportedAt: '2026-11-21T08:00:00Z', receivedAt: '2026-11-21T08:00:01Z' },
+      ],
     });
     expect(html).toContain('<title>web&lt;1&gt; · Ogygia fleet</title>');
     expect(html).toContain('<dt>desired (served head)</dt><dd>revision 2 · digest <code>2222222222222222</code> · commit <code>222222222222</code></dd>');
@@ -85,11 +88,13 @@ describe('renderHostPage', () => {
     expect(html).toContain('<dt>next boot</dt><dd><code>ffffffffffff</code> <span class="badge warn">reboot to apply</span></dd>');
     expect(html).toContain('<span id="error-message">exited 3 &amp; &lt;more&gt;</span>');
     expect(html).toContain('<pre class="tail" id="output-tail">line 1\n&lt;script&gt;alert(1)&lt;/script&gt;\nline 3</pre>');
-    expect(html).toContain("The reconciler's report store (memory) keeps each host's last report only");
+    const history = html.slice(html.indexOf('<table id="history">'));
+    expect([...history.matchAll(/<td><code>([a-z-]+)<\/code><\/td><td class="num">(\d+)<\/td>/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['rolled-back 2', 'applied 1']);
+    expect(history).toContain('<span class="badge bad">HealthCheckError</span><div class="why">exited 3 &lt;x&gt;</div>');
     expect(html).not.toContain('<script>');
   });
   it('has no error section for a host without an error', () => {
-    expect(renderHostPage({ row: row('web01', 'in-sync'), now, store: 'etcd' })).not.toContain('<h2>Error</h2>');
+    expect(renderHostPage({ row: row('web01', 'in-sync'), now, history: [] })).not.toContain('<h2>Error</h2>');
   });
 });
 

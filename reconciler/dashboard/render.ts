@@ -6,6 +6,7 @@ import { changeKind } from '../../core/closure-diff/diff.js';
 import { closureLine, formatVersions, summaryLine } from '../../core/closure-diff/render.js';
 import { HOST_STATES } from '../../core/wire/host-row.js';
 import type { HistoryEntry } from '../context.js';
+import { MAX_HISTORY, type HistoryEntry as ReportHistoryEntry } from '../reports/history.js';
 import { dashboardHref, matchHosts, PAGE_SIZE, selectHosts, STATE_RANK, type DashboardQuery } from './select.js';
 
 /**
@@ -231,12 +232,12 @@ ${input.impact ? `<section><h2>Impact of the newest head</h2>${renderImpact(inpu
 export interface HostPageInput {
   readonly row: HostRow;
   readonly now: Date;
-  /** Where reports are kept: the store keeps one report per host, the last. */
-  readonly store: 'memory' | 'etcd';
+  /** The host's report history, newest first: one entry per change of state, release or error (reports/history.ts). */
+  readonly history: readonly ReportHistoryEntry[];
 }
 
 /** Pure: `/hosts/:host`: one host's revisions, channel, desired vs applied, its last report and its full error. */
-export function renderHostPage({ row: h, now, store }: HostPageInput): string {
+export function renderHostPage({ row: h, now, history }: HostPageInput): string {
   const rev = (r: { revision: number | null; digest: string | null; commit: string | null } | null) =>
     r ? `revision ${r.revision ?? '—'} · digest <code>${short(r.digest?.slice(7), 16)}</code> · commit <code>${short(r.commit)}</code>` : '—';
   const behind = h.desired && h.applied.revision !== h.desired.revision;
@@ -261,8 +262,22 @@ ${error}
     ['reported at', `${esc(h.reportedAt)} <span class="muted">(${age(h.reportedAt, now)})</span>`],
     ['received at', `${esc(h.lastSeen)} <span class="muted">(${age(h.lastSeen, now)})</span>`],
     ['agent version', esc(h.agentVersion)],
-  ])}<div class="empty">The reconciler's report store (${esc(store)}) keeps each host's last report only; earlier reports are not kept.</div></section>`;
+  ])}</section>
+<section><h2>History</h2>${renderReportHistory(history, now)}</section>`;
   return layout(`${h.host} · Ogygia fleet`, `host ${esc(h.host)} · <a href="/">all hosts</a>`, body);
+}
+
+/** Pure: a host's report history as a table, newest first; each row is a change of what the host said. */
+export function renderReportHistory(history: readonly ReportHistoryEntry[], now: Date): string {
+  if (history.length === 0) return '<div class="empty">No report kept yet.</div>';
+  const rows = history
+    .map((e) => `<tr><td title="${esc(e.receivedAt)}">${esc(e.reportedAt)} <span class="muted">(${age(e.reportedAt, now)})</span></td>` +
+      `<td><code>${esc(e.state)}</code></td><td class="num">${e.revision ?? '—'}</td><td><code title="${esc(e.digest ?? '')}">${short(e.digest?.slice(7), 16)}</code></td>` +
+      `<td>${e.error ? `<span class="badge bad">${esc(e.error.code)}</span><div class="why">${esc(e.error.message)}</div>` : '—'}</td></tr>`)
+    .join('\n');
+  return `<table id="history"><thead><tr><th>Since</th><th>Agent state</th><th>Revision</th><th>Digest</th><th>Error</th></tr></thead><tbody>
+${rows}
+</tbody></table><div class="muted">One row per change of state, release or error (the last ${MAX_HISTORY} are kept).</div>`;
 }
 
 export interface ChannelPageInput {

@@ -4,10 +4,19 @@ import { etcdAccessError, etcdClientAuth } from '../../core/fleet/etcd-access.js
 import type { FleetStoreConfig } from '../../core/fleet/types.js';
 import { InternalError } from '../../core/errors/index.js';
 import { admitReport } from './admit.js';
+import { changesHistory, parseHistory, recordHistory } from './history.js';
 import { latestPerHost, parseStoredReport, reportKey, type ReportStore, type StoredReport } from './store.js';
 
 /** How often a report is tried again when another replica wrote the same host in between (a compare-and-swap that lost). */
 const MAX_KEEP_ATTEMPTS = 8;
+
+function safeJson(v: Buffer | string): unknown {
+  try {
+    return JSON.parse(v.toString());
+  } catch {
+    return undefined; // damaged: read as nothing
+  }
+}
 
 function parseValue(v: Buffer | string): StoredReport | undefined {
   try {
@@ -29,6 +38,11 @@ export function reportsPrefix(namespace: string): string {
   return `${namespace.replace(/\/+$/, '')}/reconciler/reports/`;
 }
 
+/** Each host's report history (reports/history.ts), JSON, beside its report: written only when a report changes what the host says. */
+export function historyPrefix(namespace: string): string {
+  return `${namespace.replace(/\/+$/, '')}/reconciler/history/`;
+}
+
 /**
  * Open the report store. With `secrets` (`[etcd] username`/`password_file`,
  * TLS files; core/fleet/credentials.ts) the client logs in as the fleet store
@@ -38,6 +52,25 @@ export function reportsPrefix(namespace: string): string {
 export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {}): ReportStore {
   const client = new Etcd3({ hosts: [...config.endpoints], ...etcdClientAuth(secrets), dialTimeout: config.timeoutSeconds * 1000 });
   const prefix = reportsPrefix(config.namespace);
+  const historyAt = (host: string): string => historyPrefix(config.namespace) + reportKey(host);
+  /**
+   * Add a kept report to its host's history, compare-and-swap like the
+   * report itself. Best effort: the report is kept already, and a history
+   * that lost its race three times (two replicas, one host) misses one entry.
+   */
+  const record = async (host: string, stored: StoredReport): Promise<void> => {
+    const key = historyAt(host);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const got = await access(client.get(key).exec(), 'read');
+      const kv = got.kvs[0];
+      const before = kv ? parseHistory(safeJson(kv.value)) : [];
+      const after = recordHistory(before, stored);
+      if (after === before) return;
+      const unchanged = kv ? client.if(key, 'Mod', '==', kv.mod_revision) : client.if(key, 'Create', '==', 0);
+      const txn = await access(unchanged.then(client.put(key).value(JSON.stringify(after))).commit(), 'write');
+      if (txn.succeeded) return;
+    }
+  };
   const access = <T>(work: Promise<T>, op: 'read' | 'write'): Promise<T> =>
     work.catch((e: unknown) => {
       throw etcdAccessError(e, config, secrets, { op, prefix }) ?? e;
@@ -55,7 +88,10 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
         if (!admission.kept) return admission;
         const unchanged = kv ? client.if(key, 'Mod', '==', kv.mod_revision) : client.if(key, 'Create', '==', 0);
         const txn = await access(unchanged.then(client.put(key).value(JSON.stringify(stored))).commit(), 'write');
-        if (txn.succeeded) return admission;
+        if (txn.succeeded) {
+          if (changesHistory(previous, stored)) await record(host, stored);
+          return admission;
+        }
       }
       throw new InternalError({ where: `keeping the report for ${host} in etcd`, cause: `the key changed under every one of ${MAX_KEEP_ATTEMPTS} attempts` });
     },
@@ -67,6 +103,10 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
         if (stored) out.push(stored); // else a foreign value, or one off the report schema
       }
       return [...latestPerHost(out).values()];
+    },
+    async history(host) {
+      const value = await access(client.get(historyAt(host)).string(), 'read');
+      return value === null ? [] : parseHistory(safeJson(value));
     },
     async close() {
       client.close();

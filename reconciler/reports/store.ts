@@ -3,6 +3,7 @@ import { canonicalHost } from '../../core/host-identity.js';
 import { timestampField } from '../../core/wire/fields.js';
 import { reportSchema } from '../../core/wire/report.js';
 import type { ReportReplayError, TooManyHostsError } from '../../core/errors/index.js';
+import type { HistoryEntry } from './history.js';
 
 /**
  * A report as stored: the report (core/wire/report.ts), when this reconciler
@@ -47,6 +48,8 @@ export interface ReportStore {
    */
   keep(host: string, stored: StoredReport, rules: AdmitRules): Promise<Admission>;
   list(): Promise<StoredReport[]>;
+  /** The host's report history, newest first (reports/history.ts): one entry per change of state, release or error. */
+  history(host: string): Promise<readonly HistoryEntry[]>;
   close(): Promise<void>;
 }
 

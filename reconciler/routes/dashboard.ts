@@ -38,7 +38,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const stored = (await ctx.reports.list()).filter((s) => canonicalHost(s.report.host) === key);
     const [row] = hostsView(stored, ctx.served(), now, ctx.staleAfterMs);
     if (!row) throw new NotFoundError({ what: 'host', host });
-    return reply.type(HTML).header('cache-control', 'no-cache').send(renderHostPage({ row, now, store: ctx.reports.kind }));
+    return reply.type(HTML).header('cache-control', 'no-cache').send(renderHostPage({ row, now, history: await ctx.reports.history(host) }));
   });
 
   app.get<{ Params: { channel: string } }>('/channels/:channel', async (req, reply) => {
