@@ -38,6 +38,12 @@ async function post(base: string, host: string, body: unknown, token: string | n
   });
 }
 
+/** The rows of a host page's history table, as `<agent state> <revision>`, newest first. */
+function historyRows(html: string): string[] {
+  const table = html.slice(html.indexOf('<table id="history">'));
+  return [...table.matchAll(/<td><code>([a-z-]+)<\/code><\/td><td class="num">([0-9]+|—)<\/td>/g)].map((m) => `${m[1]} ${m[2]}`);
+}
+
 describe('reconciler reports', () => {
   const ops1 = testKey('test-only-ops-1');
   let tmp: { path: string; cleanup: () => Promise<void> };
@@ -148,6 +154,8 @@ describe('reconciler reports', () => {
     const again = await start('state-a');
     const hosts = (await getJson(`${again.url}/v1/hosts`)).body.hosts as Array<{ host: string }>;
     expect(hosts.map((h) => h.host)).toEqual(['web01', 'web02', 'web03', 'web04', 'web05']);
+    // Each host's history comes back with its report.
+    expect(historyRows(await (await fetch(`${again.url}/hosts/web01`)).text()).length).toBeGreaterThan(0);
     await stop(again);
   });
 
@@ -201,5 +209,9 @@ describe('reconciler reports', () => {
     expect([third.status, third.body.code]).toEqual([507, 'TooManyHostsError']);
     expect((await post(a.url, 'BETA', report('BETA'))).status).toBe(202);
     expect(Object.keys(await etcd.getPrefix('/ogygia-test/reconciler/reports/')).sort()).toEqual(['/ogygia-test/reconciler/reports/alpha', '/ogygia-test/reconciler/reports/beta']);
+    // What a host said, change by change, is shared too: beta failed on one replica, then (as BETA) applied on the other.
+    expect((await post(a.url, 'BETA', report('BETA'))).status).toBe(202); // a heartbeat: no new history entry
+    expect(historyRows(await (await fetch(`${b.url}/hosts/beta`)).text())).toEqual(['applied 1', 'failed 1']);
+    expect(Object.keys(await etcd.getPrefix('/ogygia-test/reconciler/history/')).sort()).toEqual(['/ogygia-test/reconciler/history/alpha', '/ogygia-test/reconciler/history/beta']);
   });
 });
