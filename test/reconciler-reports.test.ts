@@ -214,4 +214,17 @@ describe('reconciler reports', () => {
     expect(historyRows(await (await fetch(`${b.url}/hosts/beta`)).text())).toEqual(['applied 1', 'failed 1']);
     expect(Object.keys(await etcd.getPrefix('/ogygia-test/reconciler/history/')).sort()).toEqual(['/ogygia-test/reconciler/history/alpha', '/ogygia-test/reconciler/history/beta']);
   });
+
+  it('replicas adding hosts at the same instant keep exactly max_hosts between them, never more', async () => {
+    etcd ??= await startEtcd();
+    const etcdCfg = { etcd: { endpoints: [etcd.endpoint], namespace: '/ogygia-race' }, reports: { token_files: [join(tmp.path, 'token')], max_hosts: 10 } };
+    const a = await start('race-a', etcdCfg);
+    const b = await start('race-b', etcdCfg);
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(i % 2 === 0 ? a.url : b.url, `race${i}`, report(`race${i}`)).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+    expect(statuses.filter((s) => s !== 202 && s !== 507)).toEqual([]);
+    expect(Object.keys(await etcd.getPrefix('/ogygia-race/reconciler/reports/'))).toHaveLength(10);
+  });
 });

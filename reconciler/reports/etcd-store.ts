@@ -31,11 +31,21 @@ function parseValue(v: Buffer | string): StoredReport | undefined {
  * host's canonical name), so several reconciler replicas share one fleet
  * view. A report is kept with a transaction that succeeds only if the host's
  * key is unchanged since it was read, so a replayed `seq` cannot slip in
- * between two replicas. The host cap is counted before that transaction:
- * replicas adding new hosts at the same instant may pass it by one each.
+ * between two replicas. A new host is added in a transaction that also
+ * requires the hosts epoch (hostsEpochKey) unchanged since the hosts were
+ * counted, so replicas together never keep more than `max_hosts`.
  */
 export function reportsPrefix(namespace: string): string {
   return `${namespace.replace(/\/+$/, '')}/reconciler/reports/`;
+}
+
+/**
+ * Changed whenever a replica adds a host (its value: the host added last).
+ * Adding a host is a transaction on it, so two replicas adding hosts at the
+ * same instant cannot both pass the `max_hosts` count: one of them counts again.
+ */
+export function hostsEpochKey(namespace: string): string {
+  return `${namespace.replace(/\/+$/, '')}/reconciler/hosts-epoch`;
 }
 
 /** Each host's report history (reports/history.ts), JSON, beside its report: written only when a report changes what the host says. */
@@ -52,6 +62,7 @@ export function historyPrefix(namespace: string): string {
 export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {}): ReportStore {
   const client = new Etcd3({ hosts: [...config.endpoints], ...etcdClientAuth(secrets), dialTimeout: config.timeoutSeconds * 1000 });
   const prefix = reportsPrefix(config.namespace);
+  const epochKey = hostsEpochKey(config.namespace);
   const historyAt = (host: string): string => historyPrefix(config.namespace) + reportKey(host);
   /**
    * Add a kept report to its host's history, compare-and-swap like the
@@ -83,11 +94,22 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
         const got = await access(client.get(key).exec(), 'read');
         const kv = got.kvs[0];
         const previous = kv ? parseValue(kv.value) : undefined;
+        // A new host: count the hosts under the epoch key, and add it only if no replica added one since (the epoch is unchanged).
+        const epoch = kv ? undefined : (await access(client.get(epochKey).exec(), 'read')).kvs[0];
         const known = kv ? 0 : await access(client.getAll().prefix(prefix).count(), 'read');
         const admission = admitReport(stored, previous, known, rules);
         if (!admission.kept) return admission;
-        const unchanged = kv ? client.if(key, 'Mod', '==', kv.mod_revision) : client.if(key, 'Create', '==', 0);
-        const txn = await access(unchanged.then(client.put(key).value(JSON.stringify(stored))).commit(), 'write');
+        const put = client.put(key).value(JSON.stringify(stored));
+        const txn = await access(
+          kv
+            ? client.if(key, 'Mod', '==', kv.mod_revision).then(put).commit()
+            : client
+                .if(key, 'Create', '==', 0)
+                .and(epochKey, 'Mod', '==', epoch ? epoch.mod_revision : '0')
+                .then(put, client.put(epochKey).value(reportKey(host)))
+                .commit(),
+          'write',
+        );
         if (txn.succeeded) {
           if (changesHistory(previous, stored)) await record(host, stored);
           return admission;
