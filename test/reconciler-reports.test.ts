@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { requireProgram } from '../testkit/processes.js';
+import { eventually } from '../testkit/eventually.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
 import { testKey } from '../testkit/keys.js';
@@ -198,9 +199,13 @@ describe('reconciler reports', () => {
     const b = await start('replica-b', etcdCfg);
     expect((await post(a.url, 'alpha', report('alpha', { digest: dev1.digest }))).status).toBe(202);
     expect((await post(b.url, 'beta', report('beta', { state: 'failed' }))).status).toBe(202);
+    // Each replica's view is fed by an etcd watch: the other's report arrives one watch event later.
     for (const r of [a, b]) {
-      const hosts = (await getJson(`${r.url}/v1/hosts`)).body.hosts as Array<{ host: string; state: string }>;
-      expect(hosts.map((h) => [h.host, h.state])).toEqual([
+      const view = await eventually(async () => {
+        const hosts = (await getJson(`${r.url}/v1/hosts`)).body.hosts as Array<{ host: string; state: string }>;
+        return hosts.length === 2 ? hosts : undefined;
+      }, `${r.url} to see both hosts`);
+      expect(view.map((h) => [h.host, h.state])).toEqual([
         ['alpha', 'in-sync'],
         ['beta', 'failed'],
       ]);
@@ -211,7 +216,11 @@ describe('reconciler reports', () => {
     expect(Object.keys(await etcd.getPrefix('/ogygia-test/reconciler/reports/')).sort()).toEqual(['/ogygia-test/reconciler/reports/alpha', '/ogygia-test/reconciler/reports/beta']);
     // What a host said, change by change, is shared too: beta failed on one replica, then (as BETA) applied on the other.
     expect((await post(a.url, 'BETA', report('BETA'))).status).toBe(202); // a heartbeat: no new history entry
-    expect(historyRows(await (await fetch(`${b.url}/hosts/beta`)).text())).toEqual(['applied 1', 'failed 1']);
+    const rows = await eventually(async () => {
+      const r = historyRows(await (await fetch(`${b.url}/hosts/beta`)).text());
+      return r.length === 2 ? r : undefined;
+    }, 'beta’s history on the other replica');
+    expect(rows).toEqual(['applied 1', 'failed 1']);
     expect(Object.keys(await etcd.getPrefix('/ogygia-test/reconciler/history/')).sort()).toEqual(['/ogygia-test/reconciler/history/alpha', '/ogygia-test/reconciler/history/beta']);
   });
 

@@ -1,4 +1,4 @@
-import { Etcd3 } from 'etcd3';
+import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
 import type { EtcdSecrets } from '../../core/fleet/credentials.js';
 import { etcdAccessError, etcdClientAuth } from '../../core/fleet/etcd-access.js';
 import type { FleetStoreConfig } from '../../core/fleet/types.js';
@@ -86,6 +86,50 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     work.catch((e: unknown) => {
       throw etcdAccessError(e, config, secrets, { op, prefix }) ?? e;
     });
+
+  /*
+   * The host view: every report under the prefix, read once and then kept
+   * current by a watch from the revision of that read, so a request for the
+   * fleet reads memory instead of re-reading and re-parsing every report.
+   * Replicas see each other's reports one watch event later. A watch that
+   * fails for good (its revision compacted away) is dropped, and the next
+   * request reads the prefix again.
+   */
+  const cache = new Map<string, StoredReport>();
+  let listed: StoredReport[] | undefined;
+  let watcher: Watcher | undefined;
+  let loading: Promise<void> | undefined;
+  let closed = false;
+  const apply = (kv: IKeyValue, stored: StoredReport | undefined): void => {
+    const key = kv.key.toString();
+    if (stored) cache.set(key, stored);
+    else cache.delete(key); // deleted, a foreign value, or one off the report schema
+    listed = undefined;
+  };
+  const load = async (): Promise<void> => {
+    const res = await access(client.getAll().prefix(prefix).exec(), 'read');
+    cache.clear();
+    listed = undefined;
+    for (const kv of res.kvs) apply(kv, parseValue(kv.value));
+    const w = await access(client.watch().prefix(prefix).startRevision(String(Number(res.header.revision) + 1)).create(), 'read');
+    w.on('put', (kv) => apply(kv, parseValue(kv.value)));
+    w.on('delete', (kv) => apply(kv, undefined));
+    w.on('error', () => {
+      void w.cancel().catch(() => undefined);
+      if (watcher === w) {
+        watcher = undefined;
+        loading = undefined; // read again on the next request
+      }
+    });
+    if (closed) await w.cancel();
+    else watcher = w;
+  };
+  const ready = (): Promise<void> =>
+    (loading ??= load().catch((e: unknown) => {
+      loading = undefined;
+      throw e;
+    }));
+
   return {
     kind: 'etcd',
     async keep(host, stored, rules) {
@@ -111,6 +155,9 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
           'write',
         );
         if (txn.succeeded) {
+          // This replica's own report is in its view at once; the watch brings the same value again.
+          cache.set(key, stored);
+          listed = undefined;
           if (changesHistory(previous, stored)) await record(host, stored);
           return admission;
         }
@@ -118,19 +165,17 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
       throw new InternalError({ where: `keeping the report for ${host} in etcd`, cause: `the key changed under every one of ${MAX_KEEP_ATTEMPTS} attempts` });
     },
     async list() {
-      const all = await access(client.getAll().prefix(prefix).strings(), 'read');
-      const out: StoredReport[] = [];
-      for (const v of Object.values(all)) {
-        const stored = parseValue(v);
-        if (stored) out.push(stored); // else a foreign value, or one off the report schema
-      }
-      return [...latestPerHost(out).values()];
+      await ready();
+      listed ??= [...latestPerHost(cache.values()).values()];
+      return listed;
     },
     async history(host) {
       const value = await access(client.get(historyAt(host)).string(), 'read');
       return value === null ? [] : parseHistory(safeJson(value));
     },
     async close() {
+      closed = true;
+      await watcher?.cancel().catch(() => undefined);
       client.close();
     },
   };

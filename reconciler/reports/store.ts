@@ -47,7 +47,7 @@ export interface ReportStore {
    * reports racing cannot both pass the check. A refused report is kept nowhere.
    */
   keep(host: string, stored: StoredReport, rules: AdmitRules): Promise<Admission>;
-  list(): Promise<StoredReport[]>;
+  list(): Promise<readonly StoredReport[]>;
   /** The host's report history, newest first (reports/history.ts): one entry per change of state, release or error. */
   history(host: string): Promise<readonly HistoryEntry[]>;
   close(): Promise<void>;
