@@ -11,6 +11,7 @@ import { checkRepository, type RepoCheck } from '../repo/check.js';
 import { checkEnrollmentFile } from '../repo/enrollment-check.js';
 import { ENROLLMENT_FILE, MAX_ENROLLMENT_BYTES, oversizeProblem } from '../../core/enrollment.js';
 import { parseRepoPolicy } from '../repo/policy.js';
+import { describeRollout, formatRollout } from '../../core/rollout.js';
 import type { TrustConfig } from '../../core/trust.js';
 import { type CommandIO, processIO, type SetExit } from '../io.js';
 import { collect } from '../options.js';
@@ -144,7 +145,7 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
   );
   const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0 && enrollment.problems.length === 0;
   if (opts.json) {
-    const channels = result.channels.map(({ release: _release, ...c }) => c);
+    const channels = result.channels.map(({ release, ...c }) => ({ ...c, rollout: release?.rollout ? { ...formatRollout(release.rollout), description: describeRollout(release.rollout) } : null }));
     const { baseReleases: _base, ...rest } = result;
     const diff = diffs.flatMap((d) => (d.outcome.kind === 'report' ? [toImpactJson(d.outcome.report)] : []));
     const notes = diffs.flatMap((d) => (d.outcome.kind === 'note' ? [`${d.channel}: ${d.outcome.note}`] : []));
@@ -177,6 +178,7 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       io.out(`  FAIL  ${c.channel}${c.revision !== undefined ? ` revision ${c.revision}` : ''}`);
       for (const p of c.problems) io.out(`        ${problemLine(p)}`);
     }
+    if (c.release?.rollout) io.out(`        rollout: ${describeRollout(c.release.rollout)}`);
   }
   for (const p of result.problems) io.out(`  FAIL  ${problemLine(p)}`);
   for (const line of cacheChecked) io.out(`  cache ${line}`);

@@ -7,7 +7,9 @@ import { writeFileAtomic } from '../../core/atomic-write.js';
 import { CHANNELS_DIR } from '../../core/channels-repo.js';
 import { ChannelNotFoundError, GitError, UsageError } from '../../core/errors/index.js';
 import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from '../../core/release.js';
+import type { Rollout } from '../../core/rollout.js';
 import { releaseDigest } from '../../core/signing.js';
+import { parseRepoRollout } from './policy.js';
 
 /**
  * The operator's side of the channels repository: a work tree where
@@ -48,6 +50,26 @@ export async function readWorkingChannel(dir: string, channel: string): Promise<
   }
   const doc = parseChannelDocument(bytes, { file, fileChannel: channel });
   return { doc, digest: releaseDigest(doc.release) };
+}
+
+/** The repository policy file at the top of the work tree (DESIGN §3). */
+export const POLICY_FILE = 'ogygia.toml';
+
+/**
+ * The channel's rollout default from the work tree's ogygia.toml (the file
+ * the operator edits and commits with the release); undefined when there is
+ * no such file or it names no rollout for the channel. A malformed file is a
+ * ConfigError, a malformed rollout an InvalidRolloutError/InvalidWaveError.
+ */
+export async function readWorkingRolloutDefault(dir: string, channel: string): Promise<Rollout | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, POLICY_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  return parseRepoRollout(text, POLICY_FILE, channel);
 }
 
 export async function requireWorkingChannel(dir: string, channel: string): Promise<{ doc: ChannelDocument; digest: string }> {
