@@ -6,7 +6,8 @@ import git from 'isomorphic-git';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { CHANNELS_DIR } from '../../core/channels-repo.js';
 import { ChannelNotFoundError, GitError, UsageError } from '../../core/errors/index.js';
-import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from '../../core/release.js';
+import { type ChannelDocument, formatChannelDocument } from '../../core/release.js';
+import { parseChannelFile } from './channel-file.js';
 import type { Rollout } from '../../core/rollout.js';
 import { releaseDigest } from '../../core/signing.js';
 import { parseRepoRollout } from './policy.js';
@@ -48,7 +49,7 @@ export async function readWorkingChannel(dir: string, channel: string): Promise<
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const doc = parseChannelDocument(bytes, { file, fileChannel: channel });
+  const doc = parseChannelFile(bytes, file, channel);
   return { doc, digest: releaseDigest(doc.release) };
 }
 
@@ -84,7 +85,7 @@ export async function requireWorkingChannel(dir: string, channel: string): Promi
 export async function writeWorkingChannel(dir: string, doc: ChannelDocument): Promise<string> {
   const file = channelFilePath(doc.release.channel);
   const text = formatChannelDocument(doc);
-  parseChannelDocument(text, { file, fileChannel: doc.release.channel });
+  parseChannelFile(text, file, doc.release.channel);
   await mkdir(join(dir, CHANNELS_DIR), { recursive: true });
   await writeFileAtomic(join(dir, file), text);
   return file;
