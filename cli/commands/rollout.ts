@@ -56,7 +56,7 @@ export async function rolloutStatus(opts: RolloutStatusOptions, io: CommandIO = 
 }
 
 export function registerRollout(program: Command, setExit: SetExit): void {
-  const rollout = program.command('rollout').description('staged rollouts (DESIGN §12): where each channel\'s release stands in its waves');
+  const rollout = program.command('rollout').description("staged rollouts: where each channel's release stands in its waves");
   rollout
     .command('status')
     .description(
