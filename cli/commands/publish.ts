@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ensureRepo, POLICY_FILE, readWorkingChannel, readWorkingRolloutDefault } from '../repo/worktree.js';
 import { rolloutDefaultPlace } from '../repo/policy.js';
 import { describeRollout, type Rollout } from '../../core/rollout.js';
-import { rolloutFromFlags } from '../rollout-flags.js';
+import { type RolloutChoice, rolloutFromFlags } from '../rollout-flags.js';
 import { nextRelease, parseExpiry, type PublishRequest } from '../repo/publish.js';
 import { writeRelease } from '../repo/write-release.js';
 import { assertChannelName, type Release } from '../../core/release.js';
@@ -47,17 +47,19 @@ export async function publish(opts: PublishOptions, io: CommandIO = processIO): 
   };
   if (await ensureRepo(opts.repo)) io.err(`publish: initialised a git repository in ${opts.repo} (branch main)`);
   const current = await readWorkingChannel(opts.repo, channel);
-  let rollout: Rollout | undefined;
-  let from = '--wave flags';
-  if (choice.kind === 'flags') rollout = choice.rollout;
-  else if (choice.kind === 'default') {
-    rollout = await readWorkingRolloutDefault(opts.repo, channel);
-    from = rolloutDefaultPlace(POLICY_FILE, channel);
-  }
-  const release = nextRelease(current, rollout ? { ...req, rollout } : req);
+  const staged = await rolloutFor(choice, opts.repo, channel);
+  const release = nextRelease(current, staged ? { ...req, rollout: staged.rollout } : req);
   await writeRelease(opts, release, opts.key, opts.message ?? `${channel}: release ${release.revision} (${describeTargets(release)})`, io);
-  io.out(rollout ? `publish: rollout ${describeRollout(rollout)} (from ${from})` : 'publish: no rollout: every targeted host may take this release at once');
+  io.out(staged ? `publish: rollout ${describeRollout(staged.rollout)} (from ${staged.from})` : 'publish: no rollout: every targeted host may take this release at once');
   return 0;
+}
+
+/** The rollout to sign and where it came from: the --wave flags, the channel's default in the work tree's ogygia.toml, or none. */
+async function rolloutFor(choice: RolloutChoice, repo: string, channel: string): Promise<{ rollout: Rollout; from: string } | undefined> {
+  if (choice.kind === 'flags') return { rollout: choice.rollout, from: '--wave flags' };
+  if (choice.kind === 'none') return undefined;
+  const rollout = await readWorkingRolloutDefault(repo, channel);
+  return rollout && { rollout, from: rolloutDefaultPlace(POLICY_FILE, channel) };
 }
 
 export function registerPublish(program: Command, setExit: SetExit): void {
