@@ -5,7 +5,9 @@ import { registerCommands } from './registry.js';
 /**
  * The `ogygia` entry point: the only place that calls process.exit.
  * Exit status: 0 success, 1 a refusal or failure the message explains,
- * 2 wrong usage, 70 an internal error (a bug: please report it).
+ * 2 wrong usage, 70 an internal error (a bug: please report it). A command
+ * may document more in its --help (`agent --once`; `rollout status` exits 3
+ * while a shown rollout is halted).
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('ogygia')

@@ -8,6 +8,7 @@ import { registerKeygen } from './commands/keygen.js';
 import { registerPublish } from './commands/publish.js';
 import { registerReport } from './commands/report.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerRollout } from './commands/rollout.js';
 import { registerStatus } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
 import { registerDiff } from './commands/diff.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerDiff(program, setExit);
   registerHistory(program, setExit);
   registerRollback(program, setExit);
+  registerRollout(program, setExit);
   registerStatus(program, setExit);
   registerReport(program, setExit);
   registerReconciler(program, setExit);

@@ -168,6 +168,27 @@ describe('a new user: keys, publish, pull request, approve, verify, merge', () =
     expect(badKey.err).toContain('[InvalidKeyError]');
     expect(await readFile(join(repo, 'channels/prod.json'), 'utf8').catch(() => 'absent')).toBe('absent');
   });
+
+  it('names a channel file holding another channel\'s release with the code verify gives it', async () => {
+    const repo = join(tmp.path, 'wrong-channel');
+    const key = testKeyFile('test-only-ops-1');
+    expect((await ogygia(['publish', '--repo', repo, '--channel', 'dev', '--key', key, '--store-path', STORE.a, '--source-revision', SRC1])).code).toBe(0);
+    await writeFile(join(repo, 'channels/prod.json'), await readFile(join(repo, 'channels/dev.json'), 'utf8'));
+    await git(repo, 'add', '-A');
+    await git(repo, 'commit', '-qm', 'dev release as prod');
+    await writeFile(join(tmp.path, 'wrong-channel.toml'), `[trust]\nkeys = ["${testPublicKey('test-only-ops-1')}"]\n`);
+    const v = await ogygia(['verify', '--repo', repo, '--trust', join(tmp.path, 'wrong-channel.toml')]);
+    expect(v.out).toContain('WrongChannelError: channels/prod.json should hold a release of channel prod but dev#1 is a release of channel dev');
+    for (const args of [
+      ['publish', '--channel', 'prod', '--key', key, '--store-path', STORE.b, '--source-revision', SRC2],
+      ['approve', '--channel', 'prod', '--key', key],
+      ['history', '--channel', 'prod', '--json'],
+    ]) {
+      const r = await ogygia([...args, '--repo', repo]);
+      expect(`${r.out}${r.err}`, args[0]).toContain('WrongChannelError');
+      expect(`${r.out}${r.err}`, args[0]).not.toContain('ChannelMismatchError');
+    }
+  });
 });
 
 describe('verify --base on a sample repository for each kind of defect', () => {

@@ -3,6 +3,7 @@ import { loadHistory } from '../repo/history.js';
 import { assertChannelName } from '../../core/release.js';
 import { type CommandIO, processIO, type SetExit } from '../io.js';
 import { alignColumns } from '../../core/columns.js';
+import { describeRollout } from '../../core/rollout.js';
 
 export interface HistoryOptions {
   repo: string;
@@ -27,16 +28,17 @@ export async function history(opts: HistoryOptions, io: CommandIO = processIO): 
     e.commit.slice(0, 12),
     e.digest ? e.digest.slice(0, 19) : `invalid: ${e.error?.code}`,
     e.signers.join(',') || '-',
+    e.release?.rollout ? describeRollout(e.release.rollout) : '-',
     e.release ? Object.entries(e.release.targets).map(([h, t]) => `${h}=${t.storePath}`).join(' ') : (e.error?.message ?? ''),
   ]);
-  for (const line of alignColumns([['REV', 'ISSUED', 'COMMIT', 'DIGEST', 'SIGNERS', 'TARGETS'], ...rows]).lines) io.out(line);
+  for (const line of alignColumns([['REV', 'ISSUED', 'COMMIT', 'DIGEST', 'SIGNERS', 'ROLLOUT', 'TARGETS'], ...rows]).lines) io.out(line);
   return 0;
 }
 
 export function registerHistory(program: Command, setExit: SetExit): void {
   program
     .command('history')
-    .description('list the releases of a channel from git history, newest first')
+    .description('list the releases of a channel from git history, newest first, with their staged rollout (- when none)')
     .option('--repo <dir>', 'channels repository', '.')
     .requiredOption('--channel <name>', 'channel')
     .option('--ref <ref>', 'branch or commit to read', 'HEAD')

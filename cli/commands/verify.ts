@@ -10,7 +10,8 @@ import { cachesFor, type ReportOutcome, trustedCacheKeys, tryChannelReport } fro
 import { checkRepository, type RepoCheck } from '../repo/check.js';
 import { checkEnrollmentFile } from '../repo/enrollment-check.js';
 import { ENROLLMENT_FILE, MAX_ENROLLMENT_BYTES, oversizeProblem } from '../../core/enrollment.js';
-import { parseRepoPolicy } from '../repo/policy.js';
+import { checkRepoRollouts, parseRepoPolicy } from '../repo/policy.js';
+import { describeRollout, formatRollout } from '../../core/rollout.js';
 import type { TrustConfig } from '../../core/trust.js';
 import { type CommandIO, processIO, type SetExit } from '../io.js';
 import { collect } from '../options.js';
@@ -57,6 +58,22 @@ async function loadPolicy(opts: VerifyOptions, headCommit: string, baseCommit?: 
   }
   const from = `ogygia.toml at ${baseCommit ? opts.base : opts.head}`;
   return { policy: parseRepoPolicy(Buffer.from(bytes).toString('utf8'), from), from };
+}
+
+/**
+ * The rollout defaults of ogygia.toml at HEAD (what `ogygia publish` signs
+ * into the next releases): each bad one is a problem, so a pull request
+ * cannot merge a default that every later publish would refuse.
+ */
+async function checkRolloutDefaults(opts: VerifyOptions, headCommit: string): Promise<OgygiaError[]> {
+  const bytes = await readFileAt({ dir: opts.repo }, headCommit, 'ogygia.toml');
+  if (!bytes) return [];
+  try {
+    return checkRepoRollouts(Buffer.from(bytes).toString('utf8'), `ogygia.toml at ${opts.head}`);
+  } catch (e) {
+    if (e instanceof ConfigError) return [e];
+    throw e;
+  }
 }
 
 /** The store-path lines of one channel: what verify prints when no closure diff could be made. */
@@ -142,9 +159,10 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
     await readEnrollmentText(opts.repo, headCommit),
     result.channels.flatMap((c) => (c.release && (!changedChannels || changedChannels.has(c.channel)) ? [{ channel: c.channel, targets: Object.keys(c.release.targets) }] : [])),
   );
-  const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0 && enrollment.problems.length === 0;
+  const rolloutProblems = await checkRolloutDefaults(opts, headCommit);
+  const ok = result.ok && cacheProblems.length === 0 && diffProblems.length === 0 && enrollment.problems.length === 0 && rolloutProblems.length === 0;
   if (opts.json) {
-    const channels = result.channels.map(({ release: _release, ...c }) => c);
+    const channels = result.channels.map(({ release, ...c }) => ({ ...c, rollout: release?.rollout ? { ...formatRollout(release.rollout), description: describeRollout(release.rollout) } : null }));
     const { baseReleases: _base, ...rest } = result;
     const diff = diffs.flatMap((d) => (d.outcome.kind === 'report' ? [toImpactJson(d.outcome.report)] : []));
     const notes = diffs.flatMap((d) => (d.outcome.kind === 'note' ? [`${d.channel}: ${d.outcome.note}`] : []));
@@ -152,7 +170,7 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       JSON.stringify(
         {
           ...rest,
-          problems: [...rest.problems, ...enrollment.problems],
+          problems: [...rest.problems, ...enrollment.problems, ...rolloutProblems],
           channels,
           ok,
           policy: from,
@@ -177,11 +195,16 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
       io.out(`  FAIL  ${c.channel}${c.revision !== undefined ? ` revision ${c.revision}` : ''}`);
       for (const p of c.problems) io.out(`        ${problemLine(p)}`);
     }
+    if (c.release?.rollout) io.out(`        rollout: ${describeRollout(c.release.rollout)}`);
   }
   for (const p of result.problems) io.out(`  FAIL  ${problemLine(p)}`);
   for (const line of cacheChecked) io.out(`  cache ${line}`);
   for (const p of cacheProblems) io.out(`  FAIL  ${problemLine(p)}`);
   for (const p of enrollment.problems) io.out(`  FAIL  ${problemLine(p)}`);
+  for (const p of rolloutProblems) {
+    io.out(`  FAIL  ${problemLine(p)}`);
+    if (p instanceof ConfigError) for (const line of p.data.problems) io.out(`        ${line}`);
+  }
   if (enrollment.hosts !== null && enrollment.problems.length === 0) io.out(`  ok    ${ENROLLMENT_FILE}: ${enrollment.hosts} host(s) enrolled`);
   for (const w of enrollment.warnings) io.out(`  warn  ${w.message}`);
   if (base) {
@@ -198,7 +221,7 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
     }
   }
   const count =
-    result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length + enrollment.problems.length;
+    result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length + enrollment.problems.length + rolloutProblems.length;
   io.out(ok ? 'verify: all checks passed' : `verify: ${count} problem(s); nothing here may be merged until each is fixed`);
   return ok ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { type ChannelVersion, channelHistory } from '../../core/channels-repo.js';
 import { ChannelNotFoundError, isOgygiaError } from '../../core/errors/index.js';
-import { type Release, parseChannelDocument } from '../../core/release.js';
+import type { Release } from '../../core/release.js';
+import { parseChannelFile } from './channel-file.js';
 import { releaseDigest } from '../../core/signing.js';
 
 /** One release in a channel's history: approvals of the same release fold into one entry. */
@@ -19,7 +20,7 @@ export function foldHistory(channel: string, versions: readonly ChannelVersion[]
   const out: HistoryEntry[] = [];
   for (const v of versions) {
     try {
-      const doc = parseChannelDocument(v.bytes, { file: `channels/${channel}.json@${v.commit.slice(0, 12)}`, fileChannel: channel });
+      const doc = parseChannelFile(v.bytes, `channels/${channel}.json@${v.commit.slice(0, 12)}`, channel);
       const digest = releaseDigest(doc.release);
       const last = out[out.length - 1];
       if (last && last.digest === digest) {

@@ -6,8 +6,11 @@ import git from 'isomorphic-git';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { CHANNELS_DIR } from '../../core/channels-repo.js';
 import { ChannelNotFoundError, GitError, UsageError } from '../../core/errors/index.js';
-import { type ChannelDocument, formatChannelDocument, parseChannelDocument } from '../../core/release.js';
+import { type ChannelDocument, formatChannelDocument } from '../../core/release.js';
+import { parseChannelFile } from './channel-file.js';
+import type { Rollout } from '../../core/rollout.js';
 import { releaseDigest } from '../../core/signing.js';
+import { parseRepoRollout } from './policy.js';
 
 /**
  * The operator's side of the channels repository: a work tree where
@@ -46,8 +49,28 @@ export async function readWorkingChannel(dir: string, channel: string): Promise<
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const doc = parseChannelDocument(bytes, { file, fileChannel: channel });
+  const doc = parseChannelFile(bytes, file, channel);
   return { doc, digest: releaseDigest(doc.release) };
+}
+
+/** The repository policy file at the top of the work tree (DESIGN §3). */
+export const POLICY_FILE = 'ogygia.toml';
+
+/**
+ * The channel's rollout default from the work tree's ogygia.toml (the file
+ * the operator edits and commits with the release); undefined when there is
+ * no such file or it names no rollout for the channel. A malformed file is a
+ * ConfigError, a malformed rollout an InvalidRolloutError/InvalidWaveError.
+ */
+export async function readWorkingRolloutDefault(dir: string, channel: string): Promise<Rollout | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, POLICY_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  return parseRepoRollout(text, POLICY_FILE, channel);
 }
 
 export async function requireWorkingChannel(dir: string, channel: string): Promise<{ doc: ChannelDocument; digest: string }> {
@@ -62,7 +85,7 @@ export async function requireWorkingChannel(dir: string, channel: string): Promi
 export async function writeWorkingChannel(dir: string, doc: ChannelDocument): Promise<string> {
   const file = channelFilePath(doc.release.channel);
   const text = formatChannelDocument(doc);
-  parseChannelDocument(text, { file, fileChannel: doc.release.channel });
+  parseChannelFile(text, file, doc.release.channel);
   await mkdir(join(dir, CHANNELS_DIR), { recursive: true });
   await writeFileAtomic(join(dir, file), text);
   return file;

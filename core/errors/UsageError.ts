@@ -15,6 +15,9 @@ const FORMS = {
   '--expires': { is: 'a duration (90d, 12h, 2w) or an RFC 3339 time', fix: 'pass one of those' },
   '--to': { is: 'a revision number', fix: 'run `ogygia history` and pick one of its revisions' },
   '--from': { is: 'a revision number', fix: 'run `ogygia history` and pick one of its revisions' },
+  '--wave': { is: 'HOSTS[:SOAK], PERCENT%[:SOAK] or HOSTS,PERCENT%[:SOAK] (SOAK in seconds, or with s, m, h or d)', fix: 'write each wave like --wave web01,web02:600 --wave 25%:30m --wave 100%' },
+  '--max-failures': { is: 'a whole number from 0 to 10000', fix: 'pass how many hosts may fail before the rollout halts (0: the first failure halts it)' },
+  '--reconciler': { is: 'an http:// or https:// URL', fix: 'pass the reconciler\'s address, e.g. --reconciler http://127.0.0.1:35740' },
   'store path hash': { is: 'a store path hash (32 nix32 characters) or a store path', fix: 'copy it from the path' },
 } as const;
 
@@ -28,6 +31,15 @@ const NEEDS = {
 } as const;
 
 export type UsageNeed = keyof typeof NEEDS;
+
+/** Rollout flags of `ogygia publish` that contradict each other. */
+const ROLLOUT_FLAGS = {
+  'no-rollout-with-wave': '--no-rollout publishes without a rollout and --wave asks for one; pass one of them.',
+  'no-rollout-with-max-failures': '--max-failures belongs to the waves of --wave, and --no-rollout publishes without any; drop one of them.',
+  'max-failures-without-wave': '--max-failures belongs to the waves of --wave; pass the waves too (an ogygia.toml default sets max_failures itself).',
+} as const;
+
+export type RolloutFlagsProblem = keyof typeof ROLLOUT_FLAGS;
 
 export type UsageFields =
   /** A value off its form. */
@@ -46,6 +58,8 @@ export type UsageFields =
   | { readonly reason: 'nested-repo'; readonly repo: string; readonly enclosing: string }
   /** `ogygia keygen --out` names a file that exists, without --force. */
   | { readonly reason: 'key-exists'; readonly out: string }
+  /** `ogygia publish` rollout flags that do not go together. */
+  | { readonly reason: 'rollout-flags'; readonly problem: RolloutFlagsProblem }
   /** Two options that each choose the same thing (the output format). */
   | { readonly reason: 'exclusive'; readonly options: readonly [string, string] };
 
@@ -70,6 +84,8 @@ function sentence(f: UsageFields): string {
       return `${f.repo} is inside the git repository ${f.enclosing}; pass its top level (--repo ${f.enclosing}) so channels/ sits at the repository root.`;
     case 'key-exists':
       return `${f.out} already exists; pick another --out or pass --force to replace that key for good.`;
+    case 'rollout-flags':
+      return ROLLOUT_FLAGS[f.problem];
     case 'exclusive':
       return `${f.options[0]} and ${f.options[1]} each choose the output; pass one of them.`;
   }

@@ -60,6 +60,8 @@ export const ERROR_CODES = [
   'FleetStoreAuthError',
   'FleetStorePermissionError',
   'NoFleetStoreError',
+  // Asking the reconciler (operator tools).
+  'ReconcilerUnavailableError',
   // HTTP.
   'WebhookSignatureError',
   'WebhookRateLimitedError',

@@ -30,6 +30,7 @@ import {
   InvalidReportError,
   InvalidStorePathError,
   IrisdUnreachableError,
+  ReconcilerUnavailableError,
   MalformedJsonError,
   NarHashMismatchError,
   NarSourceError,
@@ -250,6 +251,12 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new UsageError({ reason: 'invalid', option: '--expires', value: 'soon' }),
     () => new UsageError({ reason: 'invalid', option: '--to', value: 'two' }),
     () => new UsageError({ reason: 'invalid', option: 'store path hash', value: 'xyz' }),
+    () => new UsageError({ reason: 'invalid', option: '--wave', value: 'web01:soon' }),
+    () => new UsageError({ reason: 'invalid', option: '--max-failures', value: '-1' }),
+    () => new UsageError({ reason: 'invalid', option: '--reconciler', value: 'rec:35740' }),
+    () => new UsageError({ reason: 'rollout-flags', problem: 'no-rollout-with-wave' }),
+    () => new UsageError({ reason: 'rollout-flags', problem: 'no-rollout-with-max-failures' }),
+    () => new UsageError({ reason: 'rollout-flags', problem: 'max-failures-without-wave' }),
     () => new UsageError({ reason: 'out-of-range', parameter: 'wait', value: '301', min: 0, max: 300 }),
     () => new UsageError({ reason: 'missing', need: 'target' }),
     () => new UsageError({ reason: 'missing', need: 'push-path' }),
@@ -327,6 +334,12 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   NarSourceError: [
     () => new NarSourceError({ reason: 'shrank', path: `${P}/bin/x` }),
     () => new NarSourceError({ reason: 'special-file', path: `${P}/run/socket` }),
+  ],
+  ReconcilerUnavailableError: [
+    () => new ReconcilerUnavailableError({ reason: 'unreachable', url: 'http://rec:35740', route: '/v1/channels', timeoutSeconds: 10, cause: 'ECONNREFUSED' }),
+    () => new ReconcilerUnavailableError({ reason: 'status', url: 'http://rec:35740', route: '/v1/channels', status: 502 }),
+    () => new ReconcilerUnavailableError({ reason: 'not-json', url: 'http://rec:35740', route: '/v1/channels' }),
+    () => new ReconcilerUnavailableError({ reason: 'shape', url: 'http://rec:35740', route: '/v1/channels', problems: ['channels.0.rollout.state: invalid option'] }),
   ],
   IrisdUnreachableError: [
     () => new IrisdUnreachableError({ reason: 'no-answer', url: 'http://127.0.0.1:35742/iris/v1/push', cause: 'fetch failed' }),
