@@ -115,7 +115,7 @@ export function formatRollout(r: Rollout): Record<string, unknown> {
   };
 }
 
-/** One line per rollout, as `history`, `verify` and the log show it: `web01 (soak 600s) → 25% (soak 1800s) → 100%, max 1 failure`. */
+/** One line per rollout, as `history`, `verify` and the log show it: `web01 (soak 600s) → 25% (soak 1800s) → 100%, halts after 1 failure`. */
 export function describeRollout(r: Rollout): string {
   const waves = r.waves.map((w, i) => {
     const parts: string[] = [];
