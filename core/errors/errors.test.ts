@@ -22,6 +22,9 @@ import {
   HostNotTargetedError,
   InternalError,
   InterruptedApplyError,
+  BootFailedError,
+  RebootCommandError,
+  RebootSlotBusyError,
   InvalidChannelNameError,
   InvalidFieldError,
   InvalidHostNameError,
@@ -351,6 +354,12 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new RollbackError({ reason: 'no-previous', revision: 2 }),
     () => new RollbackError({ reason: 'failed', previousStorePath: P, cause: { code: 'SwitchError', message: 'switch-to-configuration exited with 1' } }),
   ],
+  RebootCommandError: [() => new RebootCommandError({ command: 'systemctl reboot', exitCode: 1, cause: 'Failed to reboot', outputTail: 'Failed to reboot' })],
+  BootFailedError: [
+    () => new BootFailedError({ revision: 3, expected: P, booted: P }),
+    () => new BootFailedError({ revision: 3, expected: P, booted: null }),
+  ],
+  RebootSlotBusyError: [() => new RebootSlotBusyError({ host: 'web02', channel: 'prod', max: 1, holders: ['web01'], retryAfterSeconds: 30 })],
   InterruptedApplyError: [() => new InterruptedApplyError({ revision: 2, phase: 'switching', times: 3, reason: 'interrupted 3 times' })],
   SourceUnavailableError: [
     () => new SourceUnavailableError({ reason: 'unreachable', source: 'http://rec:35740', url: 'http://rec:35740/v1/channels/prod', channel: 'prod', cause: 'ECONNREFUSED' }),
