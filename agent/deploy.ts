@@ -47,7 +47,14 @@ export async function applyDeployment(
   ctx: DeployContext,
   base: AgentState,
   d: Deployment,
-  opts: { previousStorePath: string | null; substituters: readonly string[]; startAt: StartAt; resumed: boolean },
+  opts: {
+    previousStorePath: string | null;
+    substituters: readonly string[];
+    startAt: StartAt;
+    resumed: boolean;
+    /** The machine just booted this system: its health is checked whatever `[nix] action` is (a `boot` apply skips it before the reboot). */
+    booted?: boolean;
+  },
 ): Promise<DeployResult> {
   const timings: Record<string, number> = {};
   const t0 = Date.now();
@@ -89,7 +96,7 @@ export async function applyDeployment(
       timings.switch = await ctx.executor.switchTo(d.storePath);
     }
     await save('health-checking');
-    if (ctx.action !== 'boot') timings.health = await ctx.health.run();
+    if (ctx.action !== 'boot' || opts.booted === true) timings.health = await ctx.health.run();
   } catch (e) {
     return rollback(ctx, state, e, timings, t0);
   }

@@ -179,6 +179,7 @@ export class Manager {
         substituters: this.d.substituters,
         startAt: resumeStep(check),
         resumed: true,
+        booted: true,
       });
       this.state = r.state;
       return { outcome: r.outcome, revision: t.revision, ...(r.error ? { error: r.error } : {}) };
