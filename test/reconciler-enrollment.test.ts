@@ -78,6 +78,8 @@ describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => 
   let rec: RunningReconciler;
   const running: RunningReconciler[] = [];
   let etcd: EtcdServer | undefined;
+  /** Other etcd servers the tests started, stopped after the reconcilers that use them. */
+  const etcds: EtcdServer[] = [];
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -101,6 +103,7 @@ describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => 
   afterAll(async () => {
     for (const r of running) await r.stop();
     await etcd?.stop();
+    for (const e of etcds) await e.stop();
     await tmp?.cleanup();
   });
 
@@ -208,8 +211,9 @@ describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => 
   });
 
   it('reboot slots: signed like a report, one per channel, and replicas sharing etcd agree on them', async () => {
-    etcd ??= await startEtcd();
-    const extra = { etcd: { endpoints: [etcd.endpoint], namespace: '/ogygia-slot-test' }, rollout: { max_concurrent_reboots: 1 } };
+    const slotsEtcd = await startEtcd();
+    etcds.push(slotsEtcd);
+    const extra = { etcd: { endpoints: [slotsEtcd.endpoint], namespace: '/ogygia-slot-test' }, rollout: { max_concurrent_reboots: 1 } };
     const a = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'slots-a'), extra });
     running.push(a);
     const b = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'slots-b'), extra });
