@@ -78,7 +78,7 @@ export class Manager {
       executor: d.executor,
       health: d.health,
       action: d.action,
-      ...(d.reboot ? { rebootReasons: d.reboot.system.reasons } : {}),
+      ...(d.reboot ? { rebootReasons: (storePath: string) => d.reboot!.system.reasons(storePath) } : {}),
       log: d.log,
       report: (s, rs, err, timings) => this.report(s, rs, err, timings),
     };
