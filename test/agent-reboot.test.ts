@@ -203,6 +203,9 @@ describe('reboot slots from a real reconciler', () => {
       ['app01', 'reboot-required'],
       ['app02', 'reboot-required'],
     ]);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^ogygia_reconciler_hosts\{state="reboot-required"\} 2$/m);
+    expect(metrics).toMatch(/^ogygia_reconciler_hosts\{state="boot-failed"\} 0$/m);
 
     await x.boot(K2);
     run = await x.runOnce();
