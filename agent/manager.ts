@@ -103,7 +103,7 @@ export class Manager {
       await this.report(this.state, 'failed', { code: loaded.floorCorrupt.code, message: loaded.floorCorrupt.message });
     }
     if (this.d.dryRun) return undefined;
-    const rec = planRecovery(this.state);
+    const rec = planRecovery(this.state, this.state.phase === 'reboot-required' && this.d.reboot ? await this.d.reboot.system.bootedSystem() : undefined);
     const t = targetOf(this.state);
     if (rec.kind === 'none' || !t) {
       if (!loaded.floorCorrupt) await this.report(this.state, restingReportState(this.state.phase));

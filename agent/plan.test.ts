@@ -68,6 +68,12 @@ describe('planRecovery', () => {
   it('does nothing after a finished apply', () => {
     for (const p of ['idle', 'applied', 'rolled-back', 'failed', 'reboot-required', 'boot-failed'] as const) expect(planRecovery(at(p))).toEqual({ kind: 'none' });
   });
+  it('confirms the boot of a host waiting for its reboot that already runs the applied system (someone else rebooted it)', () => {
+    expect(planRecovery(at('reboot-required'), P1)).toEqual({ kind: 'confirm-boot' });
+    expect(planRecovery(at('reboot-required'), P2)).toEqual({ kind: 'none' });
+    expect(planRecovery(at('reboot-required'), null)).toEqual({ kind: 'none' });
+    expect(planRecovery(at('applied'), P1)).toEqual({ kind: 'none' });
+  });
   it('confirms the boot after a start in rebooting, however often it resumed', () => {
     expect(planRecovery(at('rebooting'))).toEqual({ kind: 'confirm-boot' });
     expect(planRecovery(at('rebooting', { resumes: MAX_RESUMES + 3 }))).toEqual({ kind: 'confirm-boot' });

@@ -56,8 +56,15 @@ export type RecoveryAction =
   /** The agent started in `rebooting`: see whether the machine rebooted, and into what (`afterReboot`). */
   | { readonly kind: 'confirm-boot' };
 
-export function planRecovery(state: AgentState): RecoveryAction {
+/**
+ * Pure: what a start does with the state it finds. `booted` is where
+ * /run/booted-system resolves (null: absent; undefined: not read): a host
+ * waiting for its reboot that already runs the applied system was rebooted
+ * by someone else (policy `never`: an operator), and its boot is confirmed.
+ */
+export function planRecovery(state: AgentState, booted?: string | null): RecoveryAction {
   if (state.phase === 'rebooting') return { kind: 'confirm-boot' };
+  if (state.phase === 'reboot-required' && booted != null && booted === state.storePath) return { kind: 'confirm-boot' };
   if (!IN_FLIGHT.has(state.phase)) return { kind: 'none' };
   if (state.phase === 'rolling-back') return { kind: 'rollback', reason: 'interrupted-rollback' };
   if (state.phase === 'copying') return { kind: 'resume-copy' };

@@ -127,6 +127,13 @@ describe('reboot-aware deploys with real Nix', () => {
     expect([run.out?.outcome, run.exitCode], run.stderr).toEqual(['reboot-required', 12]);
     expect(await atBoot.currentSystem()).toBe(K1a);
     expect(await localStatus(atBoot)).toEqual({ current: 'rev-k1a-0123', booted: 'rev-k1a-0123', nextboot: 'rev-k2-01234' });
+
+    // The operator reboots the `never` host: the agent confirms the boot on its next start.
+    await never.boot(K2);
+    const confirmed = await never.runOnce();
+    expect([confirmed.out?.outcome, confirmed.exitCode], confirmed.stderr).toEqual(['applied', 10]);
+    expect(await never.state()).toMatchObject({ phase: 'applied', good: { revision: 2 } });
+    expect(await never.rebootLog()).toEqual([]);
   });
 
   it('a host that boots another system reports boot-failed, quarantines the release and keeps the system that booted', async () => {
