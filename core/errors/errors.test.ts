@@ -295,6 +295,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   InvalidReportError: [
     () => new InvalidReportError({ reason: 'schema', problems: ['state: must be one of ...'] }),
     () => new InvalidReportError({ reason: 'host', host: 'web01', reported: 'web02' }),
+    () => new InvalidReportError({ reason: 'host', host: 'web01', reported: 'web02', body: 'reboot-slot' }),
   ],
   UnenrolledHostError: [() => new UnenrolledHostError({ host: 'db09' }), () => new UnenrolledHostError({ host: 'web01.example.com', lookAlike: 'web01' })],
   UnsignedReportError: [() => new UnsignedReportError({ host: 'web01' })],

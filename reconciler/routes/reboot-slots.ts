@@ -46,10 +46,10 @@ export function registerRebootSlotRoutes(app: FastifyInstance, ctx: ServerContex
       const problems = parsed.error.issues.map((i) =>
         i.code === 'unrecognized_keys' ? `${i.keys.join(', ')}: unknown field` : `${i.path.map(String).join('.') || '(body)'}: ${i.message}`,
       );
-      throw new InvalidReportError({ reason: 'schema', problems });
+      throw new InvalidReportError({ reason: 'schema', problems, body: 'reboot-slot' });
     }
     const ask = parsed.data;
-    if (relateHosts(ask.host, host) !== 'same') throw new InvalidReportError({ reason: 'host', host, reported: ask.host });
+    if (relateHosts(ask.host, host) !== 'same') throw new InvalidReportError({ reason: 'host', host, reported: ask.host, body: 'reboot-slot' });
     const reports = await ctx.reports.list();
     const last = new Map<string, StoredReport>(reports.map((r) => [canonicalHost(r.report.host), r]));
     if (enrolled) {
