@@ -37,6 +37,9 @@ describe('slotReleased', () => {
   it.each([
     ['in-sync on the digest with booted = current', report('web01'), true],
     ['boot-failed: the reboot is over', report('web01', { state: 'boot-failed', digest: E }), true],
+    ['rolled back after the boot (unhealthy)', report('web01', { state: 'rolled-back', digest: E }), true],
+    ['the reboot command failed (it asks again)', report('web01', { state: 'failed', digest: E }), true],
+    ['rebooting: the report sent right before the command', report('web01', { state: 'reboot-required', digest: E, booted: 'rev-a-012345' }), false],
     ['still waiting for the reboot', report('web01', { state: 'reboot-required', booted: 'rev-a-012345' }), false],
     ['applied, but still on the old kernel (booted ≠ current)', report('web01', { booted: 'rev-a-012345' }), false],
     ['applied on another digest', report('web01', { digest: E }), false],

@@ -5,7 +5,7 @@ import type { StoredReport } from '../reports/store.js';
  * Pure: the reboot slots of DESIGN.md §13. At most `max` hosts of a channel
  * reboot at once (`[rollout] max_concurrent_reboots`). A host holds its slot
  * until it reports in-sync on the digest it rebooted for with booted =
- * current (or `boot-failed`: its reboot is over too), or until the slot
+ * current (or that its reboot ended otherwise: `slotReleased`), or until the slot
  * expires (`[rollout] reboot_slot_timeout_seconds`), whichever comes first.
  */
 
@@ -18,12 +18,17 @@ export interface RebootSlot {
   readonly expiresAt: string;
 }
 
-/** Pure: whether a host's last report ends its slot: the reboot is over, into the release or not. */
+/**
+ * Pure: whether a host's last report (received after the grant) ends its
+ * slot: in-sync on the digest with booted = current (it booted the release),
+ * or a report that says its reboot is over otherwise (`boot-failed`,
+ * `rolled-back`, `failed`: a failed reboot command asks again).
+ */
 export function slotReleased(slot: RebootSlot, last: StoredReport | undefined): boolean {
   if (!last || last.receivedAt < slot.grantedAt) return false;
   const r = last.report;
   if (relateHosts(r.host, slot.host) !== 'same') return false;
-  if (r.state === 'boot-failed') return true;
+  if (r.state === 'boot-failed' || r.state === 'rolled-back' || r.state === 'failed') return true;
   return r.state === 'applied' && r.digest === slot.digest && r.current === r.booted && r.current !== 'unknown';
 }
 
