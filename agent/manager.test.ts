@@ -528,6 +528,8 @@ class BootSide implements RebootSystem {
   marker = false;
   runs = 0;
   failWith: Error | undefined;
+  /** writeMarker fails with it (a read-only /run). */
+  markerFails: Error | undefined;
   constructor(private readonly kernels: Record<string, string>) {}
   async reasons(storePath: string) {
     return this.booted !== null && this.kernels[this.booted] !== this.kernels[storePath] ? ['kernel' as const] : [];
@@ -539,6 +541,7 @@ class BootSide implements RebootSystem {
     return this.marker;
   }
   async writeMarker() {
+    if (this.markerFails) throw this.markerFails;
     this.marker = true;
   }
   async clearMarker() {
@@ -611,6 +614,21 @@ describe('Manager and reboots (DESIGN.md §13)', { timeout: 20_000 }, () => {
     expect(h.reports.at(-1)).toMatchObject({ state: 'reboot-required', revision: 1 });
     expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'rebooting', revision: 2 });
     expect([slots.asks, boot.runs]).toEqual([2, 1]);
+  });
+
+  it('does not reboot when it cannot record that it reboots, and says why', async () => {
+    const boot = new BootSide(kernels);
+    boot.markerFails = Object.assign(new Error('read-only file system'), { code: 'EROFS' });
+    const h = await host();
+    const a = await h.agent({ reboot: { policy: 'when-required', window: undefined, system: boot } });
+    await a.recovered;
+    h.publish({ '*': A });
+    await runThrough(a.steps, a.manager.pollOnce(0));
+    h.publish({ '*': B });
+    const r = await runThrough(a.steps, a.manager.pollOnce(0));
+    expect([r?.outcome, r?.error?.code]).toEqual(['failed', 'StateWriteError']);
+    expect([boot.runs, (await h.state()).phase]).toEqual([0, 'reboot-required']);
+    expect(h.reportStates().at(-1)).toBe('reboot-required StateWriteError');
   });
 
   it('a userland-only change completes at once; policy never and a closed window never reboot', async () => {

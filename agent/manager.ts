@@ -11,7 +11,7 @@ import type { PollResult } from './outcome.js';
 import { afterReboot, planPoll, planRecovery, resumeStep } from './plan.js';
 import { decideReboot, type RebootPolicy } from './reboot/decide.js';
 import type { SlotClient } from './reboot/slot-client.js';
-import type { RebootSystem } from './reboot/system.js';
+import { REBOOT_MARKER, type RebootSystem } from './reboot/system.js';
 import type { RebootWindow } from './reboot/window.js';
 import { previousStorePath } from './previous.js';
 import { buildReport, restingReportState } from './report/build.js';
@@ -242,8 +242,17 @@ export class Manager {
         break;
     }
     this.rebootNotBefore = undefined;
-    await rb.system.writeMarker();
-    let s = (this.state = await this.d.store.save({ ...state, phase: 'rebooting', error: null }));
+    let s: AgentState;
+    try {
+      await rb.system.writeMarker();
+      s = this.state = await this.d.store.save({ ...state, phase: 'rebooting', error: null });
+    } catch (e) {
+      // Nothing ran: a host that cannot record that it reboots does not reboot (the start after it could not tell).
+      const err = e instanceof StateWriteError ? e : new StateWriteError({ owner: 'agent', file: REBOOT_MARKER, errno: (e as NodeJS.ErrnoException).code ?? 'error' });
+      this.d.log.error(`${err.message} [${err.code}]; not rebooting`);
+      await this.report(state, 'reboot-required', { code: err.code, message: err.message });
+      return { outcome: 'failed', revision: t.revision, error: err };
+    }
     await this.report(s, 'reboot-required');
     this.d.log.warn(`rebooting into revision ${t.revision} (${t.storePath}): running the [reboot] command`);
     try {
