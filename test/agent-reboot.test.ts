@@ -1,3 +1,4 @@
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +158,36 @@ describe('reboot-aware deploys with real Nix', () => {
     run = await h.runOnce();
     expect([run.out?.outcome, run.exitCode], run.stderr).toEqual(['quarantined', 0]);
     expect(await h.rebootLog()).toHaveLength(1);
+  });
+
+  it('killed while the reboot command runs: the restart finds no reboot happened and reboots again; after the boot it is in-sync', async () => {
+    const c = await channel('crash');
+    await c.publish(K1a);
+    const held = `touch "$OGYGIA_ROOT/in-reboot"; while [ -e "$OGYGIA_ROOT/hold-reboot" ]; do sleep 0.05; done; ${REBOOT_COMMAND}`;
+    const h = await bootedHost('web07', 'crash', K1a, `[reboot]\npolicy = "when-required"\ncommand = '${held}'\n`);
+    await writeFile(join(h.root, 'hold-reboot'), '');
+    await c.publish(K2);
+    const agent = h.start(join(h.root, 'agent.log'));
+    try {
+      await eventually(async () => ((await h.state()).phase === 'rebooting' ? true : undefined), 'phase rebooting', 60_000, 50);
+      await eventually(async () => ((await stat(join(h.root, 'in-reboot')).catch(() => undefined)) ? true : undefined), 'the reboot command running', 60_000, 50);
+    } finally {
+      await agent.stop('SIGKILL');
+    }
+    // The command outlives the agent (its own process group) and finishes; the machine does not go down.
+    await rm(join(h.root, 'hold-reboot'));
+    await eventually(async () => ((await h.rebootLog()).length === 1 ? true : undefined), 'the first reboot command to finish', 60_000, 50);
+
+    let run = await h.runOnce();
+    expect([run.out?.outcome, run.exitCode], run.stderr).toEqual(['rebooting', 13]);
+    expect(run.stderr).toContain('the machine did not reboot');
+    expect(await h.rebootLog()).toHaveLength(2);
+
+    await h.boot(K2);
+    run = await h.runOnce();
+    expect([run.out?.outcome, run.exitCode], run.stderr).toEqual(['applied', 10]);
+    expect(await h.state()).toMatchObject({ phase: 'applied', revision: 2, good: { storePath: K2 } });
+    expect(await h.rebootLog()).toHaveLength(2);
   });
 
   it('a reboot command that fails is reported with its own error, and the host still waits for its reboot', async () => {
