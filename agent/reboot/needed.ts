@@ -15,10 +15,11 @@ export type BootSet = Readonly<Record<BootFile, string | null>>;
 /**
  * The boot links that differ between the booted system and the new one, in
  * BOOT_FILES order; empty when no reboot is needed. Without a booted system
- * (`undefined`: no /run/booted-system, as in a container or a test root)
- * nothing can be compared and nothing is required.
+ * (`undefined`: no /run/booted-system) or one with no boot link at all (a
+ * container: no bootloader started it) nothing can be compared and nothing
+ * is required.
  */
 export function rebootReasons(booted: BootSet | undefined, next: BootSet): BootFile[] {
-  if (booted === undefined) return [];
+  if (booted === undefined || BOOT_FILES.every((f) => booted[f] === null)) return [];
   return BOOT_FILES.filter((f) => booted[f] !== next[f]);
 }
