@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testPublicKey } from '../testkit/keys.js';
-import { DEFAULT_HOST_KEY_FILE, hostKeyFile, parseAgentConfig, reportBaseUrl, sourceSpec, toAgentConfig } from './config.js';
+import { DEFAULT_HOST_KEY_FILE, DEFAULT_REBOOT_COMMAND, hostKeyFile, parseAgentConfig, rebootWindow, reportBaseUrl, sourceSpec, toAgentConfig } from './config.js';
 
 const pub = testPublicKey('test-only-ops-1');
 
@@ -31,6 +31,34 @@ describe('agent config', () => {
         expect.stringMatching(/^nix\.action: /),
       ]),
     );
+  });
+
+  it('reads [reboot]: never by default, any time, systemctl reboot (DESIGN.md §13)', () => {
+    const base = `channel = "prod"\nsource = "http://127.0.0.1:35740"\n[trust]\nkeys = ["${pub}"]\n`;
+    const d = parseAgentConfig(base).value!;
+    expect(d.reboot).toEqual({ policy: 'never', command: 'systemctl reboot', timeout_seconds: 120 });
+    expect(DEFAULT_REBOOT_COMMAND).toBe('systemctl reboot');
+    expect(rebootWindow(d)).toBeUndefined();
+    const set = parseAgentConfig(`${base}[reboot]\npolicy = "when-required"\nwindow = "23:30-01:15"\ncommand = "/run/current-system/sw/bin/reboot"\n`);
+    expect(set.errors).toEqual([]);
+    expect(set.value!.reboot).toMatchObject({ policy: 'when-required', window: '23:30-01:15', command: '/run/current-system/sw/bin/reboot' });
+    expect(rebootWindow(set.value!)).toEqual({ start: (23 * 60 + 30) * 60_000, end: 75 * 60_000 });
+  });
+
+  it('refuses a bad [reboot] with the key and what is wrong', () => {
+    const base = `channel = "prod"\nsource = "http://127.0.0.1:35740"\n[trust]\nkeys = ["${pub}"]\n`;
+    const r = parseAgentConfig(`${base}[reboot]\npolicy = "always"\nwindow = "2am-4am"\ncommand = ""\nwhen = 1\n`);
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^reboot\.policy: must be one of never, when-required/),
+        expect.stringMatching(/^reboot\.window: must be a local time window "HH:MM-HH:MM"/),
+        expect.stringMatching(/^reboot\.command: /),
+        expect.stringMatching(/^reboot\.when: unknown key/),
+      ]),
+    );
+    expect(parseAgentConfig(`${base}[reboot]\nwindow = "03:00-03:00"\n`).errors).toEqual([
+      'reboot.window: must not start and end at the same minute (leave window out to allow any time)',
+    ]);
   });
 
   it('reads the three kinds of source', () => {

@@ -5,6 +5,10 @@ import { etcdSection, httpUrl, seconds, toTrustConfig, trustSection, zookeeperSe
 import { CHANNEL_NAME, HOST_NAME } from '../core/release.js';
 import { SYSTEM_PROFILE } from '../core/paths.js';
 import type { TrustConfig } from '../core/trust.js';
+import { parseWindow, type RebootWindow } from './reboot/window.js';
+
+/** What reboots the host when `[reboot] command` is not set. */
+export const DEFAULT_REBOOT_COMMAND = 'systemctl reboot';
 
 /** `agent.toml` (DESIGN.md §8), snake_case keys; every key but `channel` and `[trust]` has a default. */
 export const agentConfigSchema = z.strictObject({
@@ -65,9 +69,33 @@ export const agentConfigSchema = z.strictObject({
       timeout_seconds: seconds.default(10),
     })
     .default(() => ({ timeout_seconds: 10 })),
+  /** DESIGN.md §13: what to do when a release needs a reboot (a new kernel, initrd or kernel modules). */
+  reboot: z
+    .strictObject({
+      policy: z.enum(['never', 'when-required'], 'must be one of never, when-required').default('never'),
+      /** Local time "HH:MM-HH:MM", may wrap midnight; absent: any time. */
+      window: z
+        .string()
+        .superRefine((v, ctx) => {
+          const w = parseWindow(v);
+          if (typeof w === 'string') ctx.addIssue({ code: 'custom', message: w });
+        })
+        .optional(),
+      /** Run with /bin/sh -c (operator configuration), OGYGIA_ROOT passed on. */
+      command: z.string().min(1).default(DEFAULT_REBOOT_COMMAND),
+      timeout_seconds: seconds.default(120),
+    })
+    .default(() => ({ policy: 'never' as const, command: DEFAULT_REBOOT_COMMAND, timeout_seconds: 120 })),
   etcd: etcdSection.optional(),
   zookeeper: zookeeperSection.optional(),
 });
+
+/** Pure: the `[reboot] window` as a RebootWindow (validated by the schema), or undefined for any time. */
+export function rebootWindow(c: AgentConfigFile): RebootWindow | undefined {
+  if (c.reboot.window === undefined) return undefined;
+  const w = parseWindow(c.reboot.window);
+  return typeof w === 'string' ? undefined : w;
+}
 
 /** sshd's ed25519 host key: what signs reports when `[report] host_key_file` is not set. */
 export const DEFAULT_HOST_KEY_FILE = '/etc/ssh/ssh_host_ed25519_key';

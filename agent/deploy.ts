@@ -17,11 +17,18 @@ export interface DeployContext {
   readonly executor: Executor;
   readonly health: HealthCheck;
   readonly action: 'switch' | 'boot' | 'test';
+  /**
+   * The boot links (kernel, initrd, kernel-modules) that differ between the
+   * booted system and a new one (DESIGN.md §13); never throws. Absent: no
+   * reboot detection (every apply completes at once).
+   */
+  readonly rebootReasons?: (storePath: string) => Promise<readonly string[]>;
   readonly log: Logger;
   report(state: AgentState, reportState: ReportState, error?: StepError, timings?: Record<string, number>): Promise<void>;
 }
 
-export type DeployOutcome = 'applied' | 'rolled-back' | 'failed';
+/** `reboot-required`: switched and healthy, complete only after a reboot into it (the state rests in phase `reboot-required`). */
+export type DeployOutcome = 'applied' | 'reboot-required' | 'rolled-back' | 'failed';
 
 export interface DeployResult {
   readonly state: AgentState;
@@ -40,7 +47,14 @@ export async function applyDeployment(
   ctx: DeployContext,
   base: AgentState,
   d: Deployment,
-  opts: { previousStorePath: string | null; substituters: readonly string[]; startAt: StartAt; resumed: boolean },
+  opts: {
+    previousStorePath: string | null;
+    substituters: readonly string[];
+    startAt: StartAt;
+    resumed: boolean;
+    /** The machine just booted this system: its health is checked whatever `[nix] action` is (a `boot` apply skips it before the reboot). */
+    booted?: boolean;
+  },
 ): Promise<DeployResult> {
   const timings: Record<string, number> = {};
   const t0 = Date.now();
@@ -82,9 +96,19 @@ export async function applyDeployment(
       timings.switch = await ctx.executor.switchTo(d.storePath);
     }
     await save('health-checking');
-    if (ctx.action !== 'boot') timings.health = await ctx.health.run();
+    if (ctx.action !== 'boot' || opts.booted === true) timings.health = await ctx.health.run();
   } catch (e) {
     return rollback(ctx, state, e, timings, t0);
+  }
+  // `test` leaves the bootloader alone: the next boot is the old system whatever its kernel, so no reboot is asked for.
+  const reasons = ctx.action !== 'test' && ctx.rebootReasons ? await ctx.rebootReasons(d.storePath) : [];
+  if (reasons.length > 0) {
+    // `good` stays the release before: this one is complete only once the machine boots it (then it reports in-sync).
+    state = await ctx.store.save({ ...state, phase: 'reboot-required', resumes: 0, error: null });
+    timings.total = Date.now() - t0;
+    ctx.log.info(`applied ${where}; it takes effect after a reboot (${reasons.join(', ')} differ from the booted system's)`);
+    await ctx.report(state, 'reboot-required', undefined, timings);
+    return { state, outcome: 'reboot-required' };
   }
   state = await ctx.store.save({ ...state, phase: 'applied', good: d, resumes: 0, error: null });
   timings.total = Date.now() - t0;

@@ -6,13 +6,15 @@ import { ConfigError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
 import { etcdStoreConfig, zookeeperStoreConfig } from '../core/fleet/store-config.js';
 import { policyFor } from '../core/trust.js';
-import { hostKeyFile, reportBaseUrl, type AgentConfig } from './config.js';
+import { hostKeyFile, rebootWindow, reportBaseUrl, type AgentConfig } from './config.js';
 import { createNixExecutor, systemdRunning, useSystemdUnits } from './executor/nix.js';
 import { createHealthCheck, defaultHealthCommand } from './health.js';
 import { heartbeatAfter } from './heartbeat.js';
 import { Manager } from './manager.js';
 import { onceOutcome, type PollResult } from './outcome.js';
 import { nextPause } from './pause.js';
+import { createSlotClient } from './reboot/slot-client.js';
+import { createRebootSystem } from './reboot/system.js';
 import { createFleetPublisher, type FleetPublisher } from './report/fleet.js';
 import { loadHostKey } from './report/host-key.js';
 import { createHttpReporter, nullReporter, type Reporter } from './report/http.js';
@@ -67,13 +69,15 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
   // Reports to a reconciler are signed with the host key and numbered (DESIGN.md §11); read the key now, so a bad one stops the agent here.
   const keyFile = hostKeyFile(f);
   const hostKey = base && !opts.dryRun ? await loadHostKey(underRoot(root, keyFile.file), keyFile.explicit, log) : undefined;
+  // One counter for reports and reboot-slot requests: the reconciler sees one growing `seq` per host.
+  const seq = createSeqStore(stateDir, log);
   const reporter: Reporter = base
     ? createHttpReporter({
         baseUrl: base,
         host,
         timeoutMs: f.report.timeout_seconds * 1000,
         log,
-        seq: createSeqStore(stateDir, log),
+        seq,
         ...(hostKey ? { hostKey } : {}),
         ...(f.report.token_file ? { tokenFile: f.report.token_file } : {}),
       })
@@ -94,6 +98,24 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
       log.warn(`cannot open ${fleetSection.kind} (${(e as Error).message}); continuing without it`);
     }
   }
+  // DESIGN.md §13: a reconciler source hands out reboot slots; a git source spreads reboots over the window itself.
+  const slots =
+    config.source.kind === 'reconciler'
+      ? createSlotClient({
+          baseUrl: config.source.url,
+          host,
+          timeoutMs: f.report.timeout_seconds * 1000,
+          seq,
+          ...(hostKey ? { hostKey } : {}),
+          ...(f.report.token_file ? { tokenFile: f.report.token_file } : {}),
+        })
+      : undefined;
+  const reboot = {
+    policy: f.reboot.policy,
+    window: rebootWindow(f),
+    system: createRebootSystem({ root, command: f.reboot.command, timeoutMs: f.reboot.timeout_seconds * 1000, env }),
+    ...(slots ? { slots } : {}),
+  };
   const manager = new Manager({
     host,
     channel: config.channel,
@@ -113,6 +135,7 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
     log,
     agentVersion: AGENT_VERSION,
     dryRun: opts.dryRun,
+    reboot,
   });
   log.info(`starting for host ${host}, channel ${config.channel}, source ${f.source}${opts.dryRun ? ' (dry run)' : ''}`);
   let last: PollResult = { outcome: 'unchanged' };

@@ -10,7 +10,10 @@ import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import type { Executor } from './executor/types.js';
 import type { HealthCheck } from './health.js';
-import { Manager } from './manager.js';
+import { Manager, type RebootDeps } from './manager.js';
+import type { SlotAnswer } from './reboot/slot-client.js';
+import type { RebootSystem } from './reboot/system.js';
+import { parseWindow, type RebootWindow } from './reboot/window.js';
 import type { PollResult } from './outcome.js';
 import type { Report as AgentReport } from '../core/wire/report.js';
 import type { FetchResult, Source } from './sources/types.js';
@@ -163,7 +166,7 @@ async function host() {
       return r;
     },
     /** Start an agent process on this host (the previous one, if any, is taken as dead). */
-    async agent(opts: { dryRun?: boolean } = {}) {
+    async agent(opts: { dryRun?: boolean; reboot?: RebootDeps; now?: () => Date; random?: () => number } = {}) {
       const steps = new Steps();
       const { executor, health } = fakeExecutor(machine, steps);
       const manager = new Manager({
@@ -181,7 +184,9 @@ async function host() {
         log: createLogger('agent', () => {}),
         agentVersion: '0.0.0-test',
         dryRun: opts.dryRun === true,
-        now: () => NOW,
+        now: opts.now ?? (() => NOW),
+        ...(opts.reboot ? { reboot: opts.reboot } : {}),
+        ...(opts.random ? { random: opts.random } : {}),
       });
       const recovered = manager.start();
       return { manager, steps, recovered };
@@ -510,5 +515,160 @@ describe('Manager', { timeout: 20_000 }, () => {
     await a.manager.heartbeat();
     expect(h.reportStates()).toEqual(['applied', 'refused UnknownKeyError', 'refused UnknownKeyError']);
     expect(h.reports.at(-1)).toMatchObject({ revision: 1, reportedAt: NOW.toISOString() });
+  });
+});
+
+/**
+ * The machine's boot side for the reboot tests: each system has a kernel
+ * (by store path), /run/booted-system, the marker in /run, and the runs of
+ * the reboot command. `boot()` is a reboot: /run emptied, another system booted.
+ */
+class BootSide implements RebootSystem {
+  booted: string | null = A;
+  marker = false;
+  runs = 0;
+  failWith: Error | undefined;
+  /** writeMarker fails with it (a read-only /run). */
+  markerFails: Error | undefined;
+  constructor(private readonly kernels: Record<string, string>) {}
+  async reasons(storePath: string) {
+    return this.booted !== null && this.kernels[this.booted] !== this.kernels[storePath] ? ['kernel' as const] : [];
+  }
+  async bootedSystem() {
+    return this.booted;
+  }
+  async markerPresent() {
+    return this.marker;
+  }
+  async writeMarker() {
+    if (this.markerFails) throw this.markerFails;
+    this.marker = true;
+  }
+  async clearMarker() {
+    this.marker = false;
+  }
+  async run() {
+    this.runs++;
+    if (this.failWith) throw this.failWith;
+  }
+  boot(system: string): void {
+    this.marker = false;
+    this.booted = system;
+  }
+}
+
+/** Slots the test hands out: each ask takes the next answer (refused when none is left). */
+class Slots {
+  asks = 0;
+  constructor(private readonly answers: SlotAnswer[]) {}
+  async ask(): Promise<SlotAnswer> {
+    this.asks++;
+    return this.answers.shift() ?? { granted: false, retryAfterSeconds: 30, reason: 'HTTP 429' };
+  }
+}
+
+describe('Manager and reboots (DESIGN.md §13)', { timeout: 20_000 }, () => {
+  const kernels = { [A]: '6.1', [B]: '6.6', [C]: '6.1' };
+  const win = (t: string): RebootWindow => parseWindow(t) as RebootWindow;
+
+  it('a start in rebooting with the marker still in /run did not reboot: it waits for the reboot again, and reboots once more', async () => {
+    const boot = new BootSide(kernels);
+    const h = await host();
+    const reboot: RebootDeps = { policy: 'when-required', window: undefined, system: boot };
+    const a = await h.agent({ reboot });
+    await a.recovered;
+    h.publish({ '*': A });
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'applied' });
+    h.publish({ '*': B });
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'rebooting', revision: 2 });
+    expect([boot.runs, boot.marker, (await h.state()).phase]).toEqual([1, true, 'rebooting']);
+
+    // The agent is restarted, but the machine never went down.
+    const b = await h.agent({ reboot });
+    expect(await b.recovered).toMatchObject({ outcome: 'reboot-required', revision: 2 });
+    expect([boot.marker, (await h.state()).phase]).toEqual([false, 'reboot-required']);
+    expect(await runThrough(b.steps, b.manager.pollOnce(0))).toMatchObject({ outcome: 'rebooting' });
+    expect(boot.runs).toBe(2);
+
+    // Now it does reboot, into B: health, then applied; nothing more to do.
+    boot.boot(B);
+    const c = await h.agent({ reboot });
+    expect(await runThrough(c.steps, c.recovered)).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(await h.state()).toMatchObject({ phase: 'applied', good: { revision: 2 } });
+    expect(await runThrough(c.steps, c.manager.pollOnce(0))).toMatchObject({ outcome: 'unchanged' });
+    expect(boot.runs).toBe(2);
+    expect(h.reports.at(-1)).toMatchObject({ state: 'applied', revision: 2 });
+  });
+
+  it('from a reconciler it reboots only with a slot; refused, it reports reboot-required and asks again at the next poll', async () => {
+    const boot = new BootSide(kernels);
+    const slots = new Slots([{ granted: false, retryAfterSeconds: 30, reason: 'HTTP 429' }, { granted: true }]);
+    const h = await host();
+    const a = await h.agent({ reboot: { policy: 'when-required', window: undefined, system: boot, slots } });
+    await a.recovered;
+    h.publish({ '*': A });
+    await runThrough(a.steps, a.manager.pollOnce(0));
+    h.publish({ '*': B });
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'reboot-required', revision: 2 });
+    expect([slots.asks, boot.runs]).toEqual([1, 0]);
+    expect(h.reports.at(-1)).toMatchObject({ state: 'reboot-required', revision: 1 });
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'rebooting', revision: 2 });
+    expect([slots.asks, boot.runs]).toEqual([2, 1]);
+  });
+
+  it('does not reboot when it cannot record that it reboots, and says why', async () => {
+    const boot = new BootSide(kernels);
+    boot.markerFails = Object.assign(new Error('read-only file system'), { code: 'EROFS' });
+    const h = await host();
+    const a = await h.agent({ reboot: { policy: 'when-required', window: undefined, system: boot } });
+    await a.recovered;
+    h.publish({ '*': A });
+    await runThrough(a.steps, a.manager.pollOnce(0));
+    h.publish({ '*': B });
+    const r = await runThrough(a.steps, a.manager.pollOnce(0));
+    expect([r?.outcome, r?.error?.code]).toEqual(['failed', 'StateWriteError']);
+    expect([boot.runs, (await h.state()).phase]).toEqual([0, 'reboot-required']);
+    expect(h.reportStates().at(-1)).toBe('reboot-required StateWriteError');
+  });
+
+  it('a userland-only change completes at once; policy never and a closed window never reboot', async () => {
+    for (const reboot of [
+      { policy: 'when-required' as const, window: undefined },
+      { policy: 'never' as const, window: undefined },
+      { policy: 'when-required' as const, window: win('02:00-03:00') },
+    ]) {
+      const boot = new BootSide(kernels);
+      const h = await host();
+      const a = await h.agent({ reboot: { ...reboot, system: boot }, now: () => new Date(2026, 0, 2, 12, 0) });
+      await a.recovered;
+      h.publish({ '*': A });
+      await runThrough(a.steps, a.manager.pollOnce(0));
+      h.publish({ '*': C });
+      expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'applied', revision: 2 });
+      h.publish({ '*': B });
+      const waits = reboot.policy === 'never' || reboot.window !== undefined;
+      expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: waits ? 'reboot-required' : 'rebooting', revision: 3 });
+      expect(boot.runs).toBe(waits ? 0 : 1);
+    }
+  });
+
+  it('from a git source it waits for the moment it drew in the window, then reboots once', async () => {
+    const boot = new BootSide(kernels);
+    let now = new Date(2026, 0, 2, 2, 0);
+    const h = await host();
+    const a = await h.agent({ reboot: { policy: 'when-required', window: win('01:00-03:00'), system: boot }, now: () => now, random: () => 0.5 });
+    await a.recovered;
+    h.publish({ '*': A });
+    await runThrough(a.steps, a.manager.pollOnce(0));
+    h.publish({ '*': B });
+    // Half of the hour left: 02:30.
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'reboot-required' });
+    now = new Date(2026, 0, 2, 2, 29);
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'unchanged' });
+    expect(boot.runs).toBe(0);
+    now = new Date(2026, 0, 2, 2, 30);
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'rebooting' });
+    expect(await runThrough(a.steps, a.manager.pollOnce(0))).toMatchObject({ outcome: 'unchanged' });
+    expect(boot.runs).toBe(1);
   });
 });

@@ -6,6 +6,9 @@ export type PollOutcome =
   | 'up-to-date' // the head is what this host runs
   | 'quarantined' // the head was rolled back here before; waiting for a newer release
   | 'applied'
+  | 'reboot-required' // applied, but its kernel, initrd or modules need a reboot that is not due (policy never, outside the window, no slot yet)
+  | 'rebooting' // the reboot command ran
+  | 'boot-failed' // after the reboot the machine came back on another system
   | 'would-apply' // --dry-run: verified and planned, nothing touched
   | 'refused' // verification refused the head
   | 'rolled-back'

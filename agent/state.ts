@@ -16,8 +16,28 @@ import type { AcceptedHead } from '../core/transition.js';
  * it stops applies (ReplayFloorCorruptError) until an operator fixes it.
  */
 
-/** Where an apply stands. The first six are in flight; the last three are outcomes. */
-export const PHASES = ['idle', 'copying', 'setting-profile', 'switching', 'health-checking', 'rolling-back', 'applied', 'rolled-back', 'failed'] as const;
+/**
+ * Where an apply stands. `copying` … `rolling-back` are in flight; `applied`,
+ * `rolled-back`, `failed` are outcomes. A release whose kernel, initrd or
+ * kernel modules differ from the booted system's rests in `reboot-required`
+ * (switched and healthy, not complete); `rebooting` is written before the
+ * reboot command runs, so the start after it confirms the boot; `boot-failed`
+ * is the outcome when the machine came back on another system (DESIGN.md §13).
+ */
+export const PHASES = [
+  'idle',
+  'copying',
+  'setting-profile',
+  'switching',
+  'health-checking',
+  'rolling-back',
+  'applied',
+  'rolled-back',
+  'failed',
+  'reboot-required',
+  'rebooting',
+  'boot-failed',
+] as const;
 export type Phase = (typeof PHASES)[number];
 export const IN_FLIGHT: ReadonlySet<Phase> = new Set(['copying', 'setting-profile', 'switching', 'health-checking', 'rolling-back']);
 
@@ -55,7 +75,7 @@ export const agentStateSchema = z.strictObject({
   previousStorePath: storePath.nullable(),
   /** The last release that applied and passed its health check. */
   good: deploymentSchema.nullable(),
-  /** Digests rolled back on this host: never retried until a newer release arrives. */
+  /** Digests rolled back (or whose boot failed) on this host: never retried until a newer release arrives. */
   quarantined: z.array(digest).max(64),
   /** How many times an in-flight apply was resumed after a crash (guards against a crash loop). */
   resumes: z.number().int().min(0),

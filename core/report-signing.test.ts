@@ -8,7 +8,7 @@ import { parseHostKey, parseSshPublicKey, type HostKey } from './host-key.js';
 import { publicKeyOfSeed, verifyBytes } from './keys.js';
 import { isReportSignature, reportSigningBytes, signReport, verifyReport } from './report-signing.js';
 import { signingBytes } from './signing.js';
-import { REPORT_SIGNING_PREFIX } from './wire/report-signature.js';
+import { REBOOT_SLOT_SIGNING_PREFIX, REPORT_SIGNING_PREFIX } from './wire/report-signature.js';
 
 const web01 = parseHostKey(readFileSync(testHostKeyFile('test-only-host-web01'), 'utf8'), 'web01');
 const web01Public = parseSshPublicKey(readFileSync(testHostKeyFile('test-only-host-web01.pub'), 'utf8'), 'pub').bytes;
@@ -53,6 +53,15 @@ describe('signed reports (core/report-signing.ts)', () => {
     expect(verifyReport(report, `${sig} `, web01Public)).toBe(false);
     expect(isReportSignature('A'.repeat(86) + '==')).toBe(true);
     expect(isReportSignature('A'.repeat(85) + 'B==')).toBe(false); // bits past the 64th byte
+  });
+
+  it('signs a reboot-slot request under its own prefix: neither signature verifies as the other', () => {
+    const slot = { host: 'web01', channel: 'prod', digest: 'sha256:' + 'a'.repeat(64), requestedAt: '2026-11-21T10:00:00Z', seq: 7 };
+    const sig = signReport(slot, web01, 'reboot-slot');
+    expect(Buffer.from(reportSigningBytes(slot, 'reboot-slot')).toString('utf8')).toBe(REBOOT_SLOT_SIGNING_PREFIX + canonicalJson(slot));
+    expect(verifyReport(slot, sig, web01Public, 'reboot-slot')).toBe(true);
+    expect(verifyReport(slot, sig, web01Public, 'report')).toBe(false);
+    expect(verifyReport(report, signReport(report, web01), web01Public, 'reboot-slot')).toBe(false);
   });
 
   it('is not a release signature: the same key over the same JSON under the release prefix does not verify', () => {

@@ -1,7 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
 import type { HostKey } from './host-key.js';
 import { signBytes, verifyBytes } from './keys.js';
-import { REPORT_SIGNATURE, REPORT_SIGNING_PREFIX } from './wire/report-signature.js';
+import { REBOOT_SLOT_SIGNING_PREFIX, REPORT_SIGNATURE, REPORT_SIGNING_PREFIX } from './wire/report-signature.js';
 
 /**
  * The one rule for signed reports (DESIGN.md §11): the agent signs, the
@@ -12,15 +12,20 @@ import { REPORT_SIGNATURE, REPORT_SIGNING_PREFIX } from './wire/report-signature
  * reconciler verifies the body as it parsed it.
  */
 
-/** The exact bytes signed: the prefix and the report's canonical JSON. */
-export function reportSigningBytes(report: unknown): Uint8Array {
-  return new Uint8Array(Buffer.from(REPORT_SIGNING_PREFIX + canonicalJson(report), 'utf8'));
+/** What a host signs: a report, or a reboot-slot request (DESIGN.md §13); each has its own prefix. */
+export type SignedKind = 'report' | 'reboot-slot';
+
+const PREFIX: Readonly<Record<SignedKind, string>> = { report: REPORT_SIGNING_PREFIX, 'reboot-slot': REBOOT_SLOT_SIGNING_PREFIX };
+
+/** The exact bytes signed: the prefix and the body's canonical JSON. */
+export function reportSigningBytes(report: unknown, kind: SignedKind = 'report'): Uint8Array {
+  return new Uint8Array(Buffer.from(PREFIX[kind] + canonicalJson(report), 'utf8'));
 }
 
-/** Pure: the header value for a report, signed by the host key. */
-export function signReport(report: unknown, key: HostKey): string {
+/** Pure: the header value for a report (or a reboot-slot request), signed by the host key. */
+export function signReport(report: unknown, key: HostKey, kind: SignedKind = 'report'): string {
   const secret = { name: 'host', seed: key.seed, publicKey: { name: 'host', bytes: key.publicKey } };
-  return Buffer.from(signBytes(secret, reportSigningBytes(report))).toString('base64');
+  return Buffer.from(signBytes(secret, reportSigningBytes(report, kind))).toString('base64');
 }
 
 /** Whether a header value is well formed (base64 of 64 bytes), before any key is tried. */
@@ -28,8 +33,8 @@ export function isReportSignature(header: string): boolean {
   return REPORT_SIGNATURE.test(header);
 }
 
-/** Pure: whether `header` is the signature of `publicKey` (32 bytes) over the report. */
-export function verifyReport(report: unknown, header: string, publicKey: Uint8Array): boolean {
+/** Pure: whether `header` is the signature of `publicKey` (32 bytes) over the report (or reboot-slot request). */
+export function verifyReport(report: unknown, header: string, publicKey: Uint8Array, kind: SignedKind = 'report'): boolean {
   if (!isReportSignature(header)) return false;
-  return verifyBytes({ name: 'host', bytes: publicKey }, reportSigningBytes(report), new Uint8Array(Buffer.from(header, 'base64')));
+  return verifyBytes({ name: 'host', bytes: publicKey }, reportSigningBytes(report, kind), new Uint8Array(Buffer.from(header, 'base64')));
 }

@@ -19,8 +19,19 @@ describe('reconciler.toml', () => {
       poll_interval_seconds: 60,
       git: 'git',
       reports: { token_files: [], stale_after_seconds: 180, max_hosts: 10_000 },
+      rollout: { max_concurrent_reboots: 1, reboot_slot_timeout_seconds: 1800 },
     });
     expect(cfg.file.etcd).toBeUndefined();
+  });
+
+  it('takes [rollout] reboot slots (DESIGN.md §13) and refuses fewer than one', () => {
+    const base = `source = "/srv/git/channels.git"\n[trust]\nkeys = ["${key}"]\n`;
+    const r = parseConfigText(`${base}[rollout]\nmax_concurrent_reboots = 3\nreboot_slot_timeout_seconds = 900\n`, reconcilerConfigSchema, 'r.toml');
+    expect(r.value?.rollout).toEqual({ max_concurrent_reboots: 3, reboot_slot_timeout_seconds: 900 });
+    const bad = parseConfigText(`${base}[rollout]\nmax_concurrent_reboots = 0\nreboot_slot_timeout_seconds = -1\n`, reconcilerConfigSchema, 'r.toml');
+    expect(bad.errors).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^rollout\.max_concurrent_reboots: must be at least 1/), expect.stringMatching(/^rollout\.reboot_slot_timeout_seconds: /)]),
+    );
   });
 
   it('reads the DESIGN.md example with per-channel thresholds and etcd', () => {

@@ -42,6 +42,15 @@ export const reconcilerConfigSchema = z.strictObject({
       max_hosts: z.number().int('must be a whole number').min(1, 'must be at least 1').default(10_000),
     })
     .default({ token_files: [], stale_after_seconds: 180, max_hosts: 10_000 }),
+  /** DESIGN.md §13: reboot slots per channel. */
+  rollout: z
+    .strictObject({
+      /** Hosts of one channel that may reboot at once (POST /v1/hosts/:host/reboot-slot). */
+      max_concurrent_reboots: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+      /** A slot nobody releases (the host never reported back) frees after this long. */
+      reboot_slot_timeout_seconds: seconds.default(1800),
+    })
+    .default({ max_concurrent_reboots: 1, reboot_slot_timeout_seconds: 1800 }),
   long_poll: z
     .strictObject({
       /** Requests holding a long-poll at once; beyond it `?wait` answers at once (304) instead of waiting. */

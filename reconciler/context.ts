@@ -9,6 +9,7 @@ import type { EnrollmentState } from './enrollment.js';
 import type { Syncer } from './syncer.js';
 import type { Waiters } from './waiters.js';
 import type { ImpactReports } from './impact.js';
+import type { RebootSlotStore } from './reboot-slots/store.js';
 
 /** One version of a channel in history, for GET /v1/channels/:channel/history. */
 export interface HistoryEntry {
@@ -34,6 +35,8 @@ export interface ServerContext {
   readonly reportTokens: readonly string[];
   /** hosts.toml at the served branch commit: who may post reports (DESIGN.md §11). */
   readonly enrollment: () => EnrollmentState;
+  /** Reboot slots (DESIGN.md §13) and `[rollout] max_concurrent_reboots`, `reboot_slot_timeout_seconds` (in ms). */
+  readonly rebootSlots: { readonly store: RebootSlotStore; readonly max: number; readonly timeoutMs: number };
   /** `[reports] max_hosts`: reports for a new host beyond it are refused. */
   readonly maxHosts: number;
   readonly webhookSecret?: string;

@@ -60,6 +60,6 @@ describe('hostsView', () => {
       ['web04', 'stale', 2, 2],
     ]);
     expect(rows[2]).toMatchObject({ agentState: 'rolled-back', error: { code: 'HealthCheckError' }, lastSeen: '2026-11-21T09:59:30.000Z' });
-    expect(countByState(rows)).toEqual({ 'in-sync': 1, pending: 2, applying: 0, failed: 0, 'rolled-back': 1, stale: 1 });
+    expect(countByState(rows)).toEqual({ 'in-sync': 1, pending: 2, applying: 0, failed: 0, 'rolled-back': 1, stale: 1, 'reboot-required': 0, 'boot-failed': 0 });
   });
 });

@@ -24,6 +24,7 @@ import { ensureMirror, mirrorGitdir, mirrorRoot } from './mirror/repo.js';
 import { watchLocalRefs } from './mirror/watch.js';
 import { openMemoryStore } from './reports/memory-store.js';
 import type { ReportStore } from './reports/store.js';
+import { openMemorySlots, type RebootSlotStore } from './reboot-slots/store.js';
 import { buildServer } from './server.js';
 import { loadServedState, saveServedState } from './served-store.js';
 import { createSyncer, type Syncer } from './syncer.js';
@@ -49,6 +50,12 @@ async function readSecret(file: string, setting: string): Promise<string> {
  * stop the reconciler here with their own error instead of failing every
  * report later; an etcd that is down only warns (replicas start before it).
  */
+/** Reboot slots in etcd (loaded only with [etcd]), with the same credentials as the reports. */
+async function openEtcdSlots(storeConfig: FleetStoreConfig, timeoutMs: number): Promise<RebootSlotStore> {
+  const secrets = await readEtcdSecrets(storeConfig);
+  return (await import('./reboot-slots/etcd-store.js')).openEtcdSlots(storeConfig, secrets, timeoutMs);
+}
+
 async function openEtcdReports(storeConfig: FleetStoreConfig, log: Logger): Promise<ReportStore> {
   const secrets = await readEtcdSecrets(storeConfig);
   const store = (await import('./reports/etcd-store.js')).openEtcdStore(storeConfig, secrets);
@@ -80,6 +87,10 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   const reports: ReportStore = cfg.etcd ? await openEtcdReports(etcdStoreConfig(cfg.etcd, 'etcd'), log) : await openMemoryStore(cfg.state_dir, log);
   const waiters = createWaiters();
   const staleAfterMs = cfg.reports.stale_after_seconds * 1000;
+  const slotTimeoutMs = cfg.rollout.reboot_slot_timeout_seconds * 1000;
+  const rebootSlots: RebootSlotStore = cfg.etcd
+    ? await openEtcdSlots(etcdStoreConfig(cfg.etcd, 'etcd'), slotTimeoutMs)
+    : openMemorySlots();
   let syncer: Syncer | undefined;
   const enrollment = createEnrollmentTracker(gitdir, log);
   const metrics = createMetrics({
@@ -142,6 +153,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     reportTokens,
     enrollment: () => enrollment.current(),
     maxHosts: cfg.reports.max_hosts,
+    rebootSlots: { store: rebootSlots, max: cfg.rollout.max_concurrent_reboots, timeoutMs: slotTimeoutMs },
     ...(webhookSecret !== undefined ? { webhookSecret } : {}),
     deliveries: createDeliveryLog(),
     triggerSync,
@@ -199,6 +211,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
       await s.idle(); // let a running sync finish its persist before exiting
       await impact?.idle();
       await reports.close();
+      await rebootSlots.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ServerContext } from './context.js';
 import { registerErrorHandling } from './routes/errors.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerHostRoutes } from './routes/hosts.js';
+import { registerRebootSlotRoutes } from './routes/reboot-slots.js';
 import { registerHookRoutes } from './routes/hooks.js';
 import { registerGitRoutes } from './routes/git.js';
 import { registerDashboardRoutes } from './routes/dashboard.js';
@@ -23,6 +24,7 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
   registerErrorHandling(app, ctx);
   registerChannelRoutes(app, ctx);
   registerHostRoutes(app, ctx);
+  registerRebootSlotRoutes(app, ctx);
   await app.register(async (scope) => registerHookRoutes(scope, ctx));
   await app.register(async (scope) => registerGitRoutes(scope, ctx));
   registerDashboardRoutes(app, ctx);

@@ -44,6 +44,13 @@ describe('agentDetail', () => {
   it('reads the wide columns of a reconciler row: the applied revision, the derived state, when it was last seen', () => {
     expect(agentDetail(fromHostRow(row('web02')))).toEqual({ channel: 'prod', revision: '41', state: 'pending', lastSeen: '2026-01-01T00:00:01Z' });
   });
+  it('shows a host waiting for its reboot, or whose boot failed, in the State column (DESIGN.md §13)', () => {
+    expect(agentDetail(fromHostRow(row('web03', { state: 'reboot-required', agentState: 'reboot-required' }))).state).toBe('reboot-required');
+    expect(agentDetail(fromHostRow(row('web04', { state: 'boot-failed', agentState: 'boot-failed' }))).state).toBe('boot-failed');
+    const detail: FleetDetail = { channel: 'prod', state: 'reboot-required', revision: 7, digest: D, commit: C, agentVersion: '0.1.0', reportedAt: '2026-01-02T03:04:05.678Z' };
+    expect(agentDetail(fromFleetDetail(detail)).state).toBe('reboot-required');
+    expect(readHostsBody({ hosts: [row('web03', { state: 'reboot-required', agentState: 'reboot-required' })] })).toMatchObject({ fleet: [{ detail: { state: 'reboot-required' } }] });
+  });
 });
 
 describe('readHostsBody', () => {

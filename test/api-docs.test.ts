@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { fleetDetailSchema } from '../core/wire/fleet-detail.js';
 import { hostRowSchema } from '../core/wire/host-row.js';
 import { reportSchema } from '../core/wire/report.js';
+import { rebootSlotRequestSchema } from '../core/wire/reboot-slot.js';
 import { impactGroupSchema, impactReportSchema } from '../core/wire/impact-report.js';
 
 // The field tables in docs/ are held to the core/wire schemas, both ways: a
@@ -74,6 +75,10 @@ describe('docs match the wire schemas (core/wire/)', () => {
 
   it('docs/api.md documents every GET /v1/hosts row field and no other', () => {
     expectTableMatches(fieldTable(section(doc('api.md'), '### `GET /v1/hosts`')), hostRowSchema);
+  });
+
+  it('docs/api.md documents every reboot-slot request field and no other', () => {
+    expectTableMatches(fieldTable(section(doc('api.md'), '### `POST /v1/hosts/:host/reboot-slot`')), rebootSlotRequestSchema);
   });
 
   it('docs/agent.md documents every <host>/agent fleet detail field and no other', () => {

@@ -57,6 +57,17 @@ async function post(base: string, urlHost: string, body: Record<string, unknown>
   return { status: r.status, body: text ? JSON.parse(text) : undefined, headers: r.headers };
 }
 
+/** POST a reboot-slot request (DESIGN.md §13) as an agent does: signed under the reboot-slot prefix with `key` (unless null), or as `as` says. */
+async function postSlot(base: string, urlHost: string, body: Record<string, unknown>, key: HostKey | null, as: 'reboot-slot' | 'report' = 'reboot-slot') {
+  const r = await fetch(`${base}/v1/hosts/${urlHost}/reboot-slot`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'ogygia-signature': signReport(body, key, as) } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : undefined, headers: r.headers };
+}
+
 const hostsOf = async (base: string): Promise<Array<{ host: string; state: string }>> => (await getJson(`${base}/v1/hosts`)).body.hosts;
 
 describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => {
@@ -67,6 +78,8 @@ describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => 
   let rec: RunningReconciler;
   const running: RunningReconciler[] = [];
   let etcd: EtcdServer | undefined;
+  /** Other etcd servers the tests started, stopped after the reconcilers that use them. */
+  const etcds: EtcdServer[] = [];
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -90,6 +103,7 @@ describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => 
   afterAll(async () => {
     for (const r of running) await r.stop();
     await etcd?.stop();
+    for (const e of etcds) await e.stop();
     await tmp?.cleanup();
   });
 
@@ -194,6 +208,42 @@ describe('signed reports with hosts.toml on the branch (DESIGN.md §11)', () => 
     await git(repo.work, 'push', '-q', 'origin', 'HEAD:main');
     await fresh.syncer.sync('test');
     expect((await post(fresh.url, 'web01', report('web01'), web01.key)).status).toBe(202);
+  });
+
+  it('reboot slots: signed like a report, one per channel, and replicas sharing etcd agree on them', async () => {
+    const slotsEtcd = await startEtcd();
+    etcds.push(slotsEtcd);
+    const extra = { etcd: { endpoints: [slotsEtcd.endpoint], namespace: '/ogygia-slot-test' }, rollout: { max_concurrent_reboots: 1 } };
+    const a = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'slots-a'), extra });
+    running.push(a);
+    const b = await startTestReconciler({ source: repo.bare, stateDir: join(tmp.path, 'slots-b'), extra });
+    running.push(b);
+    const ask = (host: string) => ({ host, channel: 'dev', digest: dev1.digest, requestedAt: new Date().toISOString(), seq: ++nextSeq });
+
+    expect((await postSlot(a.url, 'web01', ask('web01'), null)).body.code).toBe('UnsignedReportError');
+    expect((await postSlot(a.url, 'web01', ask('web01'), db01.key)).body.code).toBe('ReportSignatureError');
+    // A report signature is not a slot signature: each has its own prefix.
+    expect((await postSlot(a.url, 'web01', ask('web01'), web01.key, 'report')).body.code).toBe('ReportSignatureError');
+    expect((await postSlot(a.url, 'app99', ask('app99'), cache01.key)).body.code).toBe('UnenrolledHostError');
+
+    const first = ask('web01');
+    const granted = await postSlot(a.url, 'web01', first, web01.key);
+    expect([granted.status, granted.body.granted, granted.body.holders, granted.body.max]).toEqual([200, true, ['web01'], 1]);
+    // db01 asks the other replica: it sees web01's slot in etcd.
+    const busy = await postSlot(b.url, 'db01', ask('db01'), db01.key);
+    expect([busy.status, busy.body.code, busy.body.data.holders]).toEqual([429, 'RebootSlotBusyError', ['web01']]);
+    expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(5);
+    // The holder asking again (an agent restarted) keeps its slot.
+    const again = await postSlot(b.url, 'web01', ask('web01'), web01.key);
+    expect([again.status, again.body.expiresAt]).toEqual([200, granted.body.expiresAt]);
+
+    // web01 booted the release: in-sync with booted = current releases its slot.
+    expect((await post(a.url, 'web01', report('web01', { digest: dev1.digest, current: 'rev-new-0123', booted: 'rev-new-0123' }), web01.key)).status).toBe(202);
+    const next = await postSlot(b.url, 'db01', ask('db01'), db01.key);
+    expect([next.status, next.body.holders]).toEqual([200, ['db01']]);
+    // web01's first request, replayed after it reported, is refused.
+    const replay = await postSlot(a.url, 'web01', first, web01.key);
+    expect([replay.status, replay.body.code]).toEqual([403, 'ReportReplayError']);
   });
 
   it('replicas sharing etcd refuse a report replayed to the other replica', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { formatPublicKey, type SecretKey } from '../core/keys.js';
@@ -64,6 +64,8 @@ export interface ClosureSpec {
   readonly failSwitch?: boolean;
   readonly holdFile?: string;
   readonly sign?: 'cache' | 'none' | 'wrong';
+  /** A kernel version: the system links `kernel`, `initrd` and `kernel-modules` built for it (systems of one publishClosures call with the same version share them). */
+  readonly kernel?: string;
 }
 
 export async function publishClosures<const T extends readonly ClosureSpec[]>(world: World, specs: T): Promise<{ -readonly [K in keyof T]: string }> {
@@ -77,6 +79,7 @@ export async function publishClosures<const T extends readonly ClosureSpec[]>(wo
       ...(s.healthy === false ? { healthy: false } : {}),
       ...(s.failSwitch ? { failSwitch: true } : {}),
       ...(s.holdFile ? { holdFile: s.holdFile } : {}),
+      ...(s.kernel ? { kernel: s.kernel } : {}),
     });
     const sign = s.sign ?? 'cache';
     if (sign === 'cache') await signStorePaths([p], world.cacheSecretFile);
@@ -96,7 +99,7 @@ export interface Host {
   readonly root: string;
   readonly stateDir: string;
   readonly configFile: string;
-  writeConfig(extra?: { source?: string; top?: string; toml?: string; trust?: string; channel?: string }): Promise<void>;
+  writeConfig(extra?: { source?: string; top?: string; toml?: string; trust?: string; channel?: string; nix?: string }): Promise<void>;
   env(): NodeJS.ProcessEnv;
   runOnce(args?: string[]): Promise<{ exitCode: number; out: { outcome: string; revision: number | null; error: { code: string; message: string } | null } | undefined; stderr: string }>;
   start(log: string): Started;
@@ -104,7 +107,19 @@ export interface Host {
   profileTarget(): Promise<string | null>;
   currentSystem(): Promise<string | null>;
   switchLog(): Promise<string[]>;
+  /**
+   * A reboot, as far as the agent can see one: /run emptied (it is a tmpfs),
+   * then /run/booted-system and /run/current-system pointing at `system`
+   * (what the bootloader started). Without `system`: the host as first
+   * installed, booted into whatever /run/current-system is now.
+   */
+  boot(system?: string): Promise<void>;
+  /** The lines `REBOOT_COMMAND` appended: one per run of the `[reboot] command`. */
+  rebootLog(): Promise<string[]>;
 }
+
+/** A `[reboot] command` for tests: it records that it ran (under OGYGIA_ROOT) and exits 0; the test then "reboots" with `host.boot()`. */
+export const REBOOT_COMMAND = 'echo "reboot $(date +%s%N)" >> "$OGYGIA_ROOT/reboot.log"';
 
 export async function makeHost(world: World, name: string): Promise<Host> {
   const root = join(world.dir, `host-${name}-${Math.random().toString(36).slice(2, 8)}`);
@@ -129,6 +144,7 @@ export async function makeHost(world: World, name: string): Promise<Host> {
         '[nix]',
         `substituters = ["${world.cacheUrl}"]`,
         'copy_timeout_seconds = 60',
+        extra.nix ?? '',
         '[health]',
         `command = 'while [ -e "$OGYGIA_ROOT/hold-health" ]; do sleep 0.05; done; s="$(cat "$OGYGIA_ROOT/run/current-system/health")"; [ "$s" = healthy ] || { echo "health: system says $s" >&2; exit 1; }'`,
         'timeout_seconds = 30',
@@ -181,6 +197,20 @@ export async function makeHost(world: World, name: string): Promise<Host> {
     async switchLog() {
       try {
         return (await readFile(join(root, 'switch.log'), 'utf8')).trim().split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    },
+    async boot(system) {
+      const into = system ?? (await realpath(join(root, 'run/current-system')));
+      await rm(join(root, 'run'), { recursive: true, force: true });
+      await mkdir(join(root, 'run'), { recursive: true });
+      await symlink(into, join(root, 'run/booted-system'));
+      await symlink(into, join(root, 'run/current-system'));
+    },
+    async rebootLog() {
+      try {
+        return (await readFile(join(root, 'reboot.log'), 'utf8')).trim().split('\n').filter(Boolean);
       } catch {
         return [];
       }

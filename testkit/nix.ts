@@ -36,7 +36,8 @@ export const FAILED_SWITCH_LINE = 'error: unit ogygia-test-broken.service failed
 /**
  * Build a small fake NixOS "system" closure without nixpkgs: a directory with
  * `sw/share/ogygia/build-revision` and a `bin/switch-to-configuration` shell
- * script that records its action under $OGYGIA_ROOT/switch.log, exits with
+ * script that records its action under $OGYGIA_ROOT/switch.log, points
+ * $OGYGIA_ROOT/run/current-system at itself (except for `boot`), exits with
  * `failSwitch` (then it prints FAILED_SWITCH_LINE and exits 4), and (when `healthFile` content is given) writes it to
  * $OGYGIA_ROOT/health so a health command can read it.
  */
@@ -76,7 +77,10 @@ export async function buildSystemClosure(
     ...(opts.holdFile ? [`while [ -e "$root/${opts.holdFile}" ]; do sleep 0.05; done`] : []),
     'echo "$1 $self" >> "$root/switch.log"',
     // A failing switch talks like NixOS's does, so tests can check its own error line reaches logs and reports.
-    opts.failSwitch ? `echo 'activating the configuration...'; echo '${FAILED_SWITCH_LINE}' >&2; exit 4` : 'mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system" && exit 0',
+    // `boot` only makes the system the next boot (as NixOS's does): /run/current-system stays.
+    opts.failSwitch
+      ? `echo 'activating the configuration...'; echo '${FAILED_SWITCH_LINE}' >&2; exit 4`
+      : '[ "$1" = boot ] || { mkdir -p "$root/run" && ln -sfn "$self" "$root/run/current-system"; }; exit 0',
     'SW',
     'chmod +x $out/bin/switch-to-configuration',
     ...(opts.packages?.length ? ['mkdir -p $out/sw/pkgs', 'for p in $pkgs; do ln -s "$p" "$out/sw/pkgs/${p#/nix/store/*-}"; done'] : []),

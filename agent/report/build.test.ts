@@ -85,6 +85,9 @@ describe('restingReportState', () => {
       applied: 'applied',
       'rolled-back': 'rolled-back',
       failed: 'failed',
+      'reboot-required': 'reboot-required',
+      rebooting: 'reboot-required',
+      'boot-failed': 'boot-failed',
     });
   });
 });

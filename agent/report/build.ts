@@ -53,7 +53,18 @@ export function buildReport(f: ReportFacts): AgentReport {
   };
 }
 
-/** Pure: the report state while no step runs: the outcome of the last apply, or `idle`. */
+/** Pure: the report state while no step runs: the outcome of the last apply (a pending or running reboot is `reboot-required`), or `idle`. */
 export function restingReportState(phase: Phase): ReportState {
-  return phase === 'applied' ? 'applied' : phase === 'rolled-back' ? 'rolled-back' : phase === 'failed' ? 'failed' : 'idle';
+  switch (phase) {
+    case 'applied':
+    case 'rolled-back':
+    case 'failed':
+    case 'reboot-required':
+    case 'boot-failed':
+      return phase;
+    case 'rebooting':
+      return 'reboot-required';
+    default:
+      return 'idle';
+  }
 }

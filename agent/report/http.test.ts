@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
-import { REPORT_TEXT_MAX, reportSchema, type Report } from '../../core/wire/report.js';
+import { REPORT_STATES, REPORT_TEXT_MAX, reportSchema, type Report } from '../../core/wire/report.js';
 import { parseHostKey } from '../../core/host-key.js';
 import { verifyReport } from '../../core/report-signing.js';
 import { createHttpReporter, refusalOf, toWire } from './http.js';
@@ -40,7 +40,7 @@ describe('toWire', () => {
 
 describe('contract with the reconciler (core/wire/report.ts, docs/api.md)', () => {
   it('every report state, with and without an error and output tail, is accepted on the wire', () => {
-    for (const state of ['idle', 'applying', 'applied', 'failed', 'rolled-back', 'refused'] as const) {
+    for (const state of REPORT_STATES) {
       for (const extra of [
         {},
         { revision: null, digest: null, commit: null },

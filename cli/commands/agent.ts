@@ -6,8 +6,10 @@ import { type CommandIO, processIO, type SetExit } from '../io.js';
 
 /**
  * Exit status of `ogygia agent --once` (docs/agent.md): what the one poll did.
- * 0 nothing to do, 10 applied, 11 would apply (--dry-run), 20 refused,
- * 30 rolled back, 31 failed (nothing applied, or the rollback failed), 40 source unavailable.
+ * 0 nothing to do, 10 applied, 11 would apply (--dry-run), 12 applied and
+ * waiting for a reboot, 13 the reboot command ran, 20 refused, 30 rolled back,
+ * 31 failed (nothing applied, the rollback failed, or the reboot command
+ * failed), 32 boot failed, 40 source unavailable.
  */
 export const ONCE_EXIT: Readonly<Record<PollOutcome, number>> = {
   unchanged: 0,
@@ -15,6 +17,9 @@ export const ONCE_EXIT: Readonly<Record<PollOutcome, number>> = {
   quarantined: 0,
   applied: 10,
   'would-apply': 11,
+  'reboot-required': 12,
+  rebooting: 13,
+  'boot-failed': 32,
   refused: 20,
   'rolled-back': 30,
   failed: 31,

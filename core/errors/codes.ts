@@ -88,6 +88,9 @@ export const ERROR_CODES = [
   'StepTimeoutError',
   'RollbackError',
   'InterruptedApplyError',
+  'RebootCommandError',
+  'BootFailedError',
+  'RebootSlotBusyError',
   'SourceUnavailableError',
   // Persisted state.
   'StateCorruptError',

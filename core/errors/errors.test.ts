@@ -22,6 +22,9 @@ import {
   HostNotTargetedError,
   InternalError,
   InterruptedApplyError,
+  BootFailedError,
+  RebootCommandError,
+  RebootSlotBusyError,
   InvalidChannelNameError,
   InvalidFieldError,
   InvalidHostNameError,
@@ -309,6 +312,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
   InvalidReportError: [
     () => new InvalidReportError({ reason: 'schema', problems: ['state: must be one of ...'] }),
     () => new InvalidReportError({ reason: 'host', host: 'web01', reported: 'web02' }),
+    () => new InvalidReportError({ reason: 'host', host: 'web01', reported: 'web02', body: 'reboot-slot' }),
   ],
   UnenrolledHostError: [() => new UnenrolledHostError({ host: 'db09' }), () => new UnenrolledHostError({ host: 'web01.example.com', lookAlike: 'web01' })],
   UnsignedReportError: [() => new UnsignedReportError({ host: 'web01' })],
@@ -374,6 +378,12 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new RollbackError({ reason: 'no-previous', revision: 2 }),
     () => new RollbackError({ reason: 'failed', previousStorePath: P, cause: { code: 'SwitchError', message: 'switch-to-configuration exited with 1' } }),
   ],
+  RebootCommandError: [() => new RebootCommandError({ command: 'systemctl reboot', exitCode: 1, cause: 'Failed to reboot', outputTail: 'Failed to reboot' })],
+  BootFailedError: [
+    () => new BootFailedError({ revision: 3, expected: P, booted: P }),
+    () => new BootFailedError({ revision: 3, expected: P, booted: null }),
+  ],
+  RebootSlotBusyError: [() => new RebootSlotBusyError({ host: 'web02', channel: 'prod', max: 1, holders: ['web01'], retryAfterSeconds: 30 })],
   InterruptedApplyError: [() => new InterruptedApplyError({ revision: 2, phase: 'switching', times: 3, reason: 'interrupted 3 times' })],
   SourceUnavailableError: [
     () => new SourceUnavailableError({ reason: 'unreachable', source: 'http://rec:35740', url: 'http://rec:35740/v1/channels/prod', channel: 'prod', cause: 'ECONNREFUSED' }),

@@ -49,6 +49,9 @@ export { NixCopyError, type NixCopyFields, type NixCopyAttempt } from './NixCopy
 export { ProfileError, type ProfileFields } from './ProfileError.js';
 export { SwitchError, type SwitchFields } from './SwitchError.js';
 export { HealthCheckError, type HealthCheckFields } from './HealthCheckError.js';
+export { BootFailedError, type BootFailedFields } from './BootFailedError.js';
+export { RebootCommandError, type RebootCommandFields } from './RebootCommandError.js';
+export { RebootSlotBusyError, type RebootSlotBusyFields } from './RebootSlotBusyError.js';
 export { StepTimeoutError, type StepTimeoutFields, type TimedStep } from './StepTimeoutError.js';
 export { RollbackError, type RollbackFields } from './RollbackError.js';
 export { StateCorruptError, type StateCorruptFields } from './StateCorruptError.js';

@@ -10,7 +10,7 @@ import { commitField, digestField, revisionField, timestampField } from './field
  */
 
 /** A host's derived state (docs/api.md "Derived state"). */
-export const HOST_STATES = ['in-sync', 'pending', 'applying', 'failed', 'rolled-back', 'stale'] as const;
+export const HOST_STATES = ['in-sync', 'pending', 'applying', 'failed', 'rolled-back', 'stale', 'reboot-required', 'boot-failed'] as const;
 export type HostState = (typeof HOST_STATES)[number];
 
 const r = reportSchema.shape;

@@ -23,8 +23,14 @@ import {
 /** The largest report body the reconciler reads (bigger ones are refused before being read whole). */
 export const MAX_REPORT_BYTES = 64 * 1024;
 
-/** What the agent is doing, or did last. */
-export const REPORT_STATES = ['idle', 'applying', 'applied', 'failed', 'rolled-back', 'refused'] as const;
+/**
+ * What the agent is doing, or did last. `reboot-required`: the release is
+ * switched to and healthy, but its kernel, initrd or kernel modules differ
+ * from the booted system's, so it is complete only after a reboot (DESIGN.md
+ * §13); `boot-failed`: after that reboot the machine came back on another
+ * system, and the release is quarantined.
+ */
+export const REPORT_STATES = ['idle', 'applying', 'applied', 'failed', 'rolled-back', 'refused', 'reboot-required', 'boot-failed'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
 /** The longest `error.message` and `error.outputTail`, in characters: the agent cuts longer text to fit (the message's start, the tail's end). */

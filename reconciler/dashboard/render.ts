@@ -51,7 +51,7 @@ function refusalCell(r: Refusal | undefined): string {
 }
 
 const STATE_CLASS: Record<string, string> = {
-  'in-sync': 'ok', pending: 'warn', applying: 'info', failed: 'bad', 'rolled-back': 'bad', stale: 'muted',
+  'in-sync': 'ok', pending: 'warn', applying: 'info', failed: 'bad', 'rolled-back': 'bad', stale: 'muted', 'reboot-required': 'warn', 'boot-failed': 'bad',
 };
 
 const KIND: Record<'U' | 'D' | 'C', string> = { U: 'upgraded', D: 'downgraded', C: 'changed' };
@@ -202,7 +202,7 @@ export function renderDashboard(input: DashboardInput): string {
   const filters = [query.state && `state ${query.state}`, query.channel && `channel ${query.channel}`, query.q && `name contains “${query.q}”`].filter(Boolean) as string[];
   const hidden = (['state', 'channel'] as const).map((k) => (query[k] ? `<input type="hidden" name="${k}" value="${esc(query[k])}">` : '')).join('');
   const bar = `<div class="bar"><form method="get" action="/" role="search">${hidden}<input type="search" name="q" value="${esc(query.q ?? '')}" placeholder="host name contains…" aria-label="Find hosts"> <button type="submit">Find</button></form>` +
-    `<span class="muted">${filters.length ? `${esc(filters.join(' · '))} · <a href="/">clear</a>` : 'problems first: failed, rolled-back, stale, applying, pending, in-sync'}</span></div>`;
+    `<span class="muted">${filters.length ? `${esc(filters.join(' · '))} · <a href="/">clear</a>` : 'problems first: failed, boot-failed, rolled-back, stale, reboot-required, applying, pending, in-sync'}</span></div>`;
   const first = (sel.page - 1) * PAGE_SIZE + 1;
   const pager = `<div class="pager"><span>${sel.rows.length ? `hosts ${first}–${first + sel.rows.length - 1} of ${sel.matched}` : `no host on page ${sel.page} of ${sel.matched} matching`} · page ${sel.page} of ${sel.pages}</span>` +
     (sel.page > 1 ? `<a rel="prev" href="${esc(dashboardHref(query, { page: Math.min(sel.page - 1, sel.pages) }))}">← previous</a>` : '') +

@@ -13,9 +13,12 @@ const T2 = '2026-11-21T10:00:02Z';
 const T3 = '2026-11-21T10:00:03Z';
 
 describe('problemsFirst', () => {
-  it('orders failed, rolled-back, stale, applying, pending, in-sync', () => {
-    const rows = [row('a', 'in-sync', T1), row('b', 'pending', T1), row('c', 'applying', T1), row('d', 'stale', T1), row('e', 'rolled-back', T1), row('f', 'failed', T1)];
-    expect(problemsFirst(rows).map((r) => r.state)).toEqual(['failed', 'rolled-back', 'stale', 'applying', 'pending', 'in-sync']);
+  it('orders failed, boot-failed, rolled-back, stale, reboot-required, applying, pending, in-sync', () => {
+    const rows = [
+      row('a', 'in-sync', T1), row('b', 'pending', T1), row('c', 'applying', T1), row('d', 'stale', T1), row('e', 'rolled-back', T1), row('f', 'failed', T1),
+      row('g', 'reboot-required', T1), row('h', 'boot-failed', T1),
+    ];
+    expect(problemsFirst(rows).map((r) => r.state)).toEqual(['failed', 'boot-failed', 'rolled-back', 'stale', 'reboot-required', 'applying', 'pending', 'in-sync']);
   });
   it('puts the newest report first within a state, then sorts by host name', () => {
     const rows = [row('web1', 'failed', T1), row('web2', 'failed', T3), row('web4', 'failed', T2), row('web3', 'failed', T2), row('db1', 'in-sync', T3)];

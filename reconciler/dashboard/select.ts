@@ -18,15 +18,17 @@ export const MAX_SEARCH = 63;
 /** Problems first: what needs an operator, then what is moving, then what is fine. */
 export const STATE_RANK: Readonly<Record<HostState, number>> = {
   failed: 0,
-  'rolled-back': 1,
-  stale: 2,
-  applying: 3,
-  pending: 4,
-  'in-sync': 5,
+  'boot-failed': 1,
+  'rolled-back': 2,
+  stale: 3,
+  'reboot-required': 4,
+  applying: 5,
+  pending: 6,
+  'in-sync': 7,
 };
 
 /**
- * Pure: problems first (failed, rolled-back, stale, applying, pending, in-sync);
+ * Pure: problems first (failed, boot-failed, rolled-back, stale, reboot-required, applying, pending, in-sync);
  * within a state the newest report first (the store keeps no state-change time,
  * so the time the host last reported is the closest thing); then by host name.
  * Returns a new array.

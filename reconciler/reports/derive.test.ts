@@ -24,6 +24,10 @@ describe('deriveHostState', () => {
     [{ ...base, state: 'failed' as const }, { revision: 5, digest: E }, 'failed'],
     [{ ...base, state: 'refused' as const }, { revision: 5, digest: E }, 'failed'],
     [{ ...base, state: 'rolled-back' as const }, { revision: 5, digest: E }, 'rolled-back'],
+    // A host whose new kernel waits for a reboot is never in-sync, even on the served digest.
+    [{ ...base, state: 'reboot-required' as const }, { revision: 4, digest: D }, 'reboot-required'],
+    [{ ...base, state: 'reboot-required' as const }, { revision: 5, digest: E }, 'reboot-required'],
+    [{ ...base, state: 'boot-failed' as const }, { revision: 5, digest: E }, 'boot-failed'],
   ] as const)('%o with desired %o is %s', (report, desired, want) => {
     expect(deriveHostState(report, fresh, desired, now, min)).toBe(want);
   });

@@ -23,6 +23,10 @@ export function deriveHostState(report: Pick<Report, 'state' | 'revision' | 'dig
       return 'failed';
     case 'rolled-back':
       return 'rolled-back';
+    case 'boot-failed':
+      return 'boot-failed';
+    case 'reboot-required':
+      return 'reboot-required';
     default:
       break;
   }

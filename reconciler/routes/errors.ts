@@ -31,6 +31,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NotFoundError: 404,
   OversizeError: 413,
   WebhookRateLimitedError: 429,
+  RebootSlotBusyError: 429,
   InvalidEnrollmentError: 503,
   TooManyHostsError: 507,
 };

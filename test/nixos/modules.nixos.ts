@@ -343,6 +343,7 @@ describe('nixosModules, evaluated with lib.evalModules', () => {
       trust: { keys: OPS_KEYS, threshold: 2 },
       nix: { action: 'switch', profile: '/nix/var/nix/profiles/system', substituters: [] },
       health: { command: 'systemctl is-system-running --wait', timeout_seconds: 120 },
+      reboot: { policy: 'never', command: 'systemctl reboot' },
       report: { token_file: credential('ogygia-agent', 'report-token') },
       etcd: {
         endpoints: ['https://etcd1.internal:2379', 'https://etcd2.internal:2379'],
@@ -418,6 +419,19 @@ describe('nixosModules, evaluated with lib.evalModules', () => {
     const s = await summaryOf('ogygia-settings-only');
     clean(s);
     expect(checkStatusConfig(s, true).toml).toEqual({ ogygia: {}, dashboard: { theme: 'dark' } });
+  });
+
+  it('reboots: when-required in a window that wraps midnight reaches agent.toml (its build-time check runs below)', async () => {
+    const s = await summaryOf('agent-reboot-window');
+    clean(s);
+    const { config } = checkDaemon(s, 'agent');
+    expect(config.toml.reboot).toEqual({ policy: 'when-required', window: '23:30-01:15', command: 'systemctl reboot' });
+  });
+
+  it('a reboot window off the HH:MM-HH:MM form is refused by its option type', async () => {
+    const r = await evaluate(repo, 'refuse-reboot-window');
+    expect(r.ok).toBe(false);
+    expect(r.stderr).toMatch(/ogygia\.agent\.settings\.reboot\.window' is not of type `null or string matching the pattern/);
   });
 
   it('agent alone (nixosModules.agent) gives the same unit and config as nixosModules.default', async () => {
@@ -627,6 +641,7 @@ describe('the units against the real CLI', () => {
     'irisd-nebula-only',
     'report-only',
     'report-zookeeper',
+    'agent-reboot-window',
   ];
   it.each(checked)(
     '%s: every generated config passes its build-time check',

@@ -121,6 +121,35 @@ in
               description = "Substituters for `nix copy` when the release names none.";
             };
           };
+          reboot = {
+            policy = mkOption {
+              type = types.enum [
+                "never"
+                "when-required"
+              ];
+              default = "never";
+              description = ''
+                What to do when a release changes the kernel, initrd or kernel
+                modules (it only takes effect after a reboot): `never` reports
+                the host `reboot-required` and leaves the reboot to you;
+                `when-required` reboots once, inside `window`, after the
+                reconciler grants a reboot slot (a git source waits a random
+                part of the window instead).
+              '';
+            };
+            window = mkOption {
+              # The agent checks the same form (agent/reboot/window.ts) with --check-config at build time.
+              type = types.nullOr (types.strMatching "([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]");
+              default = null;
+              example = "23:00-01:30";
+              description = "Local time `HH:MM-HH:MM` in which the agent may reboot; it may wrap midnight. null: any time.";
+            };
+            command = mkOption {
+              type = types.str;
+              default = "systemctl reboot";
+              description = "Reboot command, run with `/bin/sh -c` (`OGYGIA_ROOT` in its environment); non-zero is reported as `RebootCommandError`.";
+            };
+          };
           health = {
             command = mkOption {
               type = types.str;

@@ -443,6 +443,29 @@ in
 
   # A secret given as a Nix path literal (which would copy it into the
   # store) is refused by the option's type: this case does not evaluate.
+  # Reboots (DESIGN.md §13): when-required in a window that wraps midnight.
+  agent-reboot-window = summary (nixos {
+    modules = [
+      m.agent
+      agent
+      {
+        ogygia.agent.settings.reboot = {
+          policy = "when-required";
+          window = "23:30-01:15";
+        };
+      }
+    ];
+  });
+
+  # A window the agent would refuse is refused by the option type already.
+  refuse-reboot-window = summary (nixos {
+    modules = [
+      m.agent
+      agent
+      { ogygia.agent.settings.reboot.window = "2am-4am"; }
+    ];
+  });
+
   refuse-secret-path-literal = assertionsOf (nixos {
     modules = [
       m.agent
