@@ -49,6 +49,7 @@ import {
   RevisionNotFoundError,
   RollbackError,
   ServedStateCorruptError,
+  RolloutStateCorruptError,
   SourceUnavailableError,
   StateCorruptError,
   StateWriteError,
@@ -278,6 +279,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new ChannelNotFoundError({ where: 'repository', channel: 'prod', repo: '/srv/channels' }),
     () => new ChannelNotFoundError({ where: 'repository', channel: 'prod', repo: '/srv/channels', ref: 'HEAD' }),
     () => new ChannelNotFoundError({ where: 'reconciler', channel: 'prod', branch: 'main' }),
+    () => new ChannelNotFoundError({ where: 'rollout', channel: 'prod', host: 'web02', revision: 1 }),
   ],
   RevisionNotFoundError: [() => new RevisionNotFoundError({ channel: 'prod', to: 7, current: 3 })],
   CacheMissError: [
@@ -381,6 +383,10 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new StateWriteError({ owner: 'reconciler', file: '/var/lib/ogygia-reconciler/served.json', errno: 'EROFS' }),
   ],
   ServedStateCorruptError: [() => new ServedStateCorruptError({ file: '/var/lib/ogygia-reconciler/served.json', problem: 'not JSON' })],
+  RolloutStateCorruptError: [
+    () => new RolloutStateCorruptError({ where: '/var/lib/ogygia-reconciler/rollouts.json', problem: 'not JSON' }),
+    () => new RolloutStateCorruptError({ where: 'etcd key /ogygia/reconciler/rollouts/prod', problem: 'channels.prod.plan: expected array' }),
+  ],
   InternalError: [() => new InternalError({ where: 'ogygia verify', cause: new TypeError('x is not a function') }), () => new InternalError({ where: 'test', cause: 'a note' })],
 };
 
