@@ -128,6 +128,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidHostNameError({ role: 'target', host: 'web 01', file: 'channels/prod.json' }),
     () => new InvalidHostNameError({ role: 'this-host', host: 'web 01' }),
     () => new InvalidHostNameError({ role: 'report', host: 'web 01' }),
+    () => new InvalidHostNameError({ role: 'query', host: 'web 01' }),
   ],
   InvalidStorePathError: [() => new InvalidStorePathError({ where: '--store-path', value: '/tmp/result' })],
   InvalidKeyError: [
