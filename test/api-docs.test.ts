@@ -6,6 +6,7 @@ import { fleetDetailSchema } from '../core/wire/fleet-detail.js';
 import { hostRowSchema } from '../core/wire/host-row.js';
 import { reportSchema } from '../core/wire/report.js';
 import { impactGroupSchema, impactReportSchema } from '../core/wire/impact-report.js';
+import { rolloutProgressSchema } from '../core/wire/channel-list.js';
 
 // The field tables in docs/ are held to the core/wire schemas, both ways: a
 // field the schema has and the table lacks fails, and so does a documented
@@ -74,6 +75,10 @@ describe('docs match the wire schemas (core/wire/)', () => {
 
   it('docs/api.md documents every GET /v1/hosts row field and no other', () => {
     expectTableMatches(fieldTable(section(doc('api.md'), '### `GET /v1/hosts`')), hostRowSchema);
+  });
+
+  it('docs/api.md documents every GET /v1/channels rollout progress field and no other', () => {
+    expectTableMatches(fieldTable(section(doc('api.md'), '#### Rollout progress')), rolloutProgressSchema);
   });
 
   it('docs/agent.md documents every <host>/agent fleet detail field and no other', () => {
