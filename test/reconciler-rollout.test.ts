@@ -119,6 +119,12 @@ describe('staged rollouts in the reconciler', () => {
     expect(metrics).toContain('ogygia_rollout_halted{channel="prod"} 1');
     expect(metrics).toContain('ogygia_rollout_failures{channel="prod"} 1');
     expect(metrics).toContain('ogygia_rollout_wave{channel="prod"} 1');
+    for (const page of ['/', '/channels/prod']) {
+      const html = await (await fetch(`${rec.url}${page}`)).text();
+      expect(html).toContain('<span class="badge bad">halted</span>');
+      expect(html).toContain('halted: web01 rolled-back (HealthCheckError)');
+      expect(html).toContain('revision 3 wave 1/2: 0 of 3 hosts in-sync, 1 in open waves');
+    }
   });
 
   it('keeps the halt and the wave plan across a restart', async () => {
