@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Rollout } from '../../core/rollout.js';
+import { waveOfHost, type Rollout } from '../../core/rollout.js';
 import { channelListEntrySchema } from '../../core/wire/channel-list.js';
 import type { ServedHead } from '../heads.js';
-import { evaluate, fallbackAfter, knownHosts, progressView, releaseFor, startRecord, type HostReport } from './engine.js';
+import { evaluate, fallbackAfter, knownHosts, progressView, releaseFor, startRecord, waveIndexOf, type HostReport } from './engine.js';
 import { openWaves, type RolloutRecord } from './record.js';
 
 const digest = (n: number): string => 'sha256:' + n.toString(16).padStart(64, '0');
@@ -221,6 +221,15 @@ describe('properties', () => {
           for (const h of hadIt) expect(releaseFor(r, H2, true, h)).toBe(H2);
           for (const h of [...HOSTS, 'new01']) if (releaseFor(r, H2, true, h) === H2) hadIt.add(h);
         }
+      }),
+    );
+  });
+
+  it('waveIndexOf answers as core/rollout.ts waveOfHost', () => {
+    fc.assert(
+      fc.property(rolloutArb, fc.constantFrom(...HOSTS, 'WEB02', 'new01'), (rollout, host) => {
+        const p = started(rollout).progress!;
+        expect(waveIndexOf(p, host)).toBe(waveOfHost(p.plan, host));
       }),
     );
   });

@@ -79,18 +79,40 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
 
   /** Persist, then put in force, then wake: a restart never forgets a wave it opened. */
   let commits: Promise<void> = Promise.resolve();
-  const commit = (channel: string, record: RolloutRecord, events: readonly RolloutEvent[]): Promise<void> => {
+  const commit = (channel: string, record: RolloutRecord, events: readonly RolloutEvent[], lazily = false): Promise<void> => {
     // One at a time: the file store writes every record, so two at once could lose one.
     const run = commits.then(async () => {
       const all = new Map(records);
       all.set(channel, record);
       await deps.store.save(channel, record, all);
-      records.set(channel, record);
+      // A lazy write only persists what is in force; a newer record may have come in meanwhile.
+      if (!lazily) records.set(channel, record);
       for (const e of events) deps.log.info(eventLine(record.head, e));
       if (events.some((e) => e.kind === 'opened')) deps.wake(channel);
     });
     commits = run.catch(() => {});
     return run;
+  };
+
+  /**
+   * A change that opens, halts or completes nothing (a host first seen in-sync, a tolerated failure) is in
+   * force at once and persisted within a second, with the next such change: a crash in between only
+   * makes the soak count from a later report. Anything announced is persisted first (commit).
+   */
+  const lazy = new Set<string>();
+  let lazyTimer: NodeJS.Timeout | undefined;
+  const keepLazily = (channel: string, record: RolloutRecord): void => {
+    records.set(channel, record);
+    lazy.add(channel);
+    lazyTimer ??= setTimeout(() => {
+      lazyTimer = undefined;
+      const channels = [...lazy];
+      lazy.clear();
+      for (const c of channels) {
+        const r = records.get(c);
+        if (r && leading) void commit(c, r, [], true).catch((e: unknown) => deps.log.error(`rollout of ${c}: cannot persist its progress (${(e as Error).message})`));
+      }
+    }, 1000);
   };
 
   const schedule = (channel: string, at: Date | null): void => {
@@ -111,7 +133,8 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
     if (!rollout) return;
     const e = evaluate(rec, rollout, await deps.reports(), deps.now(), deps.staleAfterMs);
     if (records.get(channel) !== rec) return; // replaced meanwhile (a new head): the next run looks at it
-    if (e.record !== rec) await commit(channel, e.record, e.events);
+    if (e.events.length > 0) await commit(channel, e.record, e.events);
+    else if (e.record !== rec) keepLazily(channel, e.record);
     schedule(channel, e.nextCheckAt);
   };
 
@@ -223,6 +246,14 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
       await this.idle();
+      if (lazyTimer) clearTimeout(lazyTimer);
+      lazyTimer = undefined;
+      for (const c of lazy) {
+        const r = records.get(c);
+        if (r && leading) await commit(c, r, [], true).catch((e: unknown) => deps.log.error(`rollout of ${c}: cannot persist its progress (${(e as Error).message})`));
+      }
+      lazy.clear();
+      await commits;
       await deps.store.close();
     },
   };
