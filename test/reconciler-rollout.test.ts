@@ -164,6 +164,14 @@ describe('staged rollouts in the reconciler', () => {
     expect((await progress(rec.url))?.revision).toBe(4);
   });
 
+  it('a reconciler with no record of the head takes the fallback from git history (the newest earlier version that verifies)', async () => {
+    const fresh = await start('state-fresh');
+    expect(await progress(fresh.url)).toMatchObject({ state: 'in-progress', revision: 4, wave: 1, fallback: { revision: 3 } });
+    expect((await askHead(fresh.url, 'prod', 'web01')).revision).toBe(4);
+    expect((await askHead(fresh.url, 'prod', 'web02')).revision).toBe(3);
+    await stop(fresh);
+  });
+
   it('a host named in ?host= must be a host name', async () => {
     const r = await getJson(`${rec.url}/v1/channels/prod?host=${encodeURIComponent('web 01')}`);
     expect(r.status).toBe(400);
@@ -230,5 +238,23 @@ describe('staged rollouts with two reconciler replicas sharing etcd', () => {
     }
     // The wave was opened once, by the leader.
     expect(logs.flat().filter((l) => l === 'reconciler: prod revision 2 wave 2/2 opened (100%, 3 hosts)')).toHaveLength(1);
+  });
+
+  it('when the leader stops, the other replica takes over and moves the next rollout', async () => {
+    const leader = logs.findIndex((l) => l.some((x) => x.includes('this replica moves rollouts forward')));
+    const other = 1 - leader;
+    await replicas[leader]!.stop();
+    const survivor = replicas[other]!;
+    replicas.splice(0, 2, survivor);
+    await eventually(async () => (logs[other]!.some((x) => x.includes('this replica moves rollouts forward')) ? true : undefined), 'the survivor leads', 30_000);
+    // It completes revision 2 on reports ...
+    for (const h of ['web02', 'db01']) expect(await postReport(survivor.url, { host: h, channel: 'prod', state: 'applied', applied: applied(rel[1]!) })).toBe(202);
+    await eventually(async () => ((await progress(survivor.url))?.state === 'complete' ? true : undefined), 'revision 2 complete');
+    // ... and starts revision 3 with revision 2 as the fallback.
+    rel.push(chain.next({ rollout: CANARY }));
+    await repo.publish('prod', rel[2]!.text);
+    await eventually(async () => ((await askHead(survivor.url, 'prod', 'web01')).revision === 3 ? true : undefined), 'revision 3 for web01');
+    expect((await askHead(survivor.url, 'prod', 'web02')).revision).toBe(2);
+    expect(await progress(survivor.url)).toMatchObject({ state: 'in-progress', revision: 3, fallback: { revision: 2 } });
   });
 });

@@ -67,6 +67,7 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
   const again = new Set<string>();
   let leading = false;
   let closed = false;
+  let retryStart: NodeJS.Timeout | undefined;
 
   /** The signed rollout of a served head (verified when it was selected), by digest. */
   const rolloutOf = (head: ServedHead): Rollout | undefined => {
@@ -215,7 +216,16 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
       });
     },
     async onServed(state) {
-      await startHeads(state);
+      // Never fails the sync: a head whose rollout is not recorded yet is gated for everyone (engine.ts releaseFor) until it is.
+      try {
+        await startHeads(state);
+      } catch (e) {
+        deps.log.error(`rollouts: cannot record the new heads (${(e as Error).message}); trying again in 1s`);
+        retryStart ??= setTimeout(() => {
+          retryStart = undefined;
+          if (!closed) void this.onServed(deps.served());
+        }, 1000);
+      }
     },
     onReport(channel) {
       if (leading) evaluateSoon(channel);
@@ -248,6 +258,7 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
       await this.idle();
       if (lazyTimer) clearTimeout(lazyTimer);
       lazyTimer = undefined;
+      if (retryStart) clearTimeout(retryStart);
       for (const c of lazy) {
         const r = records.get(c);
         if (r && leading) await commit(c, r, [], true).catch((e: unknown) => deps.log.error(`rollout of ${c}: cannot persist its progress (${(e as Error).message})`));
