@@ -95,6 +95,11 @@ describe('evaluate', () => {
     expect(later.record).toBe(e.record);
   });
 
+  it('counts an agent that refused the release (its verification) as a failure, with its code', () => {
+    const e = evaluate(started(), ROLLOUT, [report('web01', 1, 3, 'refused', 'ExpiredReleaseError')], at(3), STALE);
+    expect(e.events).toEqual([{ kind: 'halted', reason: 'web01 failed (ExpiredReleaseError)' }]);
+  });
+
   it('ignores a failure reported before the host was given the release, and one from a gated host', () => {
     const r = started();
     const old = [report('web01', 1, -5, 'rolled-back', 'HealthCheckError'), report('web02', 1, 3, 'failed', 'NixCopyError')];

@@ -97,6 +97,7 @@ function carriedFrom(prev: RolloutRecord | undefined, fallback: ServedHead | nul
 }
 
 const NOT_IN_SYNC: ReadonlySet<ReportState> = new Set(['applying', 'failed', 'refused', 'rolled-back']);
+const FAILED: ReadonlySet<ReportState> = new Set(['failed', 'refused', 'rolled-back']);
 
 function isStale(r: HostReport, now: Date, staleAfterMs: number): boolean {
   return now.getTime() - Date.parse(r.receivedAt) > staleAfterMs;
@@ -124,8 +125,8 @@ export function waveIndexOf(p: WaveProgress, host: string): number {
 
 /**
  * Pure: move a record forward. Failures count hosts of open waves that
- * report failed or rolled-back after their wave opened while not on the
- * digest; more than `maxFailures` halts (for good). Wave k+1 opens when every
+ * report failed, refused or rolled-back after their wave opened while not on
+ * the digest; more than `maxFailures` halts (for good). Wave k+1 opens when every
  * non-stale host of waves ≤ k (hosts counted as failures excepted: they are
  * what maxFailures tolerates) is in-sync on the digest and wave k's soak has
  * passed since the last of them was first seen so (or since wave k opened).
@@ -147,10 +148,11 @@ export function evaluate(record: RolloutRecord, rollout: Rollout, reports: reado
   let open = openWaves(p);
   const failures: Record<string, WaveProgress['failures'][string]> = { ...p.failures };
   for (const [h, r] of mine) {
-    if (failures[h] !== undefined || (r.state !== 'failed' && r.state !== 'rolled-back') || r.digest === digest) continue;
+    // `refused` (the agent's verification refused the release) is a failure too, as the derived host state `failed` says.
+    if (failures[h] !== undefined || !FAILED.has(r.state) || r.digest === digest) continue;
     const w = waveIndexOf(p, h);
     if (w >= open || r.receivedAt < p.openedAt[w]!) continue;
-    failures[h] = { state: r.state, code: r.errorCode, at: r.receivedAt };
+    failures[h] = { state: r.state === 'rolled-back' ? 'rolled-back' : 'failed', code: r.errorCode, at: r.receivedAt };
   }
   const base: WaveProgress = { ...p, syncedAt, failures };
   if (Object.keys(failures).length > rollout.maxFailures) {
