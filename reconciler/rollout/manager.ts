@@ -168,7 +168,9 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
       const known = rollout ? knownHosts(head.channel, reports, deps.enrolled()) : [];
       const history = !prev && rollout ? await deps.previousHead(head) : null;
       const rec = startRecord(prev, head, rollout, known, history, deps.now());
-      await commit(head.channel, rec, []);
+      // A head without a rollout gates nobody: it is persisted lazily, not with an fsync before every new head is served.
+      if (!rollout) keepLazily(head.channel, rec);
+      else await commit(head.channel, rec, []);
       if (rollout && rec.progress) {
         const fb = rec.fallback ? `revision ${rec.fallback.revision}` : 'nothing';
         deps.log.info(
