@@ -206,6 +206,8 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
             .catch((e: unknown) => deps.log.error(`rollouts: cannot take over (${(e as Error).message})`));
         },
         onRecord(channel, record) {
+          // The leader is the only writer: its own writes coming back through the watch may be older than what it holds.
+          if (leading) return;
           const cur = records.get(channel);
           if (cur && JSON.stringify(cur) === JSON.stringify(record)) return;
           if (cur && cur.head.revision > record.head.revision) return;
