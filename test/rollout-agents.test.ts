@@ -5,6 +5,7 @@ import { channelListSchema, type RolloutProgress } from '../core/wire/channel-li
 import type { HostRow } from '../core/wire/host-row.js';
 import type { RunningReconciler } from '../reconciler/main.js';
 import { makeHost, makeWorld, publishClosures, type Host, type World } from '../testkit/agent-world.js';
+import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
 import { eventually } from '../testkit/eventually.js';
 import type { Started } from '../testkit/processes.js';
 import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
@@ -13,8 +14,8 @@ import { getJson, startTestReconciler } from '../testkit/reconciler-harness.js';
 // reconciler and three real agents (web01, web02, db01) applying real Nix
 // systems. A release whose canary fails its health check halts at the canary;
 // the next good release reaches the canary first and the others only after it
-// is in-sync plus the soak. (Two replicas sharing etcd: test/reconciler-rollout.test.ts,
-// with simulated agents.)
+// is in-sync plus the soak. Then the same with two reconciler replicas sharing
+// etcd, web01 and db01 asking one, web02 the other.
 
 const CANARY: Rollout = { waves: [{ hosts: ['web01'], soakSeconds: 3 }, { percent: 100 }], maxFailures: 0 };
 const NAMES = ['web01', 'web02', 'db01'] as const;
@@ -26,13 +27,13 @@ const hosts: Record<string, Host> = {};
 const agents: Started[] = [];
 const logs: string[] = [];
 
-async function rows(): Promise<Record<string, HostRow>> {
-  const r = await getJson(`${rec.url}/v1/hosts`);
+async function rows(url = rec.url): Promise<Record<string, HostRow>> {
+  const r = await getJson(`${url}/v1/hosts`);
   return Object.fromEntries((r.body.hosts as HostRow[]).map((h) => [h.host, h]));
 }
 
-async function progress(): Promise<RolloutProgress | null> {
-  const r = await getJson(`${rec.url}/v1/channels`);
+async function progress(url = rec.url): Promise<RolloutProgress | null> {
+  const r = await getJson(`${url}/v1/channels`);
   return channelListSchema.parse(r.body).channels.find((c) => c.name === 'prod')?.rollout ?? null;
 }
 
@@ -56,8 +57,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of agents) await a.stop('SIGTERM');
   await rec?.stop();
+  for (const r of replicas) await r.stop();
+  await etcd?.stop();
   await world?.cleanup();
 });
+
+let etcd: EtcdServer | undefined;
+const replicas: RunningReconciler[] = [];
 
 describe('staged rollouts with real agents', () => {
   it('a release whose canary fails its health check is rolled back on web01 and never reaches web02 or db01', async () => {
@@ -106,5 +112,78 @@ describe('staged rollouts with real agents', () => {
     await eventually(async () => ((await progress())?.state === 'complete' ? true : undefined), 'revision 3 complete', 60_000);
     const r = await rows();
     for (const n of NAMES) expect(r[n]).toMatchObject({ state: 'in-sync', applied: { revision: 3 } });
+  }, 240_000);
+});
+
+describe('staged rollouts with real agents and two reconciler replicas sharing etcd', () => {
+  const replicaLogs: string[][] = [[], []];
+  const fleet: Record<string, Host> = {};
+  /** Which replica each host asks: web01 and db01 the first, web02 the second. */
+  const asks: Record<string, number> = { web01: 0, web02: 1, db01: 0 };
+
+  beforeAll(async () => {
+    // The single reconciler and its agents are done: stop them, and start again from a release without a rollout.
+    for (const a of agents.splice(0)) await a.stop('SIGTERM');
+    await rec.stop();
+    await world.commit(world.chain.next({ targets: { '*': A } }).text, 'r4: every host on A');
+    etcd = await startEtcd();
+    for (const i of [0, 1]) {
+      const lines = replicaLogs[i]!;
+      replicas.push(
+        await startTestReconciler({
+          source: world.repo,
+          stateDir: join(world.dir, `replica-${i}`),
+          logs: lines,
+          poll: 1,
+          extra: { etcd: { endpoints: [etcd.endpoint], namespace: '/test-rollout-agents' } },
+        }),
+      );
+    }
+    for (const name of NAMES) {
+      const h = await makeHost(world, name);
+      await h.writeConfig({ source: replicas[asks[name]!]!.url, top: 'wait_seconds = 30' });
+      fleet[name] = h;
+      agents.push(h.start(join(h.root, 'agent.log')));
+    }
+    await eventually(async () => {
+      const r = await rows(replicas[1]!.url);
+      return NAMES.every((n) => r[n]?.state === 'in-sync' && r[n]?.applied.revision === 4) ? true : undefined;
+    }, 'every host in-sync on revision 4', 120_000);
+  }, 240_000);
+
+  it('the canary fails: halted on both replicas, web02 (asking the other replica) and db01 never get it', async () => {
+    await world.commit(world.chain.next({ targets: { '*': Bad }, rollout: CANARY }).text, 'r5: unhealthy, canary web01');
+    for (const r of replicas) {
+      await eventually(async () => ((await progress(r.url))?.state === 'halted' ? true : undefined), 'revision 5 halted on each replica', 120_000);
+      expect(await progress(r.url)).toMatchObject({ revision: 5, haltReason: 'web01 rolled-back (HealthCheckError)', fallback: { revision: 4 } });
+    }
+    expect((await fleet.web01!.switchLog()).slice(-2)).toEqual([`switch ${Bad}`, `switch ${A}`]);
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const n of ['web02', 'db01']) {
+      expect(await fleet[n]!.switchLog()).not.toContain(`switch ${Bad}`);
+      expect(await fleet[n]!.currentSystem()).toBe(A);
+    }
+    // One replica decided: the halt is logged once.
+    expect(replicaLogs.flat().filter((l) => l === 'reconciler: prod revision 5 halted: web01 rolled-back (HealthCheckError)')).toHaveLength(1);
+  }, 180_000);
+
+  it('the next good release: web01 first, web02 and db01 only after web01 is in-sync plus the soak, whichever replica they ask', async () => {
+    await world.commit(world.chain.next({ targets: { '*': C }, rollout: CANARY }).text, 'r6: good, canary web01');
+    let soakEnds: number | undefined;
+    const samples: Array<{ at: number; web01: boolean; others: boolean[] }> = [];
+    await eventually(async () => {
+      const p = await progress(replicas[1]!.url);
+      if (p?.revision === 6 && p.wave === 1 && p.nextWaveAt) soakEnds ??= Date.parse(p.nextWaveAt);
+      const has = async (n: string): Promise<boolean> => (await fleet[n]!.currentSystem()) === C;
+      const s = { web01: await has('web01'), others: [await has('web02'), await has('db01')], at: Date.now() };
+      samples.push(s);
+      return s.web01 && s.others.every(Boolean) ? true : undefined;
+    }, 'every host on C', 180_000, 100);
+    expect(soakEnds).toBeDefined();
+    for (const s of samples) if (s.others.some(Boolean)) expect(s.web01).toBe(true);
+    const before = samples.filter((s) => s.at < soakEnds!);
+    expect(before.length).toBeGreaterThan(0);
+    for (const s of before) expect(s.others).toEqual([false, false]);
+    expect(replicaLogs.flat().filter((l) => l === 'reconciler: prod revision 6 wave 2/2 opened (100%, 3 hosts)')).toHaveLength(1);
   }, 240_000);
 });
