@@ -213,6 +213,22 @@ describe('staged rollouts with two reconciler replicas sharing etcd', () => {
     await tmp?.cleanup();
   });
 
+  it('a replica starts while etcd is not answering, and serves heads without a rollout', async () => {
+    const lines: string[] = [];
+    const down = await startTestReconciler({
+      source: repo.bare,
+      stateDir: join(tmp.path, 'state-etcd-down'),
+      logs: lines,
+      extra: { etcd: { endpoints: ['http://127.0.0.1:1'], namespace: '/test-rollout', timeout_seconds: 2 } },
+    });
+    try {
+      expect(lines.some((l) => l.includes('rollouts: cannot read the rollout records from etcd yet'))).toBe(true);
+      expect((await askHead(down.url, 'prod', 'web01')).revision).toBe(1);
+    } finally {
+      await down.stop();
+    }
+  });
+
   it('one replica leads; a wave it opens on reports posted to the other is honoured by both', async () => {
     const [a, b] = replicas as [RunningReconciler, RunningReconciler];
     for (const h of HOSTS) expect(await postReport(b.url, { host: h, channel: 'prod', state: 'applied', applied: applied(rel[0]!) })).toBe(202);

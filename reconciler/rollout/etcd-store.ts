@@ -44,6 +44,7 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
   let watcher: Watcher | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let retryCampaign: NodeJS.Timeout | undefined;
 
   return {
     kind: 'etcd',
@@ -60,25 +61,50 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
       if (!txn.succeeded) throw new Error('this replica lost the rollout election before it could write');
     },
     async follow(hooks) {
-      watcher = await access(client.watch().prefix(base).create(), 'read');
-      watcher.on('put', (kv) => {
-        const key = kv.key.toString();
-        if (key.startsWith(prefix)) {
+      // In the background, so a reconciler starts while etcd is down (as its report store does): watch,
+      // then read every record once (what was written before the watch), and try again until it works.
+      const watch = async (): Promise<void> => {
+        const w = await access(client.watch().prefix(base).create(), 'read');
+        if (closed) {
+          await w.cancel();
+          return;
+        }
+        watcher = w;
+        w.on('put', (kv) => {
+          const key = kv.key.toString();
+          if (key.startsWith(prefix)) {
+            try {
+              hooks.onRecord(key.slice(prefix.length), parseRecord(kv.value.toString(), `etcd key ${key}`));
+            } catch (e) {
+              log.error(`${(e as Error).message} [RolloutStateCorruptError]`);
+            }
+          } else if (key.startsWith(reports)) {
+            try {
+              const r = parseStoredReport(JSON.parse(kv.value.toString()));
+              if (r) hooks.onReport(r.report.channel);
+            } catch {
+              /* not a report */
+            }
+          }
+        });
+        w.on('error', (e) => log.warn(`rollouts: etcd watch failed (${e.message}); it reconnects`));
+        const all = await access(client.getAll().prefix(prefix).strings(), 'read');
+        for (const [key, value] of Object.entries(all)) {
           try {
-            hooks.onRecord(key.slice(prefix.length), parseRecord(kv.value.toString(), `etcd key ${key}`));
+            hooks.onRecord(key.slice(prefix.length), parseRecord(value, `etcd key ${key}`));
           } catch (e) {
             log.error(`${(e as Error).message} [RolloutStateCorruptError]`);
           }
-        } else if (key.startsWith(reports)) {
-          try {
-            const r = parseStoredReport(JSON.parse(kv.value.toString()));
-            if (r) hooks.onReport(r.report.channel);
-          } catch {
-            /* not a report */
-          }
         }
-      });
-      watcher.on('error', (e) => log.warn(`rollouts: etcd watch failed (${e.message}); it reconnects`));
+      };
+      const watchUntilUp = (): void => {
+        void watch().catch((e: unknown) => {
+          if (closed) return;
+          log.warn(`rollouts: cannot watch etcd yet (${(e as Error).message}); trying again in 1s`);
+          retry = setTimeout(watchUntilUp, 1000);
+        });
+      };
+      watchUntilUp();
       const run = (): void => {
         if (closed) return;
         const c = client.election(rolloutElection(config.namespace), LEADER_TTL_SECONDS).campaign(id);
@@ -99,7 +125,7 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
           leaderKey = undefined;
           campaign = undefined;
           hooks.onLead(false);
-          retry = setTimeout(run, 1000);
+          retryCampaign = setTimeout(run, 1000);
         });
       };
       run();
@@ -107,6 +133,7 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
+      if (retryCampaign) clearTimeout(retryCampaign);
       await watcher?.cancel().catch(() => {});
       await campaign?.resign().catch(() => {});
       client.close();

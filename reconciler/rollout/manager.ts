@@ -1,6 +1,7 @@
 import { describeRollout, type Rollout } from '../../core/rollout.js';
 import { parseChannelDocument } from '../../core/release.js';
 import type { Logger } from '../../core/log.js';
+import { RolloutStateCorruptError } from '../../core/errors/index.js';
 import type { RolloutProgress } from '../../core/wire/channel-list.js';
 import type { ServedHead, ServedState } from '../heads.js';
 import { evaluate, knownHosts, progressView, releaseFor, startRecord, type HostReport, type RolloutEvent } from './engine.js';
@@ -183,7 +184,13 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
 
   return {
     async start() {
-      records = await deps.store.load();
+      try {
+        records = await deps.store.load();
+      } catch (e) {
+        // A damaged record stops the start; an etcd that is not answering yet does not (its watch reads them once it does).
+        if (deps.store.kind === 'file' || e instanceof RolloutStateCorruptError) throw e;
+        deps.log.warn(`rollouts: cannot read the rollout records from etcd yet (${(e as Error).message}); heads with a rollout are gated until it answers`);
+      }
       await deps.store.follow({
         onLead(now) {
           leading = now;
