@@ -274,3 +274,52 @@ describe('staged rollouts with two reconciler replicas sharing etcd', () => {
     expect(await progress(survivor.url)).toMatchObject({ state: 'in-progress', revision: 3, fallback: { revision: 2 } });
   });
 });
+
+describe('staged rollouts in etcd with a reconciler role limited to <namespace>/reconciler/', () => {
+  const ops1 = testKey('test-only-ops-1');
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  let etcd: EtcdServer;
+  let rec: RunningReconciler | undefined;
+
+  beforeAll(async () => {
+    tmp = await makeTempDir('ogygia-rollout-etcd-auth-');
+    etcd = await startEtcd();
+    await etcd.enableAuth('root-password');
+    await etcd.addRole('ogygia-reconciler', [{ permission: 'readwrite', prefix: '/test-rollout-auth/reconciler/' }]);
+    await etcd.addUser('reconciler', 'reconciler-password', ['ogygia-reconciler']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await rec?.stop();
+    await etcd?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('leads, records and opens waves with nothing outside its prefix', async () => {
+    const repo = await createChannelsRepo(tmp.path);
+    const chain = new ReleaseChain('prod', [ops1]);
+    const r1 = chain.next();
+    await repo.publish('prod', r1.text);
+    const passwordFile = join(tmp.path, 'etcd-password');
+    await writeFile(passwordFile, 'reconciler-password\n', { mode: 0o600 });
+    const lines: string[] = [];
+    rec = await startTestReconciler({
+      source: repo.bare,
+      stateDir: join(tmp.path, 'state'),
+      logs: lines,
+      extra: { etcd: { endpoints: [etcd.endpoint], namespace: '/test-rollout-auth', username: 'reconciler', password_file: passwordFile } },
+    });
+    await eventually(async () => (lines.some((l) => l.includes('this replica moves rollouts forward')) ? true : undefined), 'the replica leads');
+    for (const h of HOSTS) expect(await postReport(rec.url, { host: h, channel: 'prod', state: 'applied', applied: applied(r1) })).toBe(202);
+    const r2 = chain.next({ rollout: { waves: [{ hosts: ['web01'] }, { percent: 100 }], maxFailures: 0 } });
+    await repo.publish('prod', r2.text);
+    await eventually(async () => ((await askHead(rec!.url, 'prod', 'web01')).revision === 2 ? true : undefined), 'revision 2 for web01');
+    expect((await askHead(rec.url, 'prod', 'web02')).revision).toBe(1);
+    expect(await postReport(rec.url, { host: 'web01', channel: 'prod', state: 'applied', applied: applied(r2) })).toBe(202);
+    await eventually(async () => ((await askHead(rec!.url, 'prod', 'web02')).revision === 2 ? true : undefined), 'revision 2 for web02');
+    expect(lines.filter((l) => /rollouts: .*(cannot|lost)/.test(l) || l.includes('error'))).toEqual([]);
+    const keys = Object.keys(await etcd.getPrefix('/'));
+    expect(keys.filter((k) => !k.startsWith('/test-rollout-auth/reconciler/'))).toEqual([]);
+    expect(keys).toContain('/test-rollout-auth/reconciler/rollouts/prod');
+  });
+});

@@ -13,10 +13,8 @@ export function rolloutsPrefix(namespace: string): string {
   return `${namespace.replace(/\/+$/, '')}/reconciler/rollouts/`;
 }
 
-/** The etcd election whose leader alone moves rollouts forward. */
-export function rolloutElection(namespace: string): string {
-  return `${namespace.replace(/\/+$/, '')}/reconciler/rollout-leader`;
-}
+/** The etcd election whose leader alone moves rollouts forward: its keys are `<namespace>/reconciler/election/rollout-leader/<lease>`, inside what the reconciler's etcd role may write. */
+export const ROLLOUT_ELECTION = 'rollout-leader';
 
 /** Seconds the leader's lease outlives it: another replica takes over within this after a crash. */
 export const LEADER_TTL_SECONDS = 5;
@@ -107,7 +105,7 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
       watchUntilUp();
       const run = (): void => {
         if (closed) return;
-        const c = client.election(rolloutElection(config.namespace), LEADER_TTL_SECONDS).campaign(id);
+        const c = client.namespace(base).election(ROLLOUT_ELECTION, LEADER_TTL_SECONDS).campaign(id);
         campaign = c;
         c.on('elected', () => {
           void c
