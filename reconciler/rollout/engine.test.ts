@@ -100,6 +100,24 @@ describe('evaluate', () => {
     expect(e.events).toEqual([{ kind: 'halted', reason: 'web01 failed (ExpiredReleaseError)' }]);
   });
 
+  it('does not take the heartbeat of an earlier failure, just after the wave opened, for a failure of this release', () => {
+    const failing = [report('web01', 1, -30, 'rolled-back', 'HealthCheckError')];
+    const base = startRecord(undefined, H1, undefined, HOSTS, null, at(-100));
+    const r = startRecord(base, H2, ROLLOUT, HOSTS, null, at(0), failing);
+    expect(r.progress?.failingAtOpen).toEqual({ web01: true });
+    // The agent re-sends its last report (rolled-back, on revision 1) a moment after the rollout started: not a failure.
+    const beat = evaluate(r, ROLLOUT, [report('web01', 1, 1, 'rolled-back', 'HealthCheckError')], at(1), STALE);
+    expect(beat.record.progress?.state).toBe('in-progress');
+    expect(beat.record.progress?.failures).toEqual({});
+    // The same report later than the grace is one.
+    const late = evaluate(beat.record, ROLLOUT, [report('web01', 1, 6, 'rolled-back', 'HealthCheckError')], at(6), STALE);
+    expect(late.record.progress?.state).toBe('halted');
+    // So is a failure after the host showed its attempt (applying), however soon.
+    const tried = evaluate(beat.record, ROLLOUT, [report('web01', 1, 2, 'applying')], at(2), STALE);
+    expect(tried.record.progress?.failingAtOpen).toEqual({});
+    expect(evaluate(tried.record, ROLLOUT, [report('web01', 1, 3, 'rolled-back', 'HealthCheckError')], at(3), STALE).record.progress?.state).toBe('halted');
+  });
+
   it('ignores a failure reported before the host was given the release, and one from a gated host', () => {
     const r = started();
     const old = [report('web01', 1, -5, 'rolled-back', 'HealthCheckError'), report('web02', 1, 3, 'failed', 'NixCopyError')];

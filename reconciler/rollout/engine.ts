@@ -72,12 +72,18 @@ export function startRecord(
   known: readonly string[],
   historyFallback: ServedHead | null,
   now: Date,
+  reports: readonly HostReport[] = [],
 ): RolloutRecord {
   if (prev && prev.head.digest === head.digest) return prev;
   const fallback = prev ? fallbackAfter(prev) : historyFallback;
-  const progress: WaveProgress | null = rollout
-    ? { state: 'in-progress', plan: planWaves(rollout, head.digest, known), openedAt: [now.toISOString()], syncedAt: {}, failures: {}, haltReason: null }
-    : null;
+  let progress: WaveProgress | null = null;
+  if (rollout) {
+    const plan = planWaves(rollout, head.digest, known);
+    const mine = reportsOf(head.channel, reports);
+    const failingAtOpen: Record<string, true> = {};
+    for (const h of plan[0]!) if (isFailure(mine.get(canonicalHost(h)))) failingAtOpen[canonicalHost(h)] = true;
+    progress = { state: 'in-progress', plan, openedAt: [now.toISOString()], syncedAt: {}, failures: {}, haltReason: null, failingAtOpen };
+  }
   return { head, fallback, progress, carried: progress ? carriedFrom(prev, fallback) : { heads: [], byHost: {} } };
 }
 
@@ -98,6 +104,17 @@ function carriedFrom(prev: RolloutRecord | undefined, fallback: ServedHead | nul
 
 const NOT_IN_SYNC: ReadonlySet<ReportState> = new Set(['applying', 'failed', 'refused', 'rolled-back']);
 const FAILED: ReadonlySet<ReportState> = new Set(['failed', 'refused', 'rolled-back']);
+const isFailure = (r: HostReport | undefined): boolean => r !== undefined && FAILED.has(r.state);
+
+/**
+ * A host that already reported a failure (of an earlier release) when its
+ * wave opened repeats that report as a heartbeat; one received within this
+ * long of the opening is not counted against the rollout unless the host
+ * reported something else in between (its attempt: `applying`). A real
+ * failure in that window is counted with the host's next report; until then
+ * the host is not in-sync and holds the next wave, so nothing opens early.
+ */
+export const HEARTBEAT_GRACE_MS = 5000;
 
 function isStale(r: HostReport, now: Date, staleAfterMs: number): boolean {
   return now.getTime() - Date.parse(r.receivedAt) > staleAfterMs;
@@ -147,14 +164,18 @@ export function evaluate(record: RolloutRecord, rollout: Rollout, reports: reado
 
   let open = openWaves(p);
   const failures: Record<string, WaveProgress['failures'][string]> = { ...p.failures };
+  const failingAtOpen: Record<string, true> = { ...p.failingAtOpen };
   for (const [h, r] of mine) {
-    // `refused` (the agent's verification refused the release) is a failure too, as the derived host state `failed` says.
-    if (failures[h] !== undefined || !FAILED.has(r.state) || r.digest === digest) continue;
     const w = waveIndexOf(p, h);
     if (w >= open || r.receivedAt < p.openedAt[w]!) continue;
+    // A host that reports anything but a failure after its wave opened has moved on from an earlier release's failure.
+    if (!FAILED.has(r.state)) delete failingAtOpen[h];
+    // `refused` (the agent's verification refused the release) is a failure too, as the derived host state `failed` says.
+    if (failures[h] !== undefined || !FAILED.has(r.state) || r.digest === digest) continue;
+    if (failingAtOpen[h] && Date.parse(r.receivedAt) < Date.parse(p.openedAt[w]!) + HEARTBEAT_GRACE_MS) continue;
     failures[h] = { state: r.state === 'rolled-back' ? 'rolled-back' : 'failed', code: r.errorCode, at: r.receivedAt };
   }
-  const base: WaveProgress = { ...p, syncedAt, failures };
+  const base: WaveProgress = { ...p, syncedAt, failures, failingAtOpen };
   if (Object.keys(failures).length > rollout.maxFailures) {
     const reason = Object.entries(failures)
       .sort(([a, x], [b, y]) => (x.at < y.at ? -1 : x.at > y.at ? 1 : a < b ? -1 : 1))
@@ -186,11 +207,12 @@ export function evaluate(record: RolloutRecord, rollout: Rollout, reports: reado
     }
     openedAt.push(at);
     open++;
+    for (const h of p.plan[open - 1]!) if (isFailure(mine.get(canonicalHost(h)))) failingAtOpen[canonicalHost(h)] = true;
     let hosts = 0;
     for (let w = 0; w < open; w++) hosts += p.plan[w]!.length;
     events.push({ kind: 'opened', wave: open, waves: n, percent: rollout.waves[open - 1]?.percent ?? null, hosts });
   }
-  return { record: { ...record, progress: { ...base, openedAt, state } }, events, nextCheckAt };
+  return { record: { ...record, progress: { ...base, openedAt, state, failingAtOpen } }, events, nextCheckAt };
 }
 
 /**

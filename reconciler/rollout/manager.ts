@@ -168,7 +168,7 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
       reports ??= rollout ? await deps.reports() : [];
       const known = rollout ? knownHosts(head.channel, reports, deps.enrolled()) : [];
       const history = !prev && rollout ? await deps.previousHead(head) : null;
-      const rec = startRecord(prev, head, rollout, known, history, deps.now());
+      const rec = startRecord(prev, head, rollout, known, history, deps.now(), reports);
       // A head without a rollout gates nobody: it is persisted lazily, not with an fsync before every new head is served.
       if (!rollout) keepLazily(head.channel, rec);
       else await commit(head.channel, rec, []);

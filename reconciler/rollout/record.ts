@@ -34,6 +34,14 @@ export interface WaveProgress {
   /** Per host (canonical name): the failure counted against the rollout (report state and error code). */
   readonly failures: Readonly<Record<string, { readonly state: 'failed' | 'rolled-back'; readonly code: string | null; readonly at: string }>>;
   readonly haltReason: string | null;
+  /**
+   * Hosts (canonical) whose last report already said failed, refused or
+   * rolled-back when their wave opened (an earlier release's failure), until
+   * they report anything else. Such a host's agent repeats that report as a
+   * heartbeat, so one arriving just after the wave opened is not taken for a
+   * failure of this release (engine.ts HEARTBEAT_GRACE_MS).
+   */
+  readonly failingAtOpen: Readonly<Record<string, true>>;
 }
 
 /** The number of open waves. */

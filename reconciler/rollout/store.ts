@@ -43,6 +43,7 @@ export const rolloutRecordSchema = z.object({
       syncedAt: z.record(z.string(), z.string()),
       failures: z.record(z.string(), failureSchema),
       haltReason: z.string().nullable(),
+      failingAtOpen: z.record(z.string(), z.literal(true)),
     })
     .nullable(),
   carried: z.object({ heads: z.array(servedHeadSchema), byHost: z.record(z.string(), z.string()) }),
