@@ -1,5 +1,6 @@
 import type { RolloutProgress } from '../../core/wire/channel-list.js';
 
+/** render.ts's escape, repeated: render.ts imports this file, and an import back would be a cycle. */
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
