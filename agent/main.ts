@@ -45,7 +45,7 @@ export async function runAgent(config: AgentConfig, opts: AgentOptions): Promise
   const stateDir = f.state_dir;
   const source: Source =
     config.source.kind === 'reconciler'
-      ? createHttpSource(config.source.url, config.channel)
+      ? createHttpSource(config.source.url, config.channel, { host })
       : config.source.kind === 'git-remote'
         ? createGitSource({ kind: 'git-remote', url: config.source.url, mirrorDir: join(stateDir, 'channels.git') }, config.channel, f.branch)
         : createGitSource({ kind: 'git-local', path: config.source.path }, config.channel, f.branch);

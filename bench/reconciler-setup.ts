@@ -6,7 +6,7 @@ import { startProcess, type Started } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
 import { testKey, testPublicKey } from '../testkit/keys.js';
-import { ReleaseChain, type Built } from '../testkit/release-chain.js';
+import { ReleaseChain, type Built, type ReleaseRequest } from '../testkit/release-chain.js';
 
 /** Shared setup for the reconciler benchmarks: a local channels repo and `ogygia reconciler` as its own process. */
 export interface BenchReconciler {
@@ -16,7 +16,8 @@ export interface BenchReconciler {
   readonly repo: ChannelsRepo;
   readonly dir: string;
   head: Built;
-  publishNext(): Promise<Built>;
+  /** Publish the next revision (`req`: a rollout, targets, … as in testkit/release-chain.ts). */
+  publishNext(req?: ReleaseRequest): Promise<Built>;
   rssKiB(pid?: number): Promise<number>;
   stop(): Promise<void>;
 }
@@ -61,8 +62,8 @@ export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: nu
     repo,
     dir: tmp.path,
     head,
-    async publishNext() {
-      head = chain.next();
+    async publishNext(req) {
+      head = chain.next(req);
       self.head = head;
       await repo.publish('prod', head.text);
       return head;

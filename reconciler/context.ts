@@ -10,6 +10,7 @@ import type { Syncer } from './syncer.js';
 import type { Waiters } from './waiters.js';
 import type { ImpactReports } from './impact.js';
 import type { RebootSlotStore } from './reboot-slots/store.js';
+import type { RolloutManager } from './rollout/manager.js';
 
 /** One version of a channel in history, for GET /v1/channels/:channel/history. */
 export interface HistoryEntry {
@@ -30,6 +31,8 @@ export interface ServerContext {
   /** The channel file's versions (text as committed) between revision `since` and the served head, for an agent's skip. */
   readonly chain: (channel: string, head: ServedHead, since: number) => Promise<string[]>;
   readonly waiters: Waiters;
+  /** Staged rollouts (DESIGN.md §12): what a host is served, and each channel's progress. */
+  readonly rollouts: RolloutManager;
   readonly reports: ReportStore;
   /** Bearer tokens accepted for reports while no hosts.toml is on the branch; none = reports need no token. */
   readonly reportTokens: readonly string[];

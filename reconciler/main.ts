@@ -16,7 +16,7 @@ import { createEnrollmentTracker } from './enrollment.js';
 import { countByState, hostsView } from './hosts-view.js';
 import { createMetrics } from './metrics.js';
 import { loadCredentials } from './mirror/credentials.js';
-import { readChain, readHistory, readReleaseByDigest } from './mirror/history.js';
+import { readChain, readHistory, readPreviousHead, readReleaseByDigest } from './mirror/history.js';
 import { createImpactReports } from './impact.js';
 import { fetchLocal } from './mirror/local.js';
 import { fetchRemote } from './mirror/remote.js';
@@ -29,6 +29,10 @@ import { buildServer } from './server.js';
 import { loadServedState, saveServedState } from './served-store.js';
 import { createSyncer, type Syncer } from './syncer.js';
 import { createWaiters } from './waiters.js';
+import { createRolloutManager } from './rollout/manager.js';
+import { openFileRolloutStore, type RolloutStore } from './rollout/store.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 
 /** A running reconciler: the one place where mirror, head selection, server and stores are wired. */
 export interface RunningReconciler {
@@ -85,6 +89,15 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
 
   // etcd3 (gRPC) is loaded only when [etcd] is configured: it costs memory and start-up time.
   const reports: ReportStore = cfg.etcd ? await openEtcdReports(etcdStoreConfig(cfg.etcd, 'etcd'), log) : await openMemoryStore(cfg.state_dir, log);
+  // Rollout progress beside the reports: in the state directory, or in etcd shared by the replicas (one leads).
+  const rolloutStore: RolloutStore = cfg.etcd
+    ? (await import('./rollout/etcd-store.js')).openEtcdRolloutStore(
+        etcdStoreConfig(cfg.etcd, 'etcd'),
+        await readEtcdSecrets(etcdStoreConfig(cfg.etcd, 'etcd')),
+        log,
+        `${hostname()}/${process.pid}/${randomUUID()}`,
+      )
+    : openFileRolloutStore(cfg.state_dir);
   const waiters = createWaiters();
   const staleAfterMs = cfg.reports.stale_after_seconds * 1000;
   const slotTimeoutMs = cfg.rollout.reboot_slot_timeout_seconds * 1000;
@@ -93,12 +106,28 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     : openMemorySlots();
   let syncer: Syncer | undefined;
   const enrollment = createEnrollmentTracker(gitdir, log);
+  const rollouts = createRolloutManager({
+    store: rolloutStore,
+    reports: async () =>
+      (await reports.list()).map(({ report: r, receivedAt }) => ({ host: r.host, channel: r.channel, state: r.state, digest: r.digest, errorCode: r.error?.code ?? null, receivedAt })),
+    enrolled: () => {
+      const e = enrollment.current();
+      return e.kind === 'enrolled' ? [...e.enrollment.hosts.values()].map((h) => h.name) : [];
+    },
+    previousHead: (head) => readPreviousHead(gitdir, head, config.trust, new Date()),
+    served: () => syncer?.state ?? { heads: {}, refusals: {} },
+    wake: (channel) => waiters.release(channel),
+    staleAfterMs,
+    log,
+    now: () => new Date(),
+  });
   const metrics = createMetrics({
     enrolledHosts: () => {
       const e = enrollment.current();
       return e.kind === 'enrolled' ? e.enrollment.hosts.size : 0;
     },
     openLongPolls: () => waiters.count,
+    rollouts: () => rollouts.progress(),
     hostsByState: async () => {
       const list = await reports.list().catch((e: unknown) => {
         log.warn(`metrics: cannot list reports (${(e as Error).message}); counting no hosts`);
@@ -124,7 +153,11 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
       announce: (sel) => {
         for (const c of sel.changed) waiters.release(c);
       },
-      served: (state) => enrollment.refresh(state.branchCommit),
+      // The enrollment and the rollouts of a new served state are in force before it is (a new head starts gated).
+      served: async (state) => {
+        await enrollment.refresh(state.branchCommit);
+        await rollouts.onServed(state);
+      },
       metrics,
       log,
     },
@@ -149,6 +182,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     history: (channel, limit) => readHistory(gitdir, s.state.branchCommit, channel, limit),
     chain: (channel, head, since) => readChain(gitdir, head, channel, since),
     waiters,
+    rollouts,
     reports,
     reportTokens,
     enrollment: () => enrollment.current(),
@@ -171,10 +205,14 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
   };
   const app = await buildServer(ctx);
 
+  // Rollout records first: a damaged one stops the start (RolloutStateCorruptError), and the first sync starts rollouts from them.
+  await rollouts.start();
   // First sync before listening, so a restart answers with its persisted heads or newer ones, never with nothing new.
   await s.sync('start');
   // Also when that sync could not fetch: the enrollment of the served commit is in force before the first report.
   await enrollment.refresh(s.state.branchCommit);
+  // Heads served before this start (served.json) get their record too (a no-op for the ones that have one).
+  await rollouts.onServed(s.state);
 
   const { host, port } = splitListen(opts.listen ?? cfg.listen);
   await app.listen({ host, port });
@@ -210,6 +248,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
       await app.close();
       await s.idle(); // let a running sync finish its persist before exiting
       await impact?.idle();
+      await rollouts.close();
       await reports.close();
       await rebootSlots.close();
     },

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ServedState } from './heads.js';
 import type { HostState } from '../core/wire/host-row.js';
+import type { RolloutProgress } from '../core/wire/channel-list.js';
 
 /** Prometheus metrics of one reconciler (its own registry, so tests can run several in one process). */
 export interface ReconcilerMetrics {
@@ -20,6 +21,8 @@ export function createMetrics(sources: {
   hostsByState: () => Promise<Record<HostState, number>>;
   /** Hosts enrolled in hosts.toml (0 without one). */
   enrolledHosts?: () => number;
+  /** Each channel's staged rollout (null: its head carries none). */
+  rollouts?: () => Promise<Map<string, RolloutProgress | null>>;
 }): ReconcilerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ogygia_reconciler_process_' });
@@ -82,6 +85,30 @@ export function createMetrics(sources: {
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });
+  // Staged rollouts (DESIGN.md §12). One scrape collects every gauge in turn: they share one read of the progress.
+  let rolloutRead: { at: number; value: Promise<Map<string, RolloutProgress | null>> } | undefined;
+  const readRollouts = (): Promise<Map<string, RolloutProgress | null>> => {
+    if (!rolloutRead || Date.now() - rolloutRead.at > 250) rolloutRead = { at: Date.now(), value: sources.rollouts?.() ?? Promise.resolve(new Map()) };
+    return rolloutRead.value;
+  };
+  const rolloutGauge = (name: string, help: string, value: (p: RolloutProgress) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['channel'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [channel, p] of await readRollouts()) if (p) this.set({ channel }, value(p));
+      },
+    });
+  };
+  rolloutGauge('ogygia_rollout_wave', "The open wave of the channel's staged rollout (counting from 1)", (p) => p.wave);
+  rolloutGauge('ogygia_rollout_waves', "The waves of the channel's staged rollout", (p) => p.waves);
+  rolloutGauge('ogygia_rollout_halted', "1 when the channel's staged rollout halted on failures", (p) => Number(p.state === 'halted'));
+  rolloutGauge('ogygia_rollout_complete', "1 when the channel's staged rollout is complete", (p) => Number(p.state === 'complete'));
+  rolloutGauge('ogygia_rollout_hosts_done', 'Hosts in-sync on the release being rolled out', (p) => p.hostsDone);
+  rolloutGauge('ogygia_rollout_failures', 'Hosts that failed or rolled back the release being rolled out', (p) => p.failures);
   return {
     registry,
     refusals,

@@ -28,7 +28,7 @@ const refusalSchema = z.object({
   digest: digest.optional(),
 }) satisfies z.ZodType<Refusal>;
 
-const headSchema = z.object({
+export const servedHeadSchema = z.object({
   channel: z.string().min(1),
   text: z.string(),
   revision: z.number().int().positive(),
@@ -41,7 +41,7 @@ const headSchema = z.object({
 
 const servedStateSchema = z.object({
   branchCommit: commit.optional(),
-  heads: z.record(z.string(), headSchema),
+  heads: z.record(z.string(), servedHeadSchema),
   refusals: z.record(z.string(), refusalSchema),
   branchRefusal: refusalSchema.optional(),
 }) satisfies z.ZodType<ServedState>;

@@ -7,6 +7,7 @@ import { hostRowSchema } from '../core/wire/host-row.js';
 import { reportSchema } from '../core/wire/report.js';
 import { rebootSlotRequestSchema } from '../core/wire/reboot-slot.js';
 import { impactGroupSchema, impactReportSchema } from '../core/wire/impact-report.js';
+import { rolloutProgressSchema } from '../core/wire/channel-list.js';
 
 // The field tables in docs/ are held to the core/wire schemas, both ways: a
 // field the schema has and the table lacks fails, and so does a documented
@@ -79,6 +80,10 @@ describe('docs match the wire schemas (core/wire/)', () => {
 
   it('docs/api.md documents every reboot-slot request field and no other', () => {
     expectTableMatches(fieldTable(section(doc('api.md'), '### `POST /v1/hosts/:host/reboot-slot`')), rebootSlotRequestSchema);
+  });
+
+  it('docs/api.md documents every GET /v1/channels rollout progress field and no other', () => {
+    expectTableMatches(fieldTable(section(doc('api.md'), '#### Rollout progress')), rolloutProgressSchema);
   });
 
   it('docs/agent.md documents every <host>/agent fleet detail field and no other', () => {

@@ -17,10 +17,12 @@ const A = storePath('a');
 const DECOY = storePath('decoy');
 const COMMIT = 'c'.repeat(40);
 let body = '';
+let lastUrl = '';
 let server: LoopbackHttpServer;
 
 beforeAll(async () => {
-  server = await serveHttp((_req, res) => {
+  server = await serveHttp((req, res) => {
+    lastUrl = req.url ?? '';
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
   });
@@ -58,6 +60,15 @@ describe('createHttpSource', () => {
     const down = await createHttpSource('http://127.0.0.1:1', 'prod').fetch({ waitSeconds: 0 }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(SourceUnavailableError);
     expect(down).toMatchObject({ data: { reason: 'unreachable', source: 'http://127.0.0.1:1', channel: 'prod' } });
+  });
+
+  it('names the host in ?host= so a staged rollout can serve it what its wave allows (DESIGN.md §12)', async () => {
+    body = `{"document":${good.trim()},"commit":"${COMMIT}","digest":"sha256:${'0'.repeat(64)}"}`;
+    await createHttpSource(server.url, 'prod', { host: 'web01' }).fetch({ waitSeconds: 0, since: { revision: 3, digest: 'sha256:' + '3'.repeat(64), commit: COMMIT } });
+    const url = new URL(lastUrl, server.url);
+    expect(url.pathname).toBe('/v1/channels/prod');
+    expect(url.searchParams.get('host')).toBe('web01');
+    expect(url.searchParams.get('since')).toBe('3');
   });
 
   it('keeps a duplicate member, so the agent refuses it as the reconciler and `ogygia verify` do', async () => {

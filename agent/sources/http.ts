@@ -10,11 +10,11 @@ import type { FetchResult, Source } from './types.js';
 const MAX_RESPONSE_BYTES = 4 * MAX_CHANNEL_FILE_BYTES + 2 * MAX_CHAIN_BYTES;
 
 /**
- * `GET <url>/v1/channels/<channel>` (DESIGN.md §4) with `If-None-Match` and
- * `?wait=` long-poll. The reconciler is not trusted: only the document bytes
+ * `GET <url>/v1/channels/<channel>?host=<name>` (DESIGN.md §4, §12) with
+ * `If-None-Match` and `?wait=` long-poll. The reconciler is not trusted: only the document bytes
  * and the commit are used; the digest is recomputed by verification.
  */
-export function createHttpSource(baseUrl: string, channel: string, opts: { timeoutSeconds?: number } = {}): Source {
+export function createHttpSource(baseUrl: string, channel: string, opts: { timeoutSeconds?: number; host?: string } = {}): Source {
   let etag: string | undefined;
   const extraTimeoutMs = (opts.timeoutSeconds ?? 30) * 1000;
   return {
@@ -24,6 +24,8 @@ export function createHttpSource(baseUrl: string, channel: string, opts: { timeo
     },
     async fetch({ waitSeconds, signal, since }): Promise<FetchResult> {
       const url = new URL(`${baseUrl}/v1/channels/${encodeURIComponent(channel)}`);
+      // The host names itself: a staged rollout serves it what its wave allows (DESIGN.md §12).
+      if (opts.host !== undefined) url.searchParams.set('host', opts.host);
       // A head that skips past what this host accepted then carries the releases in between ("chain").
       if (since) url.searchParams.set('since', String(since.revision));
       if (etag !== undefined && waitSeconds > 0) url.searchParams.set('wait', String(Math.min(300, Math.floor(waitSeconds))));

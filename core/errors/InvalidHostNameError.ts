@@ -7,7 +7,9 @@ export type InvalidHostNameFields =
   /** This machine's own name (`ogygia report`, the agent's fleet publisher). */
   | { readonly role: 'this-host'; readonly host: string }
   /** The host a report was posted for. */
-  | { readonly role: 'report'; readonly host: string };
+  | { readonly role: 'report'; readonly host: string }
+  /** The `?host=` an agent named itself with when asking for its channel's head. */
+  | { readonly role: 'query'; readonly host: string };
 
 /** A host name is neither a valid host name nor (for a target) `*`. */
 export class InvalidHostNameError extends OgygiaError<InvalidHostNameFields> {
@@ -20,7 +22,9 @@ export class InvalidHostNameError extends OgygiaError<InvalidHostNameFields> {
         ? `${f.file}: target ${name} is not a host name or "*"; name hosts as they name themselves.`
         : f.role === 'this-host'
           ? `${name} is not a valid host name; set OGYGIA_HOSTNAME or fix the host name before publishing.`
-          : `${name} is not a host name; report under the name the host has.`,
+          : f.role === 'query'
+            ? `?host=${name} is not a host name; ask under the name the host has (the agent's host setting).`
+            : `${name} is not a host name; report under the name the host has.`,
       { ...f },
     );
   }

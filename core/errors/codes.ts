@@ -97,6 +97,7 @@ export const ERROR_CODES = [
   'ReplayFloorCorruptError',
   'StateWriteError',
   'ServedStateCorruptError',
+  'RolloutStateCorruptError',
   // A bug in Ogygia itself.
   'InternalError',
 ] as const;

@@ -53,6 +53,7 @@ import {
   RevisionNotFoundError,
   RollbackError,
   ServedStateCorruptError,
+  RolloutStateCorruptError,
   SourceUnavailableError,
   StateCorruptError,
   StateWriteError,
@@ -131,6 +132,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new InvalidHostNameError({ role: 'target', host: 'web 01', file: 'channels/prod.json' }),
     () => new InvalidHostNameError({ role: 'this-host', host: 'web 01' }),
     () => new InvalidHostNameError({ role: 'report', host: 'web 01' }),
+    () => new InvalidHostNameError({ role: 'query', host: 'web 01' }),
   ],
   InvalidStorePathError: [() => new InvalidStorePathError({ where: '--store-path', value: '/tmp/result' })],
   InvalidKeyError: [
@@ -288,6 +290,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new ChannelNotFoundError({ where: 'repository', channel: 'prod', repo: '/srv/channels' }),
     () => new ChannelNotFoundError({ where: 'repository', channel: 'prod', repo: '/srv/channels', ref: 'HEAD' }),
     () => new ChannelNotFoundError({ where: 'reconciler', channel: 'prod', branch: 'main' }),
+    () => new ChannelNotFoundError({ where: 'rollout', channel: 'prod', host: 'web02', revision: 1 }),
   ],
   RevisionNotFoundError: [() => new RevisionNotFoundError({ channel: 'prod', to: 7, current: 3 })],
   CacheMissError: [
@@ -404,6 +407,10 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new StateWriteError({ owner: 'reconciler', file: '/var/lib/ogygia-reconciler/served.json', errno: 'EROFS' }),
   ],
   ServedStateCorruptError: [() => new ServedStateCorruptError({ file: '/var/lib/ogygia-reconciler/served.json', problem: 'not JSON' })],
+  RolloutStateCorruptError: [
+    () => new RolloutStateCorruptError({ where: '/var/lib/ogygia-reconciler/rollouts.json', problem: 'not JSON' }),
+    () => new RolloutStateCorruptError({ where: 'etcd key /ogygia/reconciler/rollouts/prod', problem: 'channels.prod.plan: expected array' }),
+  ],
   InternalError: [() => new InternalError({ where: 'ogygia verify', cause: new TypeError('x is not a function') }), () => new InternalError({ where: 'test', cause: 'a note' })],
 };
 

@@ -57,6 +57,7 @@ export { RollbackError, type RollbackFields } from './RollbackError.js';
 export { StateCorruptError, type StateCorruptFields } from './StateCorruptError.js';
 export { ReplayFloorCorruptError, type ReplayFloorCorruptFields } from './ReplayFloorCorruptError.js';
 export { ServedStateCorruptError, type ServedStateCorruptFields } from './ServedStateCorruptError.js';
+export { RolloutStateCorruptError, type RolloutStateCorruptFields } from './RolloutStateCorruptError.js';
 export { SourceUnavailableError, type SourceUnavailableFields } from './SourceUnavailableError.js';
 export { InterruptedApplyError, type InterruptedApplyFields } from './InterruptedApplyError.js';
 export { StateWriteError, type StateWriteFields } from './StateWriteError.js';

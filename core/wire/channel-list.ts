@@ -24,7 +24,7 @@ export const rolloutProgressSchema = z.object({
   hostsTotal: z.number().int().min(0),
   /** Hosts that report in-sync on the release's digest. */
   hostsDone: z.number().int().min(0),
-  /** Hosts that report failed or rolled-back for the digest; more than `maxFailures` halts. */
+  /** Hosts that report failed, refused or rolled-back for the digest; more than `maxFailures` halts. */
   failures: z.number().int().min(0),
   maxFailures: z.number().int().min(0),
   /** Why it halted (hosts and their error codes), or null. */

@@ -7,6 +7,8 @@ import { closureLine, formatVersions, summaryLine } from '../../core/closure-dif
 import { HOST_STATES } from '../../core/wire/host-row.js';
 import type { HistoryEntry } from '../context.js';
 import { MAX_HISTORY, type HistoryEntry as ReportHistoryEntry } from '../reports/history.js';
+import type { RolloutProgress } from '../../core/wire/channel-list.js';
+import { renderRolloutBar, ROLLOUT_CSS } from './rollout-bar.js';
 import { dashboardHref, matchHosts, PAGE_SIZE, selectHosts, STATE_RANK, type DashboardQuery } from './select.js';
 
 /**
@@ -27,6 +29,8 @@ export interface DashboardInput {
   readonly impact?: readonly ImpactView[];
   /** Filter, search and page (routes parse it with parseDashboardQuery); absent: page 1 of every host. */
   readonly query?: DashboardQuery;
+  /** Each channel's staged rollout (GET /v1/channels `rollout`); absent or null: none. */
+  readonly rollouts?: ReadonlyMap<string, RolloutProgress | null>;
 }
 
 export const esc = (s: unknown): string =>
@@ -116,7 +120,7 @@ dl.kv { display:grid; grid-template-columns:max-content 1fr; gap:6px 18px; margi
 pre.tail { margin:0; padding:12px 16px; overflow:auto; max-height:480px; font:12px/1.4 ui-monospace,monospace; white-space:pre-wrap; overflow-wrap:anywhere; }
 .impact { padding:12px 16px; border-bottom:1px solid var(--line); } .impact:last-child { border-bottom:0; } .impact h3 { font-size:14px; margin:0 0 4px; }
 .impact .group { margin-top:10px; } .impact table { margin:6px 0; } .impact th, .impact td { padding:4px 10px; }
-`;
+${ROLLOUT_CSS}`;
 
 /**
  * Live refresh: every 10 s (while the tab is visible) fetch this same address
@@ -184,7 +188,7 @@ export function renderDashboard(input: DashboardInput): string {
       const h = state.heads[n];
       return `<tr><td class="name">${channelLink(n)} <a class="chan small" href="/channels/${esc(encodeURIComponent(n))}">history</a></td><td class="num">${h ? h.revision : '—'}</td><td><code title="${esc(h?.digest ?? '')}">${short(h?.digest?.slice(7), 12)}</code></td>` +
         `<td><code title="${esc(h?.commit ?? '')}">${short(h?.commit)}</code></td><td title="${esc(h?.committedAt ?? '')}">${age(h?.committedAt, now)}</td>` +
-        `<td title="${esc(h?.servedAt ?? '')}">${age(h?.servedAt, now)}</td><td>${refusalCell(state.refusals[n])}</td></tr>`;
+        `<td title="${esc(h?.servedAt ?? '')}">${age(h?.servedAt, now)}</td><td>${renderRolloutBar(input.rollouts?.get(n))}</td><td>${refusalCell(state.refusals[n])}</td></tr>`;
     })
     .join('\n');
   const sel = selectHosts(hosts, query);
@@ -220,7 +224,7 @@ ${hostRows}
 <div class="tiles" id="tiles">${summary}</div>
 <section><h2>Hosts</h2>${bar}<div id="hosts">${hostsTable}</div></section>
 <section><h2>Channels</h2>${names.length === 0 ? '<div class="empty">No channel is served yet: push channels/&lt;name&gt;.json to the tracked branch.</div>' : `<table>
-<thead><tr><th>Channel</th><th>Revision</th><th>Digest</th><th>Commit</th><th>Committed</th><th>Served</th><th>Newest head</th></tr></thead>
+<thead><tr><th>Channel</th><th>Revision</th><th>Digest</th><th>Commit</th><th>Committed</th><th>Served</th><th>Rollout</th><th>Newest head</th></tr></thead>
 <tbody>
 ${channelRows}
 </tbody></table>`}</section>
@@ -287,10 +291,12 @@ export interface ChannelPageInput {
   /** Hosts reporting on this channel, by derived state. */
   readonly counts: Readonly<Record<string, number>>;
   readonly now: Date;
+  /** The channel's staged rollout; absent or null: none. */
+  readonly rollout?: RolloutProgress | null;
 }
 
 /** Pure: `/channels/:channel`: the served head or its refusal, the hosts on it, and its release history (newest first). */
-export function renderChannelPage({ channel, state, history, counts, now }: ChannelPageInput): string {
+export function renderChannelPage({ channel, state, history, counts, now, rollout }: ChannelPageInput): string {
   const h = state.heads[channel];
   const tiles = PROBLEMS_FIRST.map((s) => `<a class="tile ${(counts[s] ?? 0) > 0 ? STATE_CLASS[s] : 'muted'}" href="${esc(dashboardHref({ page: 1 }, { channel, state: s }))}"><div class="n">${counts[s] ?? 0}</div><div>${esc(s)}</div></a>`).join('');
   const rows = history
@@ -300,7 +306,7 @@ export function renderChannelPage({ channel, state, history, counts, now }: Chan
     .join('\n');
   const body = `<div class="tiles">${tiles}</div>
 <section><h2>${esc(channel)}: ${h ? `revision ${h.revision}` : 'no release served'}</h2><dl class="kv"><dt>newest head</dt><dd>${refusalCell(state.refusals[channel])}</dd>` +
-    `<dt>hosts</dt><dd>${channelLink(channel)}</dd></dl></section>
+    `<dt>hosts</dt><dd>${channelLink(channel)}</dd><dt>rollout</dt><dd>${renderRolloutBar(rollout)}</dd></dl></section>
 <section><h2>Release history</h2>${rows ? `<table><thead><tr><th>Revision</th><th>Digest</th><th>Commit</th><th>Committed</th><th>Signed by</th><th>Document</th></tr></thead><tbody>
 ${rows}
 </tbody></table>` : '<div class="empty">No history.</div>'}</section>`;

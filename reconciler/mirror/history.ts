@@ -4,6 +4,9 @@ import { InternalError, isOgygiaError } from '../../core/errors/index.js';
 import { parseChannelDocument, type Release } from '../../core/release.js';
 import { releaseDigest } from '../../core/signing.js';
 import type { HistoryEntry } from '../context.js';
+import type { ServedHead } from '../heads.js';
+import type { TrustConfig } from '../../core/trust.js';
+import { verifyRelease } from '../../core/verify/pipeline.js';
 
 /** Versions of a channel file along the served branch (first parents), newest first. */
 export async function readHistory(gitdir: string, commit: string | undefined, channel: string, limit: number): Promise<HistoryEntry[]> {
@@ -46,4 +49,32 @@ export async function readReleaseByDigest(gitdir: string, commit: string, channe
     }
   }
   return undefined;
+}
+
+/**
+ * The newest version of a channel file before `head` along the served branch
+ * that verifies against the reconciler's trust: what hosts outside the open
+ * waves are served when a rollout is under way and the reconciler has no
+ * record of the release before it (first start, or its state was removed).
+ * Null when there is none (the head is the channel's first release).
+ */
+export async function readPreviousHead(gitdir: string, head: ServedHead, trust: TrustConfig, now: Date): Promise<ServedHead | null> {
+  const file = `channels/${head.channel}.json`;
+  for (const v of await channelHistory({ gitdir }, head.commit, head.channel, 50)) {
+    if (v.commit === head.commit) continue;
+    const verdict = verifyRelease({ bytes: v.bytes, size: v.size, file, channel: head.channel, trust, now });
+    if (verdict.problems.length > 0 || !verdict.release || !verdict.digest) continue;
+    if (verdict.release.revision >= head.revision) continue;
+    return {
+      channel: head.channel,
+      text: Buffer.from(v.bytes).toString('utf8'),
+      revision: verdict.release.revision,
+      digest: verdict.digest,
+      commit: v.commit,
+      committedAt: v.committedAt,
+      blob: v.oid,
+      servedAt: now.toISOString(),
+    };
+  }
+  return null;
 }

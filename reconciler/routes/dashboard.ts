@@ -26,6 +26,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
       source: ctx.source,
       branch: ctx.branch,
       lastSync: ctx.lastSync(),
+      rollouts: await ctx.rollouts.progress(),
     });
     return reply.type(HTML).header('cache-control', 'no-cache').send(html);
   });
@@ -49,6 +50,6 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const now = ctx.now();
     const hosts = hostsView((await ctx.reports.list()).filter((s) => s.report.channel === channel), state, now, ctx.staleAfterMs);
     const history = state.heads[channel] ? await ctx.history(channel, 50) : [];
-    return reply.type(HTML).header('cache-control', 'no-cache').send(renderChannelPage({ channel, state, history, counts: countByState(hosts), now }));
+    return reply.type(HTML).header('cache-control', 'no-cache').send(renderChannelPage({ channel, state, history, counts: countByState(hosts), now, rollout: (await ctx.rollouts.progress()).get(channel) ?? null }));
   });
 }

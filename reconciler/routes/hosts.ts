@@ -81,6 +81,7 @@ export function registerHostRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const admission = await ctx.reports.keep(host, stored, { maxHosts: ctx.maxHosts, ...(signer ? { signer } : {}) });
     if (!admission.kept) refuse(admission.error, admission.error instanceof TooManyHostsError ? 'full' : 'unauthorized');
     ctx.metrics.reports.inc({ result: 'accepted' });
+    ctx.rollouts.onReport(parsed.data.channel);
     const head = ctx.served().heads[parsed.data.channel];
     return reply.code(202).send({ accepted: true, desired: head ? { revision: head.revision, digest: head.digest, commit: head.commit } : null });
   });
