@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { REPORT_STATES, reportErrorSchema } from '../../core/wire/report.js';
+import { REPORT_STATES, reportErrorSchema, type Report } from '../../core/wire/report.js';
 import { digestField, revisionField, timestampField } from '../../core/wire/fields.js';
-import type { StoredReport } from './store.js';
 
 /**
  * A host's report history as its page shows it (`/hosts/:host`): one entry
@@ -10,6 +9,12 @@ import type { StoredReport } from './store.js';
  * an idle host and still show every step of an apply that went wrong.
  */
 export const MAX_HISTORY = 20;
+
+/** A kept report as the history reads it (reports/store.ts KeptReport is one). */
+export interface KeptReport {
+  readonly report: Report;
+  readonly receivedAt: string;
+}
 
 export const historyEntrySchema = z.strictObject({
   state: z.enum(REPORT_STATES),
@@ -29,7 +34,7 @@ function sameCondition(a: HistoryEntry, b: HistoryEntry): boolean {
 }
 
 /** The entry a kept report would add. */
-export function historyEntryOf(s: StoredReport): HistoryEntry {
+export function historyEntryOf(s: KeptReport): HistoryEntry {
   const r = s.report;
   return { state: r.state, revision: r.revision, digest: r.digest, error: r.error ?? null, reportedAt: r.reportedAt, receivedAt: s.receivedAt };
 }
@@ -40,7 +45,7 @@ export function historyEntryOf(s: StoredReport): HistoryEntry {
  * already says (the caller then has nothing to write); otherwise the new
  * entry goes first and the oldest beyond `limit` fall off.
  */
-export function recordHistory(history: readonly HistoryEntry[], kept: StoredReport, limit = MAX_HISTORY): readonly HistoryEntry[] {
+export function recordHistory(history: readonly HistoryEntry[], kept: KeptReport, limit = MAX_HISTORY): readonly HistoryEntry[] {
   const entry = historyEntryOf(kept);
   const newest = history[0];
   if (newest && sameCondition(newest, entry)) return history;
@@ -48,7 +53,7 @@ export function recordHistory(history: readonly HistoryEntry[], kept: StoredRepo
 }
 
 /** Pure: whether a report says something its host's previous report did not (so its history gains an entry). */
-export function changesHistory(previous: StoredReport | undefined, next: StoredReport): boolean {
+export function changesHistory(previous: KeptReport | undefined, next: KeptReport): boolean {
   return previous === undefined || !sameCondition(historyEntryOf(previous), historyEntryOf(next));
 }
 
