@@ -63,3 +63,17 @@ describe('hostsView', () => {
     expect(countByState(rows)).toEqual({ 'in-sync': 1, pending: 2, applying: 0, failed: 0, 'rolled-back': 1, stale: 1, 'reboot-required': 0, 'boot-failed': 0 });
   });
 });
+
+describe('hostsView with a staged rollout', () => {
+  it('compares a host with what it is served: held back on revision 1 it is in-sync, not pending', () => {
+    const rev1 = { ...served.heads.prod!, revision: 1, digest: D1, commit: C1 };
+    const heldBack = (_channel: string, host: string) => (host === 'web03' ? rev1 : served.heads.prod!);
+    const reports = [stored('web03', { revision: 1, digest: D1, commit: C1 }), stored('web04', { revision: 1, digest: D1, commit: C1 })];
+    const rows = hostsView(reports, served, now, 60_000, heldBack);
+    expect(rows.map((r) => [r.host, r.state, r.desired?.revision])).toEqual([
+      ['web03', 'in-sync', 1],
+      ['web04', 'pending', 2],
+    ]);
+    expect(hostsView(reports, served, now, 60_000).map((r) => r.state)).toEqual(['pending', 'pending']);
+  });
+});

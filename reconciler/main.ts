@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../core/log.js';
 import type { ReconcilerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { createEnrollmentTracker } from './enrollment.js';
-import { countByState, hostsView } from './hosts-view.js';
+import { countByState, hostsView, servedBy } from './hosts-view.js';
 import { createMetrics } from './metrics.js';
 import { loadCredentials } from './mirror/credentials.js';
 import { readChain, readHistory, readPreviousHead, readReleaseByDigest } from './mirror/history.js';
@@ -133,7 +133,7 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
         log.warn(`metrics: cannot list reports (${(e as Error).message}); counting no hosts`);
         return [];
       });
-      return countByState(hostsView(list, syncer?.state ?? { heads: {}, refusals: {} }, new Date(), staleAfterMs));
+      return countByState(hostsView(list, syncer?.state ?? { heads: {}, refusals: {} }, new Date(), staleAfterMs, servedBy(rollouts)));
     },
   });
 

@@ -1,6 +1,7 @@
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { channelListSchema } from '../core/wire/channel-list.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetLab } from '../scripts/demo/fleet-lab.js';
 import { HOSTS, readSwitchLog, runScenario, type ScenarioResult } from '../scripts/demo/scenario.js';
@@ -66,18 +67,25 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
     expect(result.afterRelease2.every((h) => h.state === 'in-sync' && h.applied.revision === 2)).toBe(true);
   });
 
-  it('rolls db01 back when release 3 fails its health check, and applies it elsewhere', async () => {
+  it('sends release 3 to the canary db01 first: it fails its health check, rolls back, the rollout halts, and web01 and web02 never get it', async () => {
     const byHost = Object.fromEntries(result.afterRelease3.map((h) => [h.host, h]));
     expect(byHost.db01).toMatchObject({ state: 'rolled-back', desired: { revision: 3 } });
     expect(byHost.db01!.error?.code).toMatch(/Health/);
-    expect(byHost.web01).toMatchObject({ state: 'in-sync', applied: { revision: 3 } });
-    expect(byHost.web02).toMatchObject({ state: 'in-sync', applied: { revision: 3 } });
+    // Held on revision 2 by the halted rollout: in-sync on what they are served.
+    expect(byHost.web01).toMatchObject({ state: 'in-sync', desired: { revision: 2 }, applied: { revision: 2 } });
+    expect(byHost.web02).toMatchObject({ state: 'in-sync', desired: { revision: 2 }, applied: { revision: 2 } });
     const { closures } = result.revisions;
     expect(await readlink(join(result.roots.db01, 'run/current-system'))).toBe(closures.B);
-    expect(await readlink(join(result.roots.web01, 'run/current-system'))).toBe(closures.C);
+    expect(await readlink(join(result.roots.web01, 'run/current-system'))).toBe(closures.B);
+    expect(await readSwitchLog(result.roots.web01)).not.toContain(`switch ${closures.C}`);
     // db01 switched to the bad system, then back to release 2's system with that system's own switch script.
     const log = await readSwitchLog(result.roots.db01);
     expect(log.slice(-2)).toEqual([`switch ${closures.Cbad}`, `switch ${closures.B}`]);
+    // The reconciler says why, and so does `ogygia rollout status`.
+    const prod = channelListSchema.parse(await (await fetch(`${result.reconcilerUrl}/v1/channels`)).json()).channels.find((c) => c.name === 'prod');
+    expect(prod?.rollout).toMatchObject({ state: 'halted', revision: 3, wave: 1, waves: 2, failures: 1, maxFailures: 0, fallback: { revision: 2 } });
+    expect(prod?.rollout?.haltReason).toMatch(/^db01 rolled-back \(Health/);
+    expect(result.rolloutStatus).toMatch(/^prod\s+3\s+halted\s+1\/2\b/m);
   });
 
   it('publishes every host to etcd in the format `ogygia status` reads', async () => {
@@ -93,9 +101,9 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
     const lines = result.statusOut.split('\n');
     expect(lines[0]).toContain('etcd fleet state (/nixos/versions via');
     expect(lines[1]).toMatch(/^Host\s+⚡ current\s+🥾 booted\s+🔜 next boot$/);
-    expect(lines).toContain('* web01 (local)  333333333333  000000000000  333333333333');
+    expect(lines).toContain('* web01 (local)  222222222222  000000000000  222222222222');
     expect(lines.find((l) => l.startsWith('db01'))).toMatch(/^db01\s+222222222222\s+000000000000\s+222222222222$/);
-    expect(lines.find((l) => l.startsWith('web02'))).toMatch(/^web02\s+333333333333\s+000000000000\s+333333333333$/);
+    expect(lines.find((l) => l.startsWith('web02'))).toMatch(/^web02\s+222222222222\s+000000000000\s+222222222222$/);
   });
 
   it('adds what each agent published with --wide: channel, revision and state', () => {
@@ -105,13 +113,14 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
     expect(lines[1]).toMatch(/channel/i);
     expect(db01).toMatch(/\bprod\b/);
     expect(db01).toMatch(/rolled-back/);
-    expect(web02).toMatch(/\bprod\b.*\b3\b.*applied/);
+    expect(web02).toMatch(/\bprod\b.*\b2\b.*applied/);
   });
 
   it('serves the dashboard with every host', async () => {
     const html = await (await fetch(`${result.reconcilerUrl}/`)).text();
     for (const h of HOSTS) expect(html).toContain(h);
     expect(html).toContain('rolled-back');
+    expect(html).toContain('halted');
   });
 
   it('leaves no process behind', async () => {

@@ -5,7 +5,7 @@ import { CHANNEL_NAME, HOST_NAME } from '../../core/release.js';
 import type { ServerContext } from '../context.js';
 import { renderChannelPage, renderDashboard, renderHostPage } from '../dashboard/render.js';
 import { parseDashboardQuery } from '../dashboard/select.js';
-import { countByState, hostsView } from '../hosts-view.js';
+import { countByState, hostsView, servedBy } from '../hosts-view.js';
 import { impactPairs } from '../impact.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -16,7 +16,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const query = parseDashboardQuery(req.query ?? {});
     const now = ctx.now();
     const state = ctx.served();
-    const hosts = hostsView(await ctx.reports.list(), state, now, ctx.staleAfterMs);
+    const hosts = hostsView(await ctx.reports.list(), state, now, ctx.staleAfterMs, servedBy(ctx.rollouts));
     const html = renderDashboard({
       state,
       hosts,
@@ -37,7 +37,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const now = ctx.now();
     const key = canonicalHost(host);
     const stored = (await ctx.reports.list()).filter((s) => canonicalHost(s.report.host) === key);
-    const [row] = hostsView(stored, ctx.served(), now, ctx.staleAfterMs);
+    const [row] = hostsView(stored, ctx.served(), now, ctx.staleAfterMs, servedBy(ctx.rollouts));
     if (!row) throw new NotFoundError({ what: 'host', host });
     return reply.type(HTML).header('cache-control', 'no-cache').send(renderHostPage({ row, now, history: await ctx.reports.history(host) }));
   });
@@ -48,7 +48,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const state = ctx.served();
     if (!state.heads[channel] && !state.refusals[channel]) throw new ChannelNotFoundError({ where: 'reconciler', channel, branch: ctx.branch });
     const now = ctx.now();
-    const hosts = hostsView((await ctx.reports.list()).filter((s) => s.report.channel === channel), state, now, ctx.staleAfterMs);
+    const hosts = hostsView((await ctx.reports.list()).filter((s) => s.report.channel === channel), state, now, ctx.staleAfterMs, servedBy(ctx.rollouts));
     const history = state.heads[channel] ? await ctx.history(channel, 50) : [];
     return reply.type(HTML).header('cache-control', 'no-cache').send(renderChannelPage({ channel, state, history, counts: countByState(hosts), now, rollout: (await ctx.rollouts.progress()).get(channel) ?? null }));
   });

@@ -17,7 +17,7 @@ import { isReportSignature, verifyReport } from '../../core/report-signing.js';
 import { REPORT_SIGNATURE_HEADER } from '../../core/wire/report-signature.js';
 import type { HostsResponse } from '../../core/wire/host-row.js';
 import type { ServerContext } from '../context.js';
-import { hostsView } from '../hosts-view.js';
+import { hostsView, servedBy } from '../hosts-view.js';
 import { MAX_REPORT_BYTES, reportSchema } from '../../core/wire/report.js';
 import type { StoredReport } from '../reports/store.js';
 
@@ -82,11 +82,12 @@ export function registerHostRoutes(app: FastifyInstance, ctx: ServerContext): vo
     if (!admission.kept) refuse(admission.error, admission.error instanceof TooManyHostsError ? 'full' : 'unauthorized');
     ctx.metrics.reports.inc({ result: 'accepted' });
     ctx.rollouts.onReport(parsed.data.channel);
-    const head = ctx.served().heads[parsed.data.channel];
+    const channelHead = ctx.served().heads[parsed.data.channel];
+    const head = channelHead ? ctx.rollouts.releaseFor(parsed.data.channel, parsed.data.host, channelHead) : undefined;
     return reply.code(202).send({ accepted: true, desired: head ? { revision: head.revision, digest: head.digest, commit: head.commit } : null });
   });
 
   app.get('/v1/hosts', async (): Promise<HostsResponse> => {
-    return { hosts: hostsView(await ctx.reports.list(), ctx.served(), ctx.now(), ctx.staleAfterMs) };
+    return { hosts: hostsView(await ctx.reports.list(), ctx.served(), ctx.now(), ctx.staleAfterMs, servedBy(ctx.rollouts)) };
   });
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { channelListSchema } from '../../core/wire/channel-list.js';
 import { hostsResponseSchema, type HostRow } from '../../core/wire/host-row.js';
 import { buildSystemClosure } from '../../testkit/nix.js';
 import { FleetLab } from './fleet-lab.js';
@@ -13,7 +14,8 @@ import { FleetLab } from './fleet-lab.js';
  *   3. release 1 published (a git commit) and pushed
  *   4. a reconciler on that repository and three agents that apply it
  *   5. release 2 on a branch, approved, verified, merged; agents apply it
- *   6. release 3 whose health check fails on db01: db01 rolls back and says so
+ *   6. release 3 in waves with db01 as the canary: its health check fails there, db01 rolls back, the rollout
+ *      halts and web01 and web02 are never served it
  *   7. the fleet as `ogygia status` sees it
  */
 export const HOSTS = ['web01', 'web02', 'db01'] as const;
@@ -36,6 +38,8 @@ export interface ScenarioResult {
   afterRelease1: HostRow[];
   afterRelease2: HostRow[];
   afterRelease3: HostRow[];
+  /** `ogygia rollout status --channel prod` after release 3 halted (exit 3: a rollout is halted). */
+  rolloutStatus: string;
   verifyBefore: { code: number; out: string };
   verifyAfter: { code: number; out: string };
   statusOut: string;
@@ -193,10 +197,29 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
     ...afterRelease2.map((h) => `${h.host.padEnd(6)} ${h.state} (revision ${h.applied.revision})`),
   ]);
 
-  // 6. Release 3: db01 gets a system whose health check fails; it rolls back to release 2's system.
-  await lab.ogygia(['publish', '--repo', work, '--channel', 'prod', '--key', key1, '--target', `*=${closures.C!}`, '--target', `db01=${closures.Cbad!}`, '--source-revision', SRC[2]!, '--push']);
-  const afterRelease3 = await settled(3, (h) => (h.host === 'db01' ? h.state === 'rolled-back' : h.state === 'in-sync'));
-  step(6, 'release 3: db01 fails its health check and rolls back', afterRelease3.map((h) => `${h.host.padEnd(6)} ${h.state}${h.error ? ` (${h.error.code})` : ''}`));
+  // 6. Release 3 goes out in waves, db01 the canary. db01 gets a system whose health check fails: it rolls back to
+  //    release 2's system, the rollout halts, and web01 and web02 are never served release 3.
+  const p3 = await lab.ogygia([
+    'publish', '--repo', work, '--channel', 'prod', '--key', key1, '--target', `*=${closures.C!}`, '--target', `db01=${closures.Cbad!}`,
+    '--source-revision', SRC[2]!, '--wave', 'db01:5', '--wave', '100%', '--max-failures', '0', '--push',
+  ]);
+  const afterRelease3 = await lab.until('db01 to roll back and the rollout of revision 3 to halt', async () => {
+    const rows = await hosts();
+    const rollout = channelListSchema.parse(await (await fetch(`${reconcilerUrl}/v1/channels`)).json()).channels.find((c) => c.name === 'prod')?.rollout;
+    const ok = rows.length === HOSTS.length && rollout?.state === 'halted' &&
+      rows.every((h) => (h.host === 'db01' ? h.state === 'rolled-back' && h.desired?.revision === 3 : h.state === 'in-sync' && h.desired?.revision === 2));
+    return ok ? rows : undefined;
+  }, 120_000);
+  const rolloutStatus = (await lab.ogygia(['rollout', 'status', '--channel', 'prod', '--reconciler', reconcilerUrl], { check: false })).out;
+  step(6, 'release 3 in waves, db01 first: db01 fails its health check and rolls back, the rollout halts', [
+    ...p3.out.split('\n').filter((l) => l.includes('rollout')),
+    ...afterRelease3.map((h) =>
+      h.host === 'db01'
+        ? `${h.host.padEnd(6)} ${h.state}: revision 3 failed (${h.error?.code ?? 'no error'}), back on revision ${h.applied.revision}`
+        : `${h.host.padEnd(6)} ${h.state} on revision ${h.applied.revision}: revision 3 never sent (the rollout halted)`,
+    ),
+    ...rolloutStatus.split('\n'),
+  ]);
 
   // 7. The fleet as `ogygia status` sees it, from etcd, on web01.
   const statusCfg = await lab.write('status.toml', `[ogygia.etcd]\nendpoints = ["${etcd.endpoint}"]\nnamespace = "/nixos/versions"\ntimeout_seconds = 5\n`);
@@ -214,6 +237,7 @@ export async function runScenario(lab: FleetLab, say: (r: StepReport) => void): 
     afterRelease1,
     afterRelease2,
     afterRelease3,
+    rolloutStatus,
     verifyBefore,
     verifyAfter,
     statusOut,
