@@ -86,6 +86,10 @@ describe('the whole loop: publish → reconcile → apply → roll back → stat
     expect(prod?.rollout).toMatchObject({ state: 'halted', revision: 3, wave: 1, waves: 2, failures: 1, maxFailures: 0, fallback: { revision: 2 } });
     expect(prod?.rollout?.haltReason).toMatch(/^db01 rolled-back \(Health/);
     expect(result.rolloutStatus).toMatch(/^prod\s+3\s+halted\s+1\/2\b/m);
+    // Each host's page says where it stands.
+    const place = async (host: string) => (await (await fetch(`${result.reconcilerUrl}/hosts/${host}`)).text()).match(/<div id="rollout-place">(.*?)<\/div>/)?.[1]?.replace(/<[^>]+>/g, '');
+    expect(await place('web01')).toBe('revision 3 halted: this host is in wave 2 of 2, which will not open (the rollout halted): it is served revision 2.');
+    expect(await place('db01')).toBe('revision 3 halted: this host is in wave 1 of 2, and counts as a failure (rolled-back, HealthCheckError).');
   });
 
   it('publishes every host to etcd in the format `ogygia status` reads', async () => {

@@ -9,6 +9,7 @@ import type { HistoryEntry } from '../context.js';
 import { MAX_HISTORY, type HistoryEntry as ReportHistoryEntry } from '../reports/history.js';
 import type { RolloutProgress } from '../../core/wire/channel-list.js';
 import { renderRolloutBar, ROLLOUT_CSS } from './rollout-bar.js';
+import type { HostPlace } from '../rollout/engine.js';
 import { dashboardHref, matchHosts, PAGE_SIZE, selectHosts, STATE_RANK, type DashboardQuery } from './select.js';
 
 /**
@@ -238,10 +239,12 @@ export interface HostPageInput {
   readonly now: Date;
   /** The host's report history, newest first: one entry per change of state, release or error (reports/history.ts). */
   readonly history: readonly ReportHistoryEntry[];
+  /** Its place in the staged rollout of its channel's head, when there is one. */
+  readonly place?: HostPlace | null;
 }
 
 /** Pure: `/hosts/:host`: one host's revisions, channel, desired vs applied, its last report and its full error. */
-export function renderHostPage({ row: h, now, history }: HostPageInput): string {
+export function renderHostPage({ row: h, now, history, place }: HostPageInput): string {
   const rev = (r: { revision: number | null; digest: string | null; commit: string | null } | null) =>
     r ? `revision ${r.revision ?? '—'} · digest <code>${short(r.digest?.slice(7), 16)}</code> · commit <code>${short(r.commit)}</code>` : '—';
   const behind = h.desired && h.applied.revision !== h.desired.revision;
@@ -256,6 +259,7 @@ export function renderHostPage({ row: h, now, history }: HostPageInput): string 
     ['applied', `<span class="${behind ? 'warn' : ''}">${rev(h.applied)}</span>`],
   ])}</section>
 ${error}
+${place ? `<section><h2>Rollout</h2><div id="rollout-place">${renderPlace(place, h)}</div></section>` : ''}
 <section><h2>Revisions on the host</h2>${kv([
     ['current system', `<code>${esc(h.current)}</code>`],
     ['booted system', `<code>${esc(h.booted)}</code>`],
@@ -269,6 +273,16 @@ ${error}
   ])}</section>
 <section><h2>History</h2>${renderReportHistory(history, now)}</section>`;
   return layout(`${h.host} · Ogygia fleet`, `host ${esc(h.host)} · <a href="/">all hosts</a>`, body);
+}
+
+/** Pure: one line on a host's place in its channel's rollout: its wave, whether it is open, and what that means for the host. */
+export function renderPlace(p: HostPlace, h: HostRow): string {
+  const badge = `<span class="badge ${p.state === 'halted' ? 'bad' : p.state === 'complete' ? 'ok' : 'warn'}">${esc(p.state)}</span>`;
+  const where = `revision ${p.revision} ${badge}: this host is in wave ${p.wave} of ${p.waves}`;
+  if (p.failure) return `${where}, and counts as a failure (${esc(p.failure.state)}${p.failure.code ? `, ${esc(p.failure.code)}` : ''}).`;
+  if (p.open) return `${where}, which is open: it is served revision ${p.revision}.`;
+  const served = h.desired ? `revision ${h.desired.revision}` : 'nothing yet';
+  return `${where}, ${p.state === 'halted' ? 'which will not open (the rollout halted)' : 'not open yet'}: it is served ${served}.`;
 }
 
 /** Pure: a host's report history as a table, newest first; each row is a change of what the host said. */

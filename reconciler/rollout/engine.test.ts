@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { waveOfHost, type Rollout } from '../../core/rollout.js';
 import { channelListEntrySchema } from '../../core/wire/channel-list.js';
 import type { ServedHead } from '../heads.js';
-import { evaluate, fallbackAfter, knownHosts, progressView, releaseFor, startRecord, waveIndexOf, type HostReport } from './engine.js';
+import { evaluate, fallbackAfter, hostPlace, knownHosts, progressView, releaseFor, startRecord, waveIndexOf, type HostReport } from './engine.js';
 import { openWaves, type RolloutRecord } from './record.js';
 
 const digest = (n: number): string => 'sha256:' + n.toString(16).padStart(64, '0');
@@ -182,6 +182,19 @@ describe('releaseFor', () => {
     expect(releaseFor(next, head(3), true, 'db01')?.revision).toBe(3);
     expect(releaseFor(next, head(3), true, 'web01')?.revision).toBe(2);
     expect(releaseFor(next, head(3), true, 'web02')?.revision).toBe(1);
+  });
+});
+
+describe('hostPlace', () => {
+  it('says which wave a host is in, whether it is open, and whether it counts as a failure', () => {
+    const r = started();
+    expect(hostPlace(r, 'WEB01')).toEqual({ revision: 2, state: 'in-progress', wave: 1, waves: 3, open: true, failure: null });
+    const other = HOSTS.find((h) => waveIndexOf(r.progress!, h) === 2)!;
+    expect(hostPlace(r, other)).toMatchObject({ wave: 3, open: false });
+    const halted = evaluate(r, ROLLOUT, [report('web01', 1, 3, 'rolled-back', 'HealthCheckError')], at(3), STALE).record;
+    expect(hostPlace(halted, 'web01')).toMatchObject({ state: 'halted', failure: { state: 'rolled-back', code: 'HealthCheckError' } });
+    expect(hostPlace(undefined, 'web01')).toBeNull();
+    expect(hostPlace(startRecord(undefined, H1, undefined, HOSTS, null, at(0)), 'web01')).toBeNull();
   });
 });
 

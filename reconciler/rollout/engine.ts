@@ -328,3 +328,32 @@ function gated(record: RolloutRecord, fallback: ServedHead | null, host: string,
   const d = record.carried.byHost[c];
   return (d !== undefined ? record.carried.heads.find((h) => h.digest === d) : undefined) ?? fallback;
 }
+
+/** Where one host stands in its channel's staged rollout (the host page, `/hosts/:host`). */
+export interface HostPlace {
+  readonly revision: number;
+  readonly state: WaveProgress['state'];
+  /** The host's wave, counting from 1, of `waves`. */
+  readonly wave: number;
+  readonly waves: number;
+  /** Its wave is open: it is served the release. */
+  readonly open: boolean;
+  /** The failure counted against the rollout for this host, if any. */
+  readonly failure: { readonly state: 'failed' | 'rolled-back'; readonly code: string | null } | null;
+}
+
+/** Pure: a host's place in a record's rollout; null when the head carries none. */
+export function hostPlace(record: RolloutRecord | undefined, host: string): HostPlace | null {
+  const p = record?.progress;
+  if (!record || !p) return null;
+  const w = waveIndexOf(p, host);
+  const f = p.failures[canonicalHost(host)];
+  return {
+    revision: record.head.revision,
+    state: p.state,
+    wave: w + 1,
+    waves: p.plan.length,
+    open: w < openWaves(p),
+    failure: f ? { state: f.state, code: f.code } : null,
+  };
+}

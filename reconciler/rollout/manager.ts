@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log.js';
 import { RolloutStateCorruptError } from '../../core/errors/index.js';
 import type { RolloutProgress } from '../../core/wire/channel-list.js';
 import type { ServedHead, ServedState } from '../heads.js';
-import { evaluate, knownHosts, progressView, releaseFor, startRecord, type HostReport, type RolloutEvent } from './engine.js';
+import { evaluate, hostPlace, knownHosts, progressView, releaseFor, startRecord, type HostPlace, type HostReport, type RolloutEvent } from './engine.js';
 import type { RolloutRecord } from './record.js';
 import type { RolloutStore } from './store.js';
 
@@ -42,6 +42,8 @@ export interface RolloutManager {
   releaseFor(channel: string, host: string, head: ServedHead): ServedHead | null;
   /** Every channel's progress (GET /v1/channels, the dashboard, /metrics). */
   progress(): Promise<Map<string, RolloutProgress | null>>;
+  /** Where `host` stands in the rollout of `channel`'s head; null when it carries none. */
+  placeOf(channel: string, host: string): HostPlace | null;
   /** Resolves when no evaluation is running (tests, shutdown). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -243,6 +245,10 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
     },
     releaseFor(channel, host, head) {
       return releaseFor(records.get(channel), head, rolloutOf(head) !== undefined, host);
+    },
+    placeOf(channel, host) {
+      const r = records.get(channel);
+      return r && r.head.digest === deps.served().heads[channel]?.digest ? hostPlace(r, host) : null;
     },
     async progress() {
       const out = new Map<string, RolloutProgress | null>();

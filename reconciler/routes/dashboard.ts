@@ -39,7 +39,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const stored = (await ctx.reports.list()).filter((s) => canonicalHost(s.report.host) === key);
     const [row] = hostsView(stored, ctx.served(), now, ctx.staleAfterMs, servedBy(ctx.rollouts));
     if (!row) throw new NotFoundError({ what: 'host', host });
-    return reply.type(HTML).header('cache-control', 'no-cache').send(renderHostPage({ row, now, history: await ctx.reports.history(host) }));
+    return reply.type(HTML).header('cache-control', 'no-cache').send(renderHostPage({ row, now, history: await ctx.reports.history(host), place: ctx.rollouts.placeOf(row.channel, row.host) }));
   });
 
   app.get<{ Params: { channel: string } }>('/channels/:channel', async (req, reply) => {
