@@ -1,4 +1,5 @@
 import { hostsResponseSchema, type HostRow } from '../core/wire/host-row.js';
+import { wireProblems } from '../core/wire/problems.js';
 import { fromHostRow } from './agent-detail.js';
 import type { FleetHost } from './rows.js';
 
@@ -16,11 +17,5 @@ export function fleetFromHostRows(rows: readonly HostRow[]): FleetHost[] {
 export function readHostsBody(body: unknown): { fleet: FleetHost[] } | { problems: string[] } {
   const parsed = hostsResponseSchema.safeParse(body);
   if (parsed.success) return { fleet: fleetFromHostRows(parsed.data.hosts) };
-  const at = (path: readonly PropertyKey[]): string => path.map(String).join('.') || '(body)';
-  const clean = (s: string): string => s.replace(/\p{Cc}/gu, '?').slice(0, 200);
-  return {
-    problems: parsed.error.issues
-      .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${at([...i.path, k])}: unknown field`) : [`${at(i.path)}: ${i.message}`]))
-      .map(clean),
-  };
+  return { problems: wireProblems(parsed.error) };
 }

@@ -1,4 +1,5 @@
 import { readBodyCapped } from '../../core/bounded-body.js';
+import { wireProblems } from '../../core/wire/problems.js';
 import { OversizeError, ReconcilerUnavailableError } from '../../core/errors/index.js';
 import { type ChannelList, channelListSchema } from '../../core/wire/channel-list.js';
 
@@ -16,13 +17,7 @@ const ROUTE = '/v1/channels';
 export function readChannelListBody(body: unknown): { list: ChannelList } | { problems: string[] } {
   const parsed = channelListSchema.safeParse(body);
   if (parsed.success) return { list: parsed.data };
-  const at = (path: readonly PropertyKey[]): string => path.map(String).join('.') || '(body)';
-  const clean = (s: string): string => s.replace(/\p{Cc}/gu, '?').slice(0, 200);
-  return {
-    problems: parsed.error.issues
-      .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${at([...i.path, k])}: unknown field`) : [`${at(i.path)}: ${i.message}`]))
-      .map(clean),
-  };
+  return { problems: wireProblems(parsed.error) };
 }
 
 /**
