@@ -18,10 +18,10 @@ import { eventually } from '../testkit/eventually.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
 
-/** The simulated fleet on staging: every 500th host failed, the next rolled back, the next 7 applying, the rest in sync (20, 20 and 140 of 10,000). */
+/** The simulated fleet on staging: every 500th host failed, the next rolled back, the next 7 applying, the next waiting for its reboot, the rest in sync (20, 20, 140 and 20 of 10,000). */
 const SIMS = 10_000;
 const simName = (i: number) => `sim${String(i).padStart(5, '0')}`;
-const simState = (i: number) => (i % 500 === 0 ? 'failed' : i % 500 === 1 ? 'rolled-back' : i % 500 <= 8 ? 'applying' : 'applied');
+const simState = (i: number) => (i % 500 === 0 ? 'failed' : i % 500 === 1 ? 'rolled-back' : i % 500 <= 8 ? 'applying' : i % 500 === 9 ? 'reboot-required' : 'applied');
 /** Reported one second apart, after the hand-made hosts: a higher number is a newer report. */
 const simReportedAt = (i: number) => new Date(Date.parse('2026-11-21T10:00:01Z') + i * 1000).toISOString();
 const TAIL = 'building system...\n<script>window.__pwned = true</script>\nerror: health check failed';
@@ -158,11 +158,13 @@ describe('reconciler dashboard', () => {
     const failed = Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'failed').reverse().map(simName);
     const rolledBack = [...Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'rolled-back').reverse().map(simName), 'db01'];
     const applying = Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'applying').reverse().map(simName);
+    const rebootRequired = Array.from({ length: SIMS }, (_, i) => i).filter((i) => simState(i) === 'reboot-required').reverse().map(simName);
     const firstCells = rows.map((r) => r.split(/\s+/)[0]);
-    // Failed (newest report first), then rolled back (db01 reported before every sim), then the newest applying ones.
+    // Failed (newest report first), then rolled back (db01 reported before every sim), then waiting for a reboot, then the newest applying ones.
     expect(firstCells.slice(0, 20)).toEqual(failed);
     expect(firstCells.slice(20, 41)).toEqual(rolledBack);
-    expect(firstCells.slice(41)).toEqual(applying.slice(0, 59));
+    expect(firstCells.slice(41, 61)).toEqual(rebootRequired);
+    expect(firstCells.slice(61)).toEqual(applying.slice(0, 39));
     expect(rows[0]).toMatch(/failed/);
     expect(await page.locator('.pager').innerText()).toContain(`hosts 1–100 of 10005 · page 1 of 101`);
     // Unfiltered, the counters count the whole fleet.
