@@ -17,8 +17,9 @@ import { testKey } from '../testkit/keys.js';
 import { bytesOf, ReleaseChain } from '../testkit/release-chain.js';
 import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
+import { envNumber, QUICK } from './lib/quick.js';
 
-const N = Number(process.env.BENCH_N ?? 2000);
+const N = envNumber('BENCH_N', 2000, 200);
 const key = testKey('test-only-ops-1');
 const chain = new ReleaseChain('prod', [key]);
 const targets: Record<string, string> = { '*': storePath('star') };
@@ -58,7 +59,7 @@ const cryptoUs = timeIt(N * 5, () => {
 // 2. The cheapest Nix call an apply makes: one `nix-store --query --hash`.
 const tmp = await makeTempDir('ogygia-bench-');
 const sys = await buildSystemClosure(join(tmp.path, 'build'), { name: 'bench-system', revision: 'bench', salt: String(Date.now()) });
-const M = 20;
+const M = QUICK ? 3 : 20;
 const q0 = Date.now();
 for (let i = 0; i < M; i++) await execa('nix-store', ['--query', '--hash', sys], { env: nixEnv() });
 const nixQueryUs = ((Date.now() - q0) * 1000) / M;
@@ -86,7 +87,7 @@ const peerProc = startProcess('node', ['-e', 'setInterval(() => {}, 1000)'], { l
 // Every `ogygia` command module loaded (the CLI registers them all eagerly), nothing running: isolates the agent's own share.
 const registry = new URL('../dist/cli/registry.js', import.meta.url).href;
 const cliProc = startProcess('node', ['-e', `import(${JSON.stringify(registry)}).then(() => setInterval(() => {}, 1000))`], { log: join(tmp.path, 'cli.log') });
-await new Promise((r) => setTimeout(r, 5000));
+await new Promise((r) => setTimeout(r, QUICK ? 1500 : 5000));
 const agentRss = await rssKb(agentProc.pid);
 const peerRss = await rssKb(peerProc.pid);
 const cliRss = await rssKb(cliProc.pid);

@@ -9,9 +9,10 @@ import { buildChain, copyIntoStore, nixEnv, nixKeyPair } from '../testkit/nix.js
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
+import { envNumber, QUICK } from './lib/quick.js';
 
-const CHAIN = Number(process.env.CHAIN ?? 300);
-const BIG_MIB = Number(process.env.BIG_MIB ?? 256);
+const CHAIN = envNumber('CHAIN', 300, 10);
+const BIG_MIB = envNumber('BIG_MIB', 256, 8);
 const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
 const tmp = await makeTempDir('ogygia-bench-');
 const procs: Started[] = [];
@@ -40,7 +41,7 @@ http { access_log off; sendfile on; client_body_temp_path ${dir}/cb; proxy_temp_
 }
 
 async function wrk(url: string): Promise<{ rps: number; p99ms: number }> {
-  const r = await execa('wrk', ['-t1', '-c32', '-d5s', '--latency', url]);
+  const r = await execa('wrk', ['-t1', '-c32', QUICK ? '-d1s' : '-d5s', '--latency', url]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)![1]);
   const m = /99%\s+([\d.]+)(us|ms|s)/.exec(r.stdout)!;
   const p99ms = Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);

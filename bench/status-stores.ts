@@ -16,9 +16,10 @@ import { startEtcd } from '../testkit/etcd.js';
 import { makeStatusRoot } from '../testkit/status-root.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { startZooKeeper } from '../testkit/zookeeper.js';
+import { argNumber, QUICK } from './lib/quick.js';
 
-const HOSTS = Number(process.argv[2] ?? 10_000);
-const RUNS = Number(process.argv[3] ?? 5);
+const HOSTS = argNumber(0, 10_000, 200);
+const RUNS = argNumber(1, 5, 1);
 const REPO = join(import.meta.dirname, '..');
 const NS = '/nixos/versions';
 const rev = (i: number, k: number) => ((i * 2654435761 + k) >>> 0).toString(16).padStart(8, '0') + 'abcd';
@@ -52,7 +53,7 @@ const root = await makeStatusRoot({ current: 'a1b2c3d4e5f6a7b8', booted: 'a1b2c3
 const indices = Array.from({ length: HOSTS }, (_, i) => i);
 const lines = (out: string) => out.split('\n').length;
 const results: Record<string, number> = {};
-await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
+if (!QUICK) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO }); // npm run bench:quick builds once first
 
 const etcd = await startEtcd();
 try {
