@@ -62,11 +62,16 @@ export function proxiedNarInfo(n: NarInfo): NarInfo {
  * hash, in parallel with a short timeout. Remembers offers (for the NAR
  * that follows) and bounded negative answers.
  */
+/** How long a peer's offer (from a lookup or a prefetch) is served without asking the peer again. */
+export const OFFER_TTL_MS = 60_000;
+
 export class Resolver {
   private readonly localCache = new Map<string, NarInfo>();
+  /** NAR-cache narinfos whose signature checked out, as served (a signature check per request costs more than the rest of the answer). */
+  private readonly verifiedCache = new WeakMap<NarInfo, NarInfo>();
   private localIndex: StoreIndex | undefined;
   private readonly negative = new Map<string, number>();
-  private readonly offers = new Map<string, { peer: string; narinfo: NarInfo; at: number }>();
+  private readonly offers = new Map<string, { peer: string; narinfo: NarInfo; served: NarInfo; at: number }>();
 
   constructor(private readonly d: ResolverDeps) {}
 
@@ -88,8 +93,56 @@ export class Resolver {
 
   private cached(hash: string): Resolution | undefined {
     const n = this.d.cache.lookup(hash);
-    if (n && verifiedSigners(n, this.d.trusted).length > 0) return { source: 'cache', narinfo: proxiedNarInfo(n) };
+    if (!n) return undefined;
+    let served = this.verifiedCache.get(n);
+    if (!served) {
+      if (verifiedSigners(n, this.d.trusted).length === 0) return undefined;
+      served = proxiedNarInfo(n);
+      this.verifiedCache.set(n, served);
+    }
+    return { source: 'cache', narinfo: served };
+  }
+
+  /** A peer's offer for the hash still fresh (it was fetched by an earlier lookup or a prefetch), as a peer answer. */
+  private offered(hash: string): Resolution | undefined {
+    const o = this.offers.get(hash);
+    if (!o) return undefined;
+    const now = this.d.now();
+    if (now - o.at > OFFER_TTL_MS || this.d.bad.isBad(o.peer, now)) {
+      this.offers.delete(hash);
+      return undefined;
+    }
+    return { source: 'peer', narinfo: o.served, peer: o.peer, peerNarinfo: o.narinfo };
+  }
+
+  /**
+   * The answer when it needs no peer round: local store, NAR cache, a fresh
+   * offer, a hop, a remembered miss, or no peer whose filter may hold the hash
+   * (the bloom negative: the common miss, answered with no promise and no
+   * in-flight bookkeeping). Undefined when peers must be asked.
+   */
+  answerNow(hash: string, opts: { hop: boolean }): Resolution | undefined {
+    const fast = this.local(hash) ?? this.cached(hash);
+    if (fast) return fast;
+    if (opts.hop) return { source: 'none', why: 'hop' };
+    const offer = this.offered(hash);
+    if (offer) return offer;
+    if (this.inflight.has(hash)) return undefined;
+    const neg = this.negative.get(hash);
+    if (neg !== undefined) {
+      if (neg > this.d.now()) return { source: 'none', why: 'negative-cache' };
+      this.negative.delete(hash);
+    }
+    if (!this.anyCandidate(hash)) return { source: 'none', why: 'bloom-negative' };
     return undefined;
+  }
+
+  private anyCandidate(hash: string): boolean {
+    const now = this.d.now();
+    for (const p of this.d.peers()) {
+      if (p.reachable && p.filter && !this.d.bad.isBad(p.url, now) && mayContain(p.filter.filter, hash)) return true;
+    }
+    return false;
   }
 
   /** Peers worth asking: reachable, not marked bad, and whose filter may hold the hash. */
@@ -109,9 +162,8 @@ export class Resolver {
    * client walking a closure (Nix does it level by level) finds them ready.
    */
   async resolve(hash: string, opts: { hop: boolean }): Promise<Resolution> {
-    const fast = this.local(hash) ?? this.cached(hash);
-    if (fast) return fast;
-    if (opts.hop) return { source: 'none', why: 'hop' };
+    const now = this.answerNow(hash, opts);
+    if (now) return now;
     const running = this.inflight.get(hash);
     if (running) return running;
     const p = this.resolveFromPeers(hash).finally(() => this.inflight.delete(hash));
@@ -152,8 +204,9 @@ export class Resolver {
       return { source: 'none', why: 'no-peer' };
     }
     if (this.offers.size > 100_000) this.offers.clear();
-    this.offers.set(hash, { peer: offer.peer, narinfo: offer.narinfo, at: this.d.now() });
-    return { source: 'peer', narinfo: proxiedNarInfo(offer.narinfo), peer: offer.peer, peerNarinfo: offer.narinfo };
+    const served = proxiedNarInfo(offer.narinfo);
+    this.offers.set(hash, { peer: offer.peer, narinfo: offer.narinfo, served, at: this.d.now() });
+    return { source: 'peer', narinfo: served, peer: offer.peer, peerNarinfo: offer.narinfo };
   }
 
   private judge(answers: readonly PeerAnswer[]): void {

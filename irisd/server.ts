@@ -1,17 +1,18 @@
 import { NarHashMismatchError } from '../core/errors/index.js';
 import { fastifyLimitOptions, limitConnections, type HttpLimits } from '../core/http-limits.js';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Logger } from '../core/log.js';
 import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
 import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
-import { streamNar } from './nar.js';
+import { SMALL_NAR_BYTES, smallNar, streamNar } from './nar.js';
+import { pipeChunks } from './nar-pipe.js';
 import type { NarCache } from './nar-cache.js';
 import { verifyNarStream } from './nar-verify.js';
-import { formatNarInfo } from '../core/narinfo.js';
+import { formatNarInfo, type NarInfo } from '../core/narinfo.js';
 import { NAR_FILE } from './nar-url.js';
 import { HOP_HEADER } from './peers/lookup.js';
-import type { Resolver } from './resolver.js';
+import type { Resolution, Resolver } from './resolver.js';
 import type { LocalStore } from './store/nix-store.js';
 import type { StoreIndex } from './store/index.js';
 import type { FetchFn } from './peers/filters.js';
@@ -111,7 +112,13 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     const key = `${hash}-${m[2]!}`;
     const local = d.index().byHash.get(hash);
     if (local && local.narHash === narHash) {
-      return sendNar(reply, local.narSize, streamNar(d.store.realPath(local.path)), `local ${local.path}`);
+      const real = d.store.realPath(local.path);
+      if (local.narSize <= SMALL_NAR_BYTES) {
+        // A small path in one go; one that does not add up to its NarSize (the store changed) is streamed as usual.
+        const nar = smallNar(real);
+        if (nar && nar.length === local.narSize) return reply.header('content-length', nar.length).type('application/x-nix-nar').send(nar);
+      }
+      return sendNar(reply, local.narSize, streamNar(real, { reuseBuffers: true }), `local ${local.path}`);
     }
     if (d.cache.has(key)) {
       const n = d.cache.lookup(hash);
@@ -123,7 +130,7 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     return proxyNar(reply, offer.peer, offer.narinfo, key);
   });
 
-  async function proxyNar(reply: FastifyReply, peer: string, narinfo: import('../core/narinfo.js').NarInfo, key: string): Promise<FastifyReply> {
+  async function proxyNar(reply: FastifyReply, peer: string, narinfo: NarInfo, key: string): Promise<FastifyReply> {
     const controller = new AbortController();
     const connectTimer = setTimeout(() => controller.abort(), d.peerNarTimeoutMs);
     let res: Response;
@@ -159,34 +166,55 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     return sendNar(reply, narinfo.narSize, checked(), `peer ${peer} ${narinfo.storePath}`);
   }
 
+  /** Chunks straight onto the socket (irisd/nar-pipe.ts), bypassing fastify's stream handling; a failure cuts the connection. */
   function sendNar(reply: FastifyReply, size: number, chunks: AsyncIterable<Uint8Array>, what: string): FastifyReply {
-    const stream = Readable.from(chunks, { objectMode: false, highWaterMark: 1 << 20 });
-    stream.on('error', (e) => {
-      log.warn(`NAR stream of ${what} failed: ${e.message}`);
-      reply.raw.destroy();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'application/x-nix-nar', 'content-length': size });
+    pipeChunks(chunks, res).catch((e: unknown) => {
+      log.warn(`NAR stream of ${what} failed: ${(e as Error).message}`);
+      res.destroy();
     });
-    return reply.header('content-length', size).type('application/x-nix-nar').send(stream);
+    return reply;
   }
 
-  // Everything else at the top level: `<hash>.narinfo`, or a 400/404.
-  app.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
+  // Everything else at the top level: `<hash>.narinfo`, or a 400/404. Not async: an answer that needs no
+  // peer (a local hit, a bloom negative) is sent without a promise in between.
+  app.get<{ Params: { file: string } }>('/:file', (req, reply) => {
     const m = NARINFO_FILE.exec(req.params.file);
     if (!m) return reply.code(/\.\.|\\/.test(req.params.file) ? 400 : 404).type('text/plain').send('not found\n');
     const hash = m[1]!;
     if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
-    return narinfo(req, reply, hash);
+    const hop = req.headers[HOP_HEADER] !== undefined;
+    let now: Resolution | undefined;
+    try {
+      now = d.resolver.answerNow(hash, { hop });
+    } catch (e) {
+      return narinfoFailed(reply, hash, e);
+    }
+    if (now) return sendNarInfo(reply, now);
+    return d.resolver.resolve(hash, { hop }).then(
+      (r) => sendNarInfo(reply, r),
+      (e: unknown) => narinfoFailed(reply, hash, e),
+    );
   });
 
-  async function narinfo(req: FastifyRequest, reply: FastifyReply, hash: string): Promise<FastifyReply> {
-    try {
-      const r = await d.resolver.resolve(hash, { hop: req.headers[HOP_HEADER] !== undefined });
-      if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
-      return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(formatNarInfo(r.narinfo));
-    } catch (e) {
-      // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.
-      log.error(`narinfo ${hash} failed: ${(e as Error).stack ?? String(e)}`);
-      return reply.code(404).type('text/plain').send('not found\n');
+  /** Formatted narinfos by object: local and cached answers are the same object every time. */
+  const formatted = new WeakMap<NarInfo, string>();
+  function sendNarInfo(reply: FastifyReply, r: Resolution): FastifyReply {
+    if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
+    let text = formatted.get(r.narinfo);
+    if (text === undefined) {
+      text = formatNarInfo(r.narinfo);
+      formatted.set(r.narinfo, text);
     }
+    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(text);
+  }
+
+  // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.
+  function narinfoFailed(reply: FastifyReply, hash: string, e: unknown): FastifyReply {
+    log.error(`narinfo ${hash} failed: ${(e as Error).stack ?? String(e)}`);
+    return reply.code(404).type('text/plain').send('not found\n');
   }
 
   app.setNotFoundHandler(async (req, reply) => {
