@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
 import { ensureRepo, readWorkingChannel } from '../repo/worktree.js';
 import { nextRelease, parseExpiry, type PublishRequest } from '../repo/publish.js';
 import { writeRelease } from '../repo/write-release.js';
 import { assertChannelName, type Release } from '../../core/release.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
-import { collect, parseSourceRevision, parseSubstituter, parseTargets } from '../options.js';
+import { type CommandIO, processIO } from '../io.js';
+import { parseSourceRevision, parseSubstituter, parseTargets } from '../options.js';
 
 export interface PublishOptions {
   repo: string;
@@ -42,23 +41,4 @@ export async function publish(opts: PublishOptions, io: CommandIO = processIO): 
   const release = nextRelease(current, req);
   await writeRelease(opts, release, opts.key, opts.message ?? `${channel}: release ${release.revision} (${describeTargets(release)})`, io);
   return 0;
-}
-
-export function registerPublish(program: Command, setExit: SetExit): void {
-  program
-    .command('publish')
-    .description('sign the next release of a channel and commit channels/<channel>.json')
-    .option('--repo <dir>', 'channels repository work tree (initialised when empty)', '.')
-    .requiredOption('--channel <name>', 'channel, e.g. prod')
-    .requiredOption('--key <file>', 'secret signing key (ogygia keygen or nix key generate-secret)')
-    .option('--store-path <path>', 'system closure for every host (the "*" target)')
-    .option('--target <host=path>', 'system closure for one host (repeatable; "*" for the default)', collect)
-    .requiredOption('--source-revision <sha>', 'git commit of the NixOS configuration it was built from')
-    .option('--substituter <url>', 'binary cache hosts fetch from (repeatable; default: the previous release\'s)', collect)
-    .option('--expires <when>', 'expiry: a duration (90d, 12h, 2w) or an RFC 3339 time')
-    .option('--no-commit', 'only write the file; do not commit')
-    .option('--push', 'push the branch after committing (git CLI)')
-    .option('--remote <name>', 'remote for --push', 'origin')
-    .option('--message <text>', 'commit message')
-    .action(async (opts: PublishOptions) => setExit(await publish(opts)));
 }
