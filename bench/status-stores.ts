@@ -3,6 +3,7 @@
 //
 //   node --import tsx bench/status-stores.ts [hosts=10000] [runs=5]
 //
+// start-up:  `./bin/ogygia --help`  vs  `node -e 0`
 // etcd:      `./bin/ogygia status`  vs  `etcdctl get --prefix /nixos/versions/` (ETCDCTL_API=3)
 // ZooKeeper: `./bin/ogygia status`  vs  `zkCli.sh ls -R /nixos/versions` (JVM, names only)
 //                                   and a Node one-shot that reads every value (node-zookeeper-client)
@@ -54,6 +55,16 @@ const indices = Array.from({ length: HOSTS }, (_, i) => i);
 const lines = (out: string) => out.split('\n').length;
 const results: Record<string, number> = {};
 if (!QUICK) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO }); // npm run bench:quick builds once first
+
+// Start-up alone: `ogygia --help` (every command declared, none loaded) against a bare `node -e 0`.
+{
+  const help = await median('ogygia --help', join(REPO, 'bin/ogygia'), ['--help'], process.env, (o) => {
+    if (!o.includes('status')) throw new Error('ogygia --help did not list the commands');
+  });
+  const bare = await median('node -e 0', process.execPath, ['-e', '0'], process.env, () => {});
+  results.help = help / bare;
+  console.log(`  ratio ogygia --help / bare node: ${(help / bare).toFixed(2)} (ogygia's own start-up ${(help - bare).toFixed(0)} ms)`);
+}
 
 const etcd = await startEtcd();
 try {
