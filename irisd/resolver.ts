@@ -5,7 +5,7 @@ import type { NarCache } from './nar-cache.js';
 import { signNarInfo, verifiedSigners, type NarInfo } from '../core/narinfo.js';
 import { narUrl } from './nar-url.js';
 import type { BadPeers } from './peers/bad-peers.js';
-import type { FetchFn, PeerFilterState } from './peers/filters.js';
+import type { PeerFilterState } from './peers/filters.js';
 import { allAnswers, firstOffer, type PeerAnswer } from './peers/lookup.js';
 import type { StoreIndex } from './store/index.js';
 import type { PathInfo } from './store/nix-store.js';
@@ -30,7 +30,6 @@ export interface ResolverDeps {
   readonly badPeerMs: number;
   readonly log: Logger;
   now(): number;
-  readonly fetch?: FetchFn;
 }
 
 /** The narinfo irisd serves for a local path: its store signatures, plus irisd's own when it has a key. */
@@ -194,7 +193,7 @@ export class Resolver {
     }
     const cands = this.candidates(hash);
     if (cands.length === 0) return { source: 'none', why: 'bloom-negative' };
-    const { offer, answers } = await firstOffer(cands, hash, this.d.trusted, this.d.timeoutMs, this.d.fetch);
+    const { offer, answers } = await firstOffer(cands, hash, this.d.trusted, this.d.timeoutMs);
     this.judge(answers);
     if (!offer) {
       if (this.d.negativeTtlMs > 0) {
@@ -236,7 +235,7 @@ export class Resolver {
 
   /** Every peer that holds the path (bloom hit confirmed by its narinfo), for /iris/v1/providers. */
   async providers(hash: string): Promise<PeerAnswer[]> {
-    return allAnswers(this.candidates(hash), hash, this.d.trusted, this.d.timeoutMs, this.d.fetch);
+    return allAnswers(this.candidates(hash), hash, this.d.trusted, this.d.timeoutMs);
   }
 
   /** Forget negative answers (after the peers' filters changed). */

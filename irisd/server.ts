@@ -1,7 +1,7 @@
 import { NarHashMismatchError } from '../core/errors/index.js';
 import { fastifyLimitOptions, limitConnections, type HttpLimits } from '../core/http-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../core/log.js';
 import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
 import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
@@ -15,7 +15,7 @@ import { HOP_HEADER } from './peers/lookup.js';
 import type { Resolution, Resolver } from './resolver.js';
 import type { LocalStore } from './store/nix-store.js';
 import type { StoreIndex } from './store/index.js';
-import type { FetchFn } from './peers/filters.js';
+import { peerGet } from './peers/http.js';
 
 /** Everything the HTTP layer needs; main.ts wires the real ones, tests may pass their own. */
 export interface ServerDeps {
@@ -32,7 +32,6 @@ export interface ServerDeps {
   reindex(): Promise<StoreIndex>;
   peerStatus(): unknown;
   readonly log: Logger;
-  readonly fetch?: FetchFn;
 }
 
 const NARINFO_FILE = /^([^/]*)\.narinfo$/;
@@ -132,18 +131,15 @@ export function buildServer(d: ServerDeps): FastifyInstance {
 
   async function proxyNar(reply: FastifyReply, peer: string, narinfo: NarInfo, key: string): Promise<FastifyReply> {
     const controller = new AbortController();
-    const connectTimer = setTimeout(() => controller.abort(), d.peerNarTimeoutMs);
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await (d.fetch ?? fetch)(`${peer}/${narinfo.url}`, { headers: { [HOP_HEADER]: '1' }, signal: controller.signal });
+      res = await peerGet(`${peer}/${narinfo.url}`, { headers: { [HOP_HEADER]: '1' }, timeoutMs: d.peerNarTimeoutMs, signal: controller.signal });
     } catch (e) {
-      clearTimeout(connectTimer);
       log.warn(`peer ${peer} did not serve the NAR of ${narinfo.storePath}: ${(e as Error).message}`);
       return reply.code(404).send();
     }
-    clearTimeout(connectTimer);
-    if (res.status !== 200 || !res.body) {
-      await res.body?.cancel();
+    if (res.statusCode !== 200) {
+      res.resume();
       return reply.code(404).send();
     }
     // Serving the NAR matters more than caching it: a cache that cannot take it is logged and skipped.
@@ -151,16 +147,20 @@ export function buildServer(d: ServerDeps): FastifyInstance {
       log.warn(`cannot cache the NAR of ${narinfo.storePath}: ${(e as Error).message}`);
       return undefined;
     });
-    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const body = res;
     async function* checked(): AsyncGenerator<Uint8Array> {
+      let complete = false;
       try {
         yield* verifyNarStream(body, narinfo, writer ? (c) => writer.write(c) : undefined);
+        complete = true;
         if (writer) await writer.commit().catch((e: Error) => log.warn(`could not cache ${narinfo.storePath}: ${e.message}`));
       } catch (e) {
-        if (writer) await writer.abort();
         controller.abort();
         if (e instanceof NarHashMismatchError) d.resolver.markBad(peer, `served a corrupt NAR for ${narinfo.storePath}`);
         throw e;
+      } finally {
+        // A failure, or a client that went away mid-NAR (the generator is returned): nothing half-written is kept.
+        if (!complete && writer) await writer.abort();
       }
     }
     return sendNar(reply, narinfo.narSize, checked(), `peer ${peer} ${narinfo.storePath}`);
