@@ -2,11 +2,13 @@ import type { Logger } from '../core/log.js';
 import type { PublicKey, SecretKey } from '../core/keys.js';
 import { mayContain } from './bloom/filter.js';
 import type { NarCache } from './nar-cache.js';
-import { signNarInfo, verifiedSigners, type NarInfo } from '../core/narinfo.js';
+import { parseNarInfo, signNarInfo, verifiedSigners, type NarInfo } from '../core/narinfo.js';
+import { MAX_CLOSURE_BYTES, splitNarInfos } from './closure.js';
+import { peerGet, readPeerText } from './peers/http.js';
 import { narUrl } from './nar-url.js';
 import type { BadPeers } from './peers/bad-peers.js';
 import type { PeerFilterState } from './peers/filters.js';
-import { allAnswers, firstOffer, type PeerAnswer } from './peers/lookup.js';
+import { HOP_HEADER, allAnswers, firstOffer, type PeerAnswer } from './peers/lookup.js';
 import type { StoreIndex } from './store/index.js';
 import type { PathInfo } from './store/nix-store.js';
 import { storePathHash } from '../core/store-path.js';
@@ -70,7 +72,8 @@ export class Resolver {
   private readonly verifiedCache = new WeakMap<NarInfo, NarInfo>();
   private localIndex: StoreIndex | undefined;
   private readonly negative = new Map<string, number>();
-  private readonly offers = new Map<string, { peer: string; narinfo: NarInfo; served: NarInfo; at: number }>();
+  /** Peers' narinfos by hash; `checked` once its signature verified (a closure batch is checked path by path, when asked). */
+  private readonly offers = new Map<string, { peer: string; narinfo: NarInfo; served: NarInfo; at: number; checked: boolean }>();
 
   constructor(private readonly d: ResolverDeps) {}
 
@@ -110,6 +113,14 @@ export class Resolver {
     if (now - o.at > OFFER_TTL_MS || this.d.bad.isBad(o.peer, now)) {
       this.offers.delete(hash);
       return undefined;
+    }
+    if (!o.checked) {
+      // Not signed by a trusted key: forgotten, and the path is looked up (and judged) like any other.
+      if (verifiedSigners(o.narinfo, this.d.trusted).length === 0) {
+        this.offers.delete(hash);
+        return undefined;
+      }
+      o.checked = true;
     }
     return { source: 'peer', narinfo: o.served, peer: o.peer, peerNarinfo: o.narinfo };
   }
@@ -168,7 +179,9 @@ export class Resolver {
     const p = this.resolveFromPeers(hash).finally(() => this.inflight.delete(hash));
     this.inflight.set(hash, p);
     const r = await p;
-    if (r.source === 'peer') {
+    // The rest of the closure from the peer that has the path, in one answer; a peer that cannot (an older irisd)
+    // gets the references looked up one by one in the background instead.
+    if (r.source === 'peer' && !(await this.prefetchClosure(r.peer, hash))) {
       for (const ref of r.narinfo.references) {
         const h = storePathHash(ref);
         if (h !== hash && !this.offers.has(h) && !this.inflight.has(h)) {
@@ -204,8 +217,35 @@ export class Resolver {
     }
     if (this.offers.size > 100_000) this.offers.clear();
     const served = proxiedNarInfo(offer.narinfo);
-    this.offers.set(hash, { peer: offer.peer, narinfo: offer.narinfo, served, at: this.d.now() });
+    this.offers.set(hash, { peer: offer.peer, narinfo: offer.narinfo, served, at: this.d.now(), checked: true });
     return { source: 'peer', narinfo: served, peer: offer.peer, peerNarinfo: offer.narinfo };
+  }
+
+  /** Ask `peer` for the closure of `hash` (GET /iris/v1/closure) and remember every path in it as an offer. */
+  private async prefetchClosure(peer: string, hash: string): Promise<boolean> {
+    let body: string;
+    try {
+      const res = await peerGet(`${peer}/iris/v1/closure/${hash}`, { headers: { [HOP_HEADER]: '1' }, timeoutMs: this.d.timeoutMs });
+      if (res.statusCode !== 200) {
+        res.resume();
+        return false;
+      }
+      body = await readPeerText(res, MAX_CLOSURE_BYTES, `${peer}'s closure of ${hash}`, this.d.timeoutMs * 4);
+    } catch (e) {
+      this.d.log.debug(`closure of ${hash} from ${peer} failed: ${(e as Error).message}`);
+      return false;
+    }
+    const at = this.d.now();
+    if (this.offers.size > 100_000) this.offers.clear();
+    for (const text of splitNarInfos(body)) {
+      const parsed = parseNarInfo(text);
+      if (!parsed.ok || parsed.value.compression !== 'none') continue; // such a path is looked up, and judged, on its own
+      const n = parsed.value;
+      const h = storePathHash(n.storePath);
+      if (this.offers.has(h) || this.d.index().byHash.has(h)) continue;
+      this.offers.set(h, { peer, narinfo: n, served: proxiedNarInfo(n), at, checked: false });
+    }
+    return true;
   }
 
   private judge(answers: readonly PeerAnswer[]): void {
@@ -226,8 +266,8 @@ export class Resolver {
 
   /** The peer offer behind a NAR URL (resolving again when the offer was forgotten). */
   async offerFor(hash: string, narHash: string): Promise<{ peer: string; narinfo: NarInfo } | undefined> {
-    const o = this.offers.get(hash);
-    if (o && o.narinfo.narHash === narHash && !this.d.bad.isBad(o.peer, this.d.now())) return o;
+    const o = this.offered(hash);
+    if (o?.source === 'peer' && o.peerNarinfo.narHash === narHash) return { peer: o.peer, narinfo: o.peerNarinfo };
     const r = await this.resolve(hash, { hop: false });
     if (r.source === 'peer' && r.peerNarinfo.narHash === narHash) return { peer: r.peer, narinfo: r.peerNarinfo };
     return undefined;

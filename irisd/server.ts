@@ -7,6 +7,7 @@ import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
 import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
 import { SMALL_NAR_BYTES, smallNar, streamNar } from './nar.js';
 import { pipeChunks } from './nar-pipe.js';
+import { CLOSURE_MEDIA_TYPE, closureNarInfos, joinNarInfos } from './closure.js';
 import type { NarCache } from './nar-cache.js';
 import { verifyNarStream } from './nar-verify.js';
 import { formatNarInfo, type NarInfo } from '../core/narinfo.js';
@@ -89,6 +90,20 @@ export function buildServer(d: ServerDeps): FastifyInstance {
         })),
       asked: answers.map((a) => ({ url: a.peer, answer: a.kind, ...('reason' in a ? { reason: a.reason } : {}) })),
     });
+  });
+
+  // Between peers: the narinfos of a path's closure in one answer (irisd/closure.ts), from the local store and
+  // NAR cache only, like any hop.
+  app.get<{ Params: { hash: string } }>('/iris/v1/closure/:hash', (req, reply) => {
+    const hash = req.params.hash;
+    if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
+    const held = (h: string): NarInfo | undefined => {
+      const r = d.resolver.answerNow(h, { hop: true });
+      return r && (r.source === 'local' || r.source === 'cache') ? r.narinfo : undefined;
+    };
+    const infos = closureNarInfos(hash, held);
+    if (infos.length === 0) return reply.code(404).type('text/plain').send('not found\n');
+    return reply.header('x-iris-paths', infos.length).type(CLOSURE_MEDIA_TYPE).send(joinNarInfos(infos.map(narInfoText)));
   });
 
   // `ogygia iris push`: index the store now. Only from this host: irisd does not authenticate peers.
@@ -203,12 +218,16 @@ export function buildServer(d: ServerDeps): FastifyInstance {
   const formatted = new WeakMap<NarInfo, string>();
   function sendNarInfo(reply: FastifyReply, r: Resolution): FastifyReply {
     if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
-    let text = formatted.get(r.narinfo);
+    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(narInfoText(r.narinfo));
+  }
+
+  function narInfoText(n: NarInfo): string {
+    let text = formatted.get(n);
     if (text === undefined) {
-      text = formatNarInfo(r.narinfo);
-      formatted.set(r.narinfo, text);
+      text = formatNarInfo(n);
+      formatted.set(n, text);
     }
-    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(text);
+    return text;
   }
 
   // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.

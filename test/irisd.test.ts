@@ -295,11 +295,11 @@ describe('irisd with the real Nix client', () => {
     expect((await get(`${L.url}/nix-cache-info`)).status).toBe(200);
   });
 
-  it('answers the narinfos it prefetched from a peer without asking the peer again', async () => {
-    // A counting proxy in front of B: every narinfo request D makes of its peer is seen here.
+  it('gets the rest of a closure from its peer in one batch and answers it without asking the peer again', async () => {
+    // A counting proxy in front of B: every narinfo and closure request D makes of its peer is seen here.
     const asked = new Map<string, number>();
     const proxy = await fakePeer((path, res) => {
-      if (path.endsWith('.narinfo')) asked.set(path, (asked.get(path) ?? 0) + 1);
+      asked.set(path, (asked.get(path) ?? 0) + 1);
       void fetch(`${B.url}${path}`, { headers: { 'x-iris-hop': '1' } }).then(async (r) => {
         const headers: Record<string, string> = {};
         for (const h of ['etag', 'content-type']) if (r.headers.get(h)) headers[h] = r.headers.get(h)!;
@@ -308,19 +308,26 @@ describe('irisd with the real Nix client', () => {
     });
     const D = await startIrisd('d', join(tmp.path, 'sD'), [proxy]);
     while (!(await get(`${D.url}/iris/v1/peers`)).text.includes('"reachable":true')) await new Promise((r) => setTimeout(r, 100));
-    const top = await get(`${D.url}/${storePathHash(chainB.top)}.narinfo`);
+    const topHash = storePathHash(chainB.top);
+    const top = await get(`${D.url}/${topHash}.narinfo`);
     expect(top.headers.get('x-iris-source')).toBe('peer');
-    // Its references were prefetched in the background (Nix asks for them next); wait until all were asked once.
     const below = chainB.closure.filter((p) => p !== chainB.top).map((p) => `/${storePathHash(p)}.narinfo`);
     expect(below.length).toBe(2);
-    while (!below.every((p) => asked.get(p) === 1)) await new Promise((r) => setTimeout(r, 20));
     for (const p of below) {
       const n = await get(`${D.url}${p}`);
       expect(n.status).toBe(200);
       expect(n.headers.get('x-iris-source')).toBe('peer');
     }
-    expect(below.map((p) => asked.get(p))).toEqual([1, 1]); // served from the prefetched offers
-    expect(asked.get(`/${storePathHash(chainB.top)}.narinfo`)).toBe(1);
+    // One narinfo request and one closure batch for the whole closure; none per path below the top.
+    expect(asked.get(`/${topHash}.narinfo`)).toBe(1);
+    expect(asked.get(`/iris/v1/closure/${topHash}`)).toBe(1);
+    expect(below.map((p) => asked.get(p) ?? 0)).toEqual([0, 0]);
+    // B's batch itself: the closure's narinfos, signed, the top first.
+    const batch = await get(`${B.url}/iris/v1/closure/${topHash}`);
+    expect(batch.headers.get('x-iris-paths')).toBe('3');
+    expect(batch.text.split('\n\n').map((t) => /^StorePath: (.*)$/m.exec(t)?.[1])).toEqual(expect.arrayContaining(chainB.closure));
+    expect(batch.text.startsWith(`StorePath: ${chainB.top}\n`)).toBe(true);
+    expect((await get(`${B.url}/iris/v1/closure/${storePathHash(packagePath('not-here'))}`)).status).toBe(404);
     // And the NARs behind those offers still come through D from B.
     const r = await clientCopy(D.url, [chainB.top], join(tmp.path, 'client-d'));
     expect(r.exitCode).toBe(0);
