@@ -30,13 +30,14 @@ export async function rssKiB(pid: number): Promise<number> {
 }
 
 /** `cpu` pins the server to one core with taskset (the load tool gets the other). */
-export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: number } = {}): Promise<BenchReconciler> {
+/** `etcd`: keep reports in that etcd (endpoint URL) under `namespace`, as replicas do; `repo`: serve this channels repository (a replica of another). */
+export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: number; etcd?: string; repo?: ChannelsRepo } = {}): Promise<BenchReconciler> {
   const tmp = await makeTempDir('ogygia-bench-rec-');
-  const repo = await createChannelsRepo(tmp.path);
+  const repo = opts.repo ?? (await createChannelsRepo(tmp.path));
   const key = testKey('test-only-ops-1');
   const chain = new ReleaseChain('prod', [key]);
   let head = chain.next();
-  await repo.publish('prod', head.text);
+  if (!opts.repo) await repo.publish('prod', head.text);
   const port = await freePort();
   const cfg = [
     `source = ${JSON.stringify(repo.bare)}`,
@@ -47,6 +48,7 @@ export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: nu
     `keys = [${JSON.stringify(testPublicKey('test-only-ops-1'))}]`,
     '[long_poll]',
     `max_waiters = ${opts.maxWaiters ?? 50000}`,
+    ...(opts.etcd ? ['[etcd]', `endpoints = [${JSON.stringify(opts.etcd)}]`, 'namespace = "/ogygia-bench"'] : []),
   ].join('\n');
   await writeFile(join(tmp.path, 'reconciler.toml'), cfg + '\n');
   const args = [ENTRY, 'reconciler', '--config', join(tmp.path, 'reconciler.toml')];

@@ -42,6 +42,18 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     work.catch((e: unknown) => {
       throw etcdAccessError(e, config, secrets, { op, prefix }) ?? e;
     });
+  const view = new ReportsView({
+    changedSince: async (revision) => {
+      const r = await access(client.getAll().prefix(prefix).minModRevision(String(BigInt(revision) + 1n)).exec(), 'read');
+      return { revision: String(r.header.revision), kvs: r.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value })) };
+    },
+    count: (revision) => access(client.getAll().prefix(prefix).revision(revision).count(), 'read'),
+    all: async () => {
+      const r = await access(client.getAll().prefix(prefix).exec(), 'read');
+      return { revision: String(r.header.revision), kvs: r.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value })) };
+    },
+  });
+  let listing: Promise<void> = Promise.resolve();
   return {
     kind: 'etcd',
     async keep(host, stored, rules) {
@@ -59,17 +71,70 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
       }
       throw new InternalError({ where: `keeping the report for ${host} in etcd`, cause: `the key changed under every one of ${MAX_KEEP_ATTEMPTS} attempts` });
     },
-    async list() {
-      const all = await access(client.getAll().prefix(prefix).strings(), 'read');
-      const out: StoredReport[] = [];
-      for (const v of Object.values(all)) {
-        const stored = parseValue(v);
-        if (stored) out.push(stored); // else a foreign value, or one off the report schema
-      }
-      return [...latestPerHost(out).values()];
+    // Each list() reads etcd (so a report kept a moment ago, by this replica or another, is in it), but only what
+    // changed: one list runs at a time, each after the one before it.
+    list() {
+      const run = listing.then(() => view.refresh()).then((reports) => reports.slice()); // callers may sort or filter in place
+      listing = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
     async close() {
       client.close();
     },
   };
+}
+
+interface RangeRead {
+  readonly revision: string;
+  readonly kvs: ReadonlyArray<{ readonly key: string; readonly value: Buffer }>;
+}
+
+/**
+ * The reports under the prefix as last read, parsed once per change: a read
+ * asks etcd only for the keys modified since the revision it saw last
+ * (`min_mod_revision`) and counts the keys at the new revision; a count that
+ * does not match (a key was deleted) reads everything again. GET /v1/hosts and
+ * the dashboard so no longer parse every report on every request.
+ */
+class ReportsView {
+  private revision: string | undefined;
+  private readonly byKey = new Map<string, StoredReport | undefined>();
+  private latest: StoredReport[] = [];
+
+  constructor(
+    private readonly etcd: {
+      changedSince(revision: string): Promise<RangeRead>;
+      count(revision: string): Promise<number>;
+      all(): Promise<RangeRead>;
+    },
+  ) {}
+
+  async refresh(): Promise<StoredReport[]> {
+    if (this.revision === undefined) return this.reload();
+    const changed = await this.etcd.changedSince(this.revision);
+    if (changed.kvs.length === 0 && changed.revision === this.revision) return this.latest;
+    for (const kv of changed.kvs) this.byKey.set(kv.key, parseValue(kv.value)); // undefined: a foreign value, or one off the report schema
+    if ((await this.etcd.count(changed.revision)) !== this.byKey.size) return this.reload();
+    this.revision = changed.revision;
+    if (changed.kvs.length > 0) this.rebuild();
+    return this.latest;
+  }
+
+  private async reload(): Promise<StoredReport[]> {
+    const all = await this.etcd.all();
+    this.byKey.clear();
+    for (const kv of all.kvs) this.byKey.set(kv.key, parseValue(kv.value));
+    this.revision = all.revision;
+    this.rebuild();
+    return this.latest;
+  }
+
+  private rebuild(): void {
+    const parsed: StoredReport[] = [];
+    for (const v of this.byKey.values()) if (v) parsed.push(v);
+    this.latest = [...latestPerHost(parsed).values()];
+  }
 }
