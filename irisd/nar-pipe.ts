@@ -1,10 +1,24 @@
 import type { ServerResponse } from 'node:http';
 
-/** Write one chunk; resolves once the socket has taken it (the chunk's memory may then be reused). */
+/**
+ * Write one chunk; resolves once the socket has taken it (the chunk's memory
+ * may then be reused). Rejects when the connection closes first: a write
+ * callback is not always called on a socket that was destroyed under it.
+ */
 function writeChunk(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
-    res.write(chunk, (err) => (err ? reject(err) : resolve()));
+    const closed = (): void => reject(new Error('the client closed the connection'));
+    res.once('close', closed);
+    res.write(chunk, (err) => {
+      res.off('close', closed);
+      if (err) reject(err);
+      else resolve();
+    });
   });
+}
+
+function gone(res: ServerResponse): boolean {
+  return res.destroyed || !res.socket || res.socket.destroyed;
 }
 
 /**
@@ -23,11 +37,17 @@ export async function pipeChunks(chunks: AsyncIterable<Uint8Array>, res: ServerR
       const next = await it.next();
       if (next.done) break;
       if (inflight) await inflight;
-      if (res.destroyed) throw new Error('the client closed the connection');
+      if (gone(res)) throw new Error('the client closed the connection');
       inflight = writeChunk(res, next.value);
     }
     if (inflight) await inflight;
-    await new Promise<void>((resolve) => res.end(resolve));
+    await new Promise<void>((resolve) => {
+      res.once('close', resolve); // as above: the end callback may never come on a closed connection
+      res.end(() => {
+        res.off('close', resolve);
+        resolve();
+      });
+    });
   } catch (e) {
     // Stop the source (closes its file, aborts its peer fetch); a write that fails later is ignored.
     inflight?.catch(() => {});

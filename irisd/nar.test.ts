@@ -60,6 +60,40 @@ async function overHttp(chunks: () => AsyncIterable<Uint8Array>): Promise<Buffer
   }
 }
 
+describe('pipeChunks', () => {
+  it('stops its source (closing its file) when the client goes away mid-NAR', async () => {
+    let closed = false;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) yield Buffer.alloc(1 << 20, 1);
+      } finally {
+        closed = true;
+      }
+    }
+    let failed: unknown;
+    const server = createServer((_req, res) => {
+      res.writeHead(200);
+      pipeChunks(endless(), res).catch((e: unknown) => {
+        failed = e;
+        res.destroy();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const ac = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { signal: ac.signal });
+      await res.body!.getReader().read(); // some bytes arrived
+      ac.abort();
+      while (!closed) await new Promise((r) => setTimeout(r, 10));
+      expect(closed).toBe(true);
+      expect(failed).toBeInstanceOf(Error);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }, 30_000); // a source left running hangs the loop above: fail then, not at the suite's limit
+});
+
 describe('NAR encoding', () => {
   it('encodes a literal tree exactly as Nix frames it', () => {
     const nar = Buffer.from(encodeNar({ type: 'regular', executable: false, contents: Buffer.from('hi') }));
