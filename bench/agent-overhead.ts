@@ -2,7 +2,7 @@
 // next to a peer measured in the same run. Run: node --import tsx bench/agent-overhead.ts
 // (as root with Nix for the nix-store peer; `npm ci` first so dist/ is built).
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { planRelease } from '../agent/plan.js';
@@ -17,8 +17,9 @@ import { testKey } from '../testkit/keys.js';
 import { bytesOf, ReleaseChain } from '../testkit/release-chain.js';
 import { storePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
+import { envNumber, QUICK } from './lib/quick.js';
 
-const N = Number(process.env.BENCH_N ?? 2000);
+const N = envNumber('BENCH_N', 2000, 200);
 const key = testKey('test-only-ops-1');
 const chain = new ReleaseChain('prod', [key]);
 const targets: Record<string, string> = { '*': storePath('star') };
@@ -58,7 +59,7 @@ const cryptoUs = timeIt(N * 5, () => {
 // 2. The cheapest Nix call an apply makes: one `nix-store --query --hash`.
 const tmp = await makeTempDir('ogygia-bench-');
 const sys = await buildSystemClosure(join(tmp.path, 'build'), { name: 'bench-system', revision: 'bench', salt: String(Date.now()) });
-const M = 20;
+const M = QUICK ? 3 : 20;
 const q0 = Date.now();
 for (let i = 0; i < M; i++) await execa('nix-store', ['--query', '--hash', sys], { env: nixEnv() });
 const nixQueryUs = ((Date.now() - q0) * 1000) / M;
@@ -83,10 +84,12 @@ const agentProc = startProcess('node', [new URL('../bin/ogygia', import.meta.url
   log: join(tmp.path, 'agent.log'),
 });
 const peerProc = startProcess('node', ['-e', 'setInterval(() => {}, 1000)'], { log: join(tmp.path, 'peer.log') });
-// Every `ogygia` command module loaded (the CLI registers them all eagerly), nothing running: isolates the agent's own share.
-const registry = new URL('../dist/cli/registry.js', import.meta.url).href;
-const cliProc = startProcess('node', ['-e', `import(${JSON.stringify(registry)}).then(() => setInterval(() => {}, 1000))`], { log: join(tmp.path, 'cli.log') });
-await new Promise((r) => setTimeout(r, 5000));
+// Every `ogygia` command module loaded (each command loads its own only when it runs; here all of them), nothing
+// running: isolates the agent's own share.
+const commandsDir = new URL('../dist/cli/commands/', import.meta.url);
+const commandModules = (await readdir(commandsDir)).filter((f) => f.endsWith('.js')).map((f) => new URL(f, commandsDir).href);
+const cliProc = startProcess('node', ['-e', `Promise.all(${JSON.stringify(commandModules)}.map((m) => import(m))).then(() => setInterval(() => {}, 1000))`], { log: join(tmp.path, 'cli.log') });
+await new Promise((r) => setTimeout(r, QUICK ? 1500 : 5000));
 const agentRss = await rssKb(agentProc.pid);
 const peerRss = await rssKb(peerProc.pid);
 const cliRss = await rssKb(cliProc.pid);

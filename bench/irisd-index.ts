@@ -7,13 +7,14 @@ import { buildFilter, mayContain } from '../irisd/bloom/filter.js';
 import { encodeFilter } from '../irisd/bloom/wire.js';
 import { buildStoreIndex } from '../irisd/store/index.js';
 import type { PathInfo } from '../irisd/store/nix-store.js';
+import { envNumber, QUICK } from './lib/quick.js';
 
-const N = Number(process.env.N ?? 100_000);
+const N = envNumber('N', 100_000, 5_000);
 const A = '0123456789abcdfghijklmnpqrsvwxyz';
 const hash = (): string => [...randomBytes(32)].map((b) => A[b & 31]).join('');
 // Synthetic store path hashes (a real store with 100,000 paths takes far too long to populate here).
 const infos: PathInfo[] = Array.from({ length: N }, () => ({ path: `/nix/store/${hash()}-p`, narHash: 'sha256:' + '0'.repeat(52), narSize: 1, references: [], sigs: [] }));
-const probes = Array.from({ length: 50_000 }, hash);
+const probes = Array.from({ length: QUICK ? 5_000 : 50_000 }, hash);
 
 function time<T>(fn: () => T): [T, number] {
   const t = performance.now();

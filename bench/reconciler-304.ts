@@ -3,10 +3,11 @@
 // Run: node --import tsx bench/reconciler-304.ts [seconds] [rounds]
 import { execa } from 'execa';
 import { requireProgram } from '../testkit/processes.js';
-import { startBareFastify, startBenchReconciler } from './reconciler-setup.js';
+import { startBareFastify, startBenchReconciler } from './lib/reconciler-setup.js';
+import { argNumber } from './lib/quick.js';
 
-const SECONDS = Number(process.argv[2] ?? 8);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const SECONDS = argNumber(0, 8, 1);
+const ROUNDS = argNumber(1, 3, 1);
 const CONNECTIONS = 50;
 
 await requireProgram('wrk', 'wrk');

@@ -1,10 +1,11 @@
 // Propagation: `git push` into a local source → 1,000 concurrent long-polling clients all hold the new release.
 // Run: node --import tsx bench/reconciler-propagation.ts [clients] [rounds]
-import { get, keepAliveAgent } from './reconciler-http.js';
-import { percentile, startBenchReconciler } from './reconciler-setup.js';
+import { get, keepAliveAgent } from './lib/reconciler-http.js';
+import { percentile, startBenchReconciler } from './lib/reconciler-setup.js';
+import { argNumber } from './lib/quick.js';
 
-const CLIENTS = Number(process.argv[2] ?? 1000);
-const ROUNDS = Number(process.argv[3] ?? 5);
+const CLIENTS = argNumber(0, 1000, 50);
+const ROUNDS = argNumber(1, 5, 2);
 
 const rec = await startBenchReconciler();
 const agent = keepAliveAgent();

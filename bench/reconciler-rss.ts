@@ -1,9 +1,10 @@
 // Memory: RSS of the reconciler process with 10,000 open long-polls.
 // Run: node --import tsx bench/reconciler-rss.ts [polls]
-import { get, keepAliveAgent } from './reconciler-http.js';
-import { startBenchReconciler } from './reconciler-setup.js';
+import { get, keepAliveAgent } from './lib/reconciler-http.js';
+import { startBenchReconciler } from './lib/reconciler-setup.js';
+import { argNumber } from './lib/quick.js';
 
-const POLLS = Number(process.argv[2] ?? 10_000);
+const POLLS = argNumber(0, 10_000, 200);
 
 const rec = await startBenchReconciler();
 const agent = keepAliveAgent();

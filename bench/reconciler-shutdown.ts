@@ -1,15 +1,16 @@
 // Time from SIGTERM to process exit with many open long-polls: the reconciler
 // (`ogygia reconciler`, which answers every held long-poll, stops the mirror and
 // persists its state) against a bare fastify app holding the same number of
-// requests (bench/bare-fastify.mjs /hold), each its own process, same run.
+// requests (bench/lib/bare-fastify.mjs /hold), each its own process, same run.
 // Run: node --import tsx bench/reconciler-shutdown.ts [polls] [rounds]
 import type { Started } from '../testkit/processes.js';
 import { makeTempDir } from '../testkit/tmp.js';
-import { get, keepAliveAgent } from './reconciler-http.js';
-import { startBareFastify, startBenchReconciler } from './reconciler-setup.js';
+import { get, keepAliveAgent } from './lib/reconciler-http.js';
+import { startBareFastify, startBenchReconciler } from './lib/reconciler-setup.js';
+import { argNumber } from './lib/quick.js';
 
-const POLLS = Number(process.argv[2] ?? 1000);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const POLLS = argNumber(0, 1000, 50);
+const ROUNDS = argNumber(1, 3, 1);
 
 /** Open `POLLS` held requests, wait until the server counts them all, SIGTERM it, and time until it exits. */
 async function timeStop(proc: Started, base: string, path: string, headers: Record<string, string>): Promise<{ ms: number; answered: number; exitCode: number | null }> {

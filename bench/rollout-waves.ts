@@ -10,13 +10,11 @@ import type { Rollout } from '../core/rollout.js';
 import { planWaves } from '../core/rollout.js';
 import { canonicalHost } from '../core/host-identity.js';
 import { askHead, postReport } from '../testkit/sim-agent.js';
-import { percentile, startBenchReconciler } from './reconciler-setup.js';
+import { percentile, startBenchReconciler } from './lib/reconciler-setup.js';
+import { argNumber } from './lib/quick.js';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const nums = args.filter((a) => !a.startsWith('--')).map(Number);
-const AGENTS = nums[0] ?? (quick ? 50 : 1000);
-const SOAK = nums[1] ?? (quick ? 1 : 3);
+const AGENTS = argNumber(0, 1000, 50);
+const SOAK = argNumber(1, 3, 1);
 const ROLLOUT: Rollout = { waves: [{ percent: 10, soakSeconds: SOAK }, { percent: 50, soakSeconds: SOAK }, { percent: 100 }], maxFailures: 0 };
 
 const rec = await startBenchReconciler({ cpu: 1 });

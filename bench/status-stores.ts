@@ -3,6 +3,7 @@
 //
 //   node --import tsx bench/status-stores.ts [hosts=10000] [runs=5]
 //
+// start-up:  `./bin/ogygia --help`  vs  `node -e 0`
 // etcd:      `./bin/ogygia status`  vs  `etcdctl get --prefix /nixos/versions/` (ETCDCTL_API=3)
 // ZooKeeper: `./bin/ogygia status`  vs  `zkCli.sh ls -R /nixos/versions` (JVM, names only)
 //                                   and a Node one-shot that reads every value (node-zookeeper-client)
@@ -16,9 +17,10 @@ import { startEtcd } from '../testkit/etcd.js';
 import { makeStatusRoot } from '../testkit/status-root.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { startZooKeeper } from '../testkit/zookeeper.js';
+import { argNumber, QUICK } from './lib/quick.js';
 
-const HOSTS = Number(process.argv[2] ?? 10_000);
-const RUNS = Number(process.argv[3] ?? 5);
+const HOSTS = argNumber(0, 10_000, 200);
+const RUNS = argNumber(1, 5, 1);
 const REPO = join(import.meta.dirname, '..');
 const NS = '/nixos/versions';
 const rev = (i: number, k: number) => ((i * 2654435761 + k) >>> 0).toString(16).padStart(8, '0') + 'abcd';
@@ -52,7 +54,17 @@ const root = await makeStatusRoot({ current: 'a1b2c3d4e5f6a7b8', booted: 'a1b2c3
 const indices = Array.from({ length: HOSTS }, (_, i) => i);
 const lines = (out: string) => out.split('\n').length;
 const results: Record<string, number> = {};
-await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
+if (!QUICK) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO }); // npm run bench:quick builds once first
+
+// Start-up alone: `ogygia --help` (every command declared, none loaded) against a bare `node -e 0`.
+{
+  const help = await median('ogygia --help', join(REPO, 'bin/ogygia'), ['--help'], process.env, (o) => {
+    if (!o.includes('status')) throw new Error('ogygia --help did not list the commands');
+  });
+  const bare = await median('node -e 0', process.execPath, ['-e', '0'], process.env, () => {});
+  results.help = help / bare;
+  console.log(`  ratio ogygia --help / bare node: ${(help / bare).toFixed(2)} (ogygia's own start-up ${(help - bare).toFixed(0)} ms)`);
+}
 
 const etcd = await startEtcd();
 try {

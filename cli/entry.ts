@@ -1,4 +1,4 @@
-import { InternalError } from '../core/errors/index.js';
+import { InternalError } from '../core/errors/InternalError.js';
 import { flushStdout } from './io.js';
 import { main, reportError } from './main.js';
 

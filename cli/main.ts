@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, InternalError, OgygiaError, UsageError } from '../core/errors/index.js';
+// The error classes one by one, not core/errors/index.js: every command loads only the errors it uses.
+import { ConfigError } from '../core/errors/ConfigError.js';
+import { InternalError } from '../core/errors/InternalError.js';
+import type { OgygiaError } from '../core/errors/OgygiaError.js';
+import { UsageError } from '../core/errors/UsageError.js';
 import { registerCommands } from './registry.js';
 
 /**

@@ -2,11 +2,6 @@ import { UsageError } from '../core/errors/index.js';
 import { HOST_NAME } from '../core/release.js';
 import { assertStorePath } from '../core/store-path.js';
 
-/** commander helper: collect a repeatable option into an array. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 /** `--store-path P` and `--target HOST=P` into a targets map. */
 export function parseTargets(storePath: string | undefined, targets: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};

@@ -55,6 +55,29 @@ describe('NAR cache', () => {
     expect((await readAll(again, es[2]!.key)).equals(Buffer.from(es[2]!.nar))).toBe(true);
   });
 
+  it('keeps small NARs (written from memory, read in one go) and large ones (streamed) alike, across a restart', async () => {
+    const d = await makeTempDir('ogygia-narcache-');
+    dirs.push(d);
+    const c = await NarCache.open({ dir: d.path, maxSizeBytes: 1e9, ttlMs: 1e9 });
+    const small = entry(5, 2_000);
+    const large = entry(6, 3 * 1024 * 1024 + 7); // past the 256 KiB small-NAR limit: file handle writes, stream reads
+    const w = await c.writer(large.narinfo, large.key);
+    for (let at = 0; at < large.nar.length; at += 65_536) await w.write(large.nar.subarray(at, at + 65_536));
+    await w.commit();
+    await put(c, small);
+    for (const e of [small, large]) expect((await readAll(c, e.key)).equals(Buffer.from(e.nar))).toBe(true);
+    const again = await NarCache.open({ dir: d.path, maxSizeBytes: 1e9, ttlMs: 1e9 });
+    expect(again.count).toBe(2);
+    for (const e of [small, large]) expect((await readAll(again, e.key)).equals(Buffer.from(e.nar))).toBe(true);
+    // An aborted small write leaves nothing behind.
+    const gone = entry(7, 100);
+    const aborted = await again.writer(gone.narinfo, gone.key);
+    await aborted.write(gone.nar);
+    await aborted.abort();
+    expect(again.lookup(gone.hash)).toBeUndefined();
+    expect((await readdir(d.path)).filter((f) => f.startsWith(gone.hash))).toEqual([]);
+  });
+
   it('drops entries past their TTL', async () => {
     const d = await makeTempDir('ogygia-narcache-');
     dirs.push(d);

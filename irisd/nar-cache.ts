@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../core/errors/index.js';
@@ -35,6 +35,9 @@ export interface CacheWriter {
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
+
+/** Cached NARs up to this size are read in one go. */
+const SMALL_CACHED_NAR_BYTES = 256 * 1024;
 
 const KEY = /^([0-9a-df-np-sv-z]{32})-[0-9a-df-np-sv-z]{52}$/;
 
@@ -139,7 +142,9 @@ export class NarCache {
     const file = join(this.opts.dir, key + '.nar');
     void utimes(file, new Date(), new Date(e.lastUsed)).catch(() => {});
     try {
-      yield* verifyNarStream(createReadStream(file, { highWaterMark: 1 << 20 }), e.narinfo);
+      // A small NAR in one synchronous read (one system call instead of a stream's open/read/close round trips).
+      const source = e.size <= SMALL_CACHED_NAR_BYTES ? [readFileSync(file)] : createReadStream(file, { highWaterMark: 1 << 20 });
+      yield* verifyNarStream(source, e.narinfo);
     } catch (err) {
       await this.remove(key);
       throw err;
@@ -152,6 +157,7 @@ export class NarCache {
     // The server builds keys from a checked NAR file name: one off the pattern is a bug.
     if (!m) throw new InternalError({ where: 'NarCache.writer', cause: `bad cache key ${key}` });
     const tmp = join(this.opts.dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    if (narinfo.narSize <= SMALL_CACHED_NAR_BYTES) return this.smallWriter(narinfo, key, m[1]!, tmp);
     const fh: FileHandle = await open(tmp, 'w', 0o644);
     let closed = false;
     const close = async (): Promise<void> => {
@@ -174,12 +180,44 @@ export class NarCache {
           await unlink(tmp).catch(() => {});
           return;
         }
-        await this.remove(key);
+        if (this.entries.has(key)) await this.remove(key); // the files on disk are the entries (open() drops the rest)
         await writeFile(join(this.opts.dir, key + '.narinfo'), formatNarInfo(narinfo));
         await rename(tmp, join(this.opts.dir, key + '.nar'));
         const t = this.now();
         this.add({ key, hash: m[1]!, narinfo, size: narinfo.narSize, addedAt: t, lastUsed: t });
-        await this.expireAndEvict();
+        // Over the size limit: evict now. Expired entries are never served (lookup) and irisd sweeps them periodically.
+        if (this.total > this.opts.maxSizeBytes) await this.expireAndEvict();
+      },
+    };
+  }
+
+  /**
+   * A small NAR is held in memory until it verified, then written with
+   * synchronous calls (temporary file, narinfo, rename): three system calls'
+   * worth of blocking instead of a dozen asynchronous round trips per path.
+   */
+  private smallWriter(narinfo: NarInfo, key: string, hash: string, tmp: string): CacheWriter {
+    const parts: Uint8Array[] = [];
+    return {
+      write: async (chunk) => {
+        parts.push(Buffer.from(chunk)); // a copy: the caller may reuse its buffer
+      },
+      abort: async () => {
+        parts.length = 0;
+      },
+      commit: async () => {
+        if (this.entries.has(key)) await this.remove(key);
+        writeFileSync(tmp, Buffer.concat(parts), { mode: 0o644 });
+        try {
+          writeFileSync(join(this.opts.dir, key + '.narinfo'), formatNarInfo(narinfo));
+          renameSync(tmp, join(this.opts.dir, key + '.nar'));
+        } catch (e) {
+          await unlink(tmp).catch(() => {});
+          throw e;
+        }
+        const t = this.now();
+        this.add({ key, hash, narinfo, size: narinfo.narSize, addedAt: t, lastUsed: t });
+        if (this.total > this.opts.maxSizeBytes) await this.expireAndEvict();
       },
     };
   }

@@ -9,7 +9,7 @@ import { encodeNix32 } from '../core/nix32.js';
  * cache) never receives a complete corrupt NAR.
  */
 export async function* verifyNarStream(
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   expected: { readonly storePath: string; readonly narHash: string; readonly narSize: number },
   onChunk?: (chunk: Uint8Array) => void | Promise<void>,
 ): AsyncGenerator<Uint8Array> {

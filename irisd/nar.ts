@@ -1,3 +1,4 @@
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { NarSourceError } from '../core/errors/index.js';
 
@@ -71,8 +72,17 @@ const FLUSH_AT = 64 * 1024;
  * Stream the NAR of a filesystem path (a store path's real location), reading
  * files in 1 MiB chunks and coalescing the small framing tokens, so memory
  * stays flat whatever the size of the path.
+ *
+ * With `reuseBuffers`, file contents are read into two 1 MiB buffers used in
+ * turn instead of a new buffer per chunk (a 256 MiB path otherwise costs 256
+ * allocations and a dozen full garbage collections): a chunk then stays valid
+ * only until the generator has been resumed twice more, so the consumer must be
+ * done with chunk k before it asks for chunk k+2 (see irisd/nar-pipe.ts).
  */
-export async function* streamNar(path: string): AsyncGenerator<Buffer> {
+export async function* streamNar(path: string, opts: { readonly reuseBuffers?: boolean } = {}): AsyncGenerator<Buffer> {
+  const pool = opts.reuseBuffers ? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] : undefined;
+  let turn = 0;
+  const bufferFor = (want: number): Buffer => (pool ? pool[turn++ % 2]!.subarray(0, want) : Buffer.allocUnsafe(want));
   let pending: Uint8Array[] = [];
   let pendingLen = 0;
   const put = (b: Uint8Array): void => {
@@ -111,7 +121,7 @@ export async function* streamNar(path: string): AsyncGenerator<Buffer> {
         let done = 0;
         while (done < st.size) {
           const want = Math.min(CHUNK, st.size - done);
-          const buf = Buffer.allocUnsafe(want);
+          const buf = bufferFor(want);
           const { bytesRead } = await fh.read(buf, 0, want, done);
           if (bytesRead === 0) throw new NarSourceError({ reason: 'shrank', path: p.toString() });
           done += bytesRead;
@@ -147,3 +157,65 @@ export async function* streamNar(path: string): AsyncGenerator<Buffer> {
   if (pendingLen > 0) yield take();
 }
 
+
+/** Paths whose NAR is at most this many bytes are archived in one go by {@link smallNar}. */
+export const SMALL_NAR_BYTES = 256 * 1024;
+
+/**
+ * The whole NAR of a small path, read with synchronous calls (one lstat per
+ * node, one readFileSync per file): for a few KiB this is about a tenth of the
+ * cost of the ~20 asynchronous operations streaming takes, and it blocks the
+ * event loop for no longer than a small read. Returns undefined once the NAR
+ * would exceed `maxBytes` (the caller streams it instead).
+ */
+export function smallNar(path: string, maxBytes = SMALL_NAR_BYTES): Buffer | undefined {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const put = (b: Uint8Array): void => {
+    parts.push(b);
+    size += b.length;
+  };
+  const putToken = (s: Uint8Array | string): void => {
+    for (const p of token(s)) put(p);
+  };
+  const node = (p: Buffer): boolean => {
+    const st = lstatSync(p);
+    putToken('(');
+    putToken('type');
+    if (st.isSymbolicLink()) {
+      putToken('symlink');
+      putToken('target');
+      putToken(readlinkSync(p, { encoding: 'buffer' }));
+    } else if (st.isFile()) {
+      if (size + st.size > maxBytes) return false;
+      putToken('regular');
+      if (st.mode & 0o100) {
+        putToken('executable');
+        putToken('');
+      }
+      putToken('contents');
+      putToken(readFileSync(p));
+    } else if (st.isDirectory()) {
+      putToken('directory');
+      const names = readdirSync(p, { encoding: 'buffer' });
+      names.sort(compareNames);
+      for (const name of names) {
+        putToken('entry');
+        putToken('(');
+        putToken('name');
+        putToken(name);
+        putToken('node');
+        if (!node(Buffer.concat([p, SLASH, name]))) return false;
+        putToken(')');
+        if (size > maxBytes) return false;
+      }
+    } else {
+      throw new NarSourceError({ reason: 'special-file', path: p.toString() });
+    }
+    putToken(')');
+    return true;
+  };
+  putToken('nix-archive-1');
+  if (!node(Buffer.from(path.replace(/\/+$/, ''), 'utf8')) || size > maxBytes) return undefined;
+  return Buffer.concat(parts, size);
+}

@@ -1,20 +1,22 @@
 import { NarHashMismatchError } from '../core/errors/index.js';
 import { fastifyLimitOptions, limitConnections, type HttpLimits } from '../core/http-limits.js';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../core/log.js';
 import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
 import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
-import { streamNar } from './nar.js';
+import { SMALL_NAR_BYTES, smallNar, streamNar } from './nar.js';
+import { pipeChunks } from './nar-pipe.js';
+import { CLOSURE_MEDIA_TYPE, closureNarInfos, joinNarInfos } from './closure.js';
 import type { NarCache } from './nar-cache.js';
 import { verifyNarStream } from './nar-verify.js';
-import { formatNarInfo } from '../core/narinfo.js';
+import { formatNarInfo, type NarInfo } from '../core/narinfo.js';
 import { NAR_FILE } from './nar-url.js';
 import { HOP_HEADER } from './peers/lookup.js';
-import type { Resolver } from './resolver.js';
+import type { Resolution, Resolver } from './resolver.js';
 import type { LocalStore } from './store/nix-store.js';
 import type { StoreIndex } from './store/index.js';
-import type { FetchFn } from './peers/filters.js';
+import { peerGet } from './peers/http.js';
 
 /** Everything the HTTP layer needs; main.ts wires the real ones, tests may pass their own. */
 export interface ServerDeps {
@@ -31,7 +33,6 @@ export interface ServerDeps {
   reindex(): Promise<StoreIndex>;
   peerStatus(): unknown;
   readonly log: Logger;
-  readonly fetch?: FetchFn;
 }
 
 const NARINFO_FILE = /^([^/]*)\.narinfo$/;
@@ -91,6 +92,20 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     });
   });
 
+  // Between peers: the narinfos of a path's closure in one answer (irisd/closure.ts), from the local store and
+  // NAR cache only, like any hop.
+  app.get<{ Params: { hash: string } }>('/iris/v1/closure/:hash', (req, reply) => {
+    const hash = req.params.hash;
+    if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
+    const held = (h: string): NarInfo | undefined => {
+      const r = d.resolver.answerNow(h, { hop: true });
+      return r && (r.source === 'local' || r.source === 'cache') ? r.narinfo : undefined;
+    };
+    const infos = closureNarInfos(hash, held);
+    if (infos.length === 0) return reply.code(404).type('text/plain').send('not found\n');
+    return reply.header('x-iris-paths', infos.length).type(CLOSURE_MEDIA_TYPE).send(joinNarInfos(infos.map(narInfoText)));
+  });
+
   // `ogygia iris push`: index the store now. Only from this host: irisd does not authenticate peers.
   app.post<{ Body: { paths?: unknown } }>('/iris/v1/push', async (req, reply) => {
     if (!isLoopback(req.ip)) return reply.code(403).send({ error: 'push is only accepted from this host (loopback)' });
@@ -111,7 +126,13 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     const key = `${hash}-${m[2]!}`;
     const local = d.index().byHash.get(hash);
     if (local && local.narHash === narHash) {
-      return sendNar(reply, local.narSize, streamNar(d.store.realPath(local.path)), `local ${local.path}`);
+      const real = d.store.realPath(local.path);
+      if (local.narSize <= SMALL_NAR_BYTES) {
+        // A small path in one go; one that does not add up to its NarSize (the store changed) is streamed as usual.
+        const nar = smallNar(real);
+        if (nar && nar.length === local.narSize) return reply.header('content-length', nar.length).type('application/x-nix-nar').send(nar);
+      }
+      return sendNar(reply, local.narSize, streamNar(real, { reuseBuffers: true }), `local ${local.path}`);
     }
     if (d.cache.has(key)) {
       const n = d.cache.lookup(hash);
@@ -123,20 +144,17 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     return proxyNar(reply, offer.peer, offer.narinfo, key);
   });
 
-  async function proxyNar(reply: FastifyReply, peer: string, narinfo: import('../core/narinfo.js').NarInfo, key: string): Promise<FastifyReply> {
+  async function proxyNar(reply: FastifyReply, peer: string, narinfo: NarInfo, key: string): Promise<FastifyReply> {
     const controller = new AbortController();
-    const connectTimer = setTimeout(() => controller.abort(), d.peerNarTimeoutMs);
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await (d.fetch ?? fetch)(`${peer}/${narinfo.url}`, { headers: { [HOP_HEADER]: '1' }, signal: controller.signal });
+      res = await peerGet(`${peer}/${narinfo.url}`, { headers: { [HOP_HEADER]: '1' }, timeoutMs: d.peerNarTimeoutMs, signal: controller.signal });
     } catch (e) {
-      clearTimeout(connectTimer);
       log.warn(`peer ${peer} did not serve the NAR of ${narinfo.storePath}: ${(e as Error).message}`);
       return reply.code(404).send();
     }
-    clearTimeout(connectTimer);
-    if (res.status !== 200 || !res.body) {
-      await res.body?.cancel();
+    if (res.statusCode !== 200) {
+      res.resume();
       return reply.code(404).send();
     }
     // Serving the NAR matters more than caching it: a cache that cannot take it is logged and skipped.
@@ -144,49 +162,78 @@ export function buildServer(d: ServerDeps): FastifyInstance {
       log.warn(`cannot cache the NAR of ${narinfo.storePath}: ${(e as Error).message}`);
       return undefined;
     });
-    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const body = res;
     async function* checked(): AsyncGenerator<Uint8Array> {
+      let complete = false;
       try {
         yield* verifyNarStream(body, narinfo, writer ? (c) => writer.write(c) : undefined);
+        complete = true;
         if (writer) await writer.commit().catch((e: Error) => log.warn(`could not cache ${narinfo.storePath}: ${e.message}`));
       } catch (e) {
-        if (writer) await writer.abort();
         controller.abort();
         if (e instanceof NarHashMismatchError) d.resolver.markBad(peer, `served a corrupt NAR for ${narinfo.storePath}`);
         throw e;
+      } finally {
+        // A failure, or a client that went away mid-NAR (the generator is returned): nothing half-written is kept.
+        if (!complete && writer) await writer.abort();
       }
     }
     return sendNar(reply, narinfo.narSize, checked(), `peer ${peer} ${narinfo.storePath}`);
   }
 
+  /** Chunks straight onto the socket (irisd/nar-pipe.ts), bypassing fastify's stream handling; a failure cuts the connection. */
   function sendNar(reply: FastifyReply, size: number, chunks: AsyncIterable<Uint8Array>, what: string): FastifyReply {
-    const stream = Readable.from(chunks, { objectMode: false, highWaterMark: 1 << 20 });
-    stream.on('error', (e) => {
-      log.warn(`NAR stream of ${what} failed: ${e.message}`);
-      reply.raw.destroy();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'application/x-nix-nar', 'content-length': size });
+    pipeChunks(chunks, res).catch((e: unknown) => {
+      log.warn(`NAR stream of ${what} failed: ${(e as Error).message}`);
+      res.destroy();
     });
-    return reply.header('content-length', size).type('application/x-nix-nar').send(stream);
+    return reply;
   }
 
-  // Everything else at the top level: `<hash>.narinfo`, or a 400/404.
-  app.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
+  // Everything else at the top level: `<hash>.narinfo`, or a 400/404. Not async: an answer that needs no
+  // peer (a local hit, a bloom negative) is sent without a promise in between.
+  app.get<{ Params: { file: string } }>('/:file', (req, reply) => {
     const m = NARINFO_FILE.exec(req.params.file);
     if (!m) return reply.code(/\.\.|\\/.test(req.params.file) ? 400 : 404).type('text/plain').send('not found\n');
     const hash = m[1]!;
     if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
-    return narinfo(req, reply, hash);
+    const hop = req.headers[HOP_HEADER] !== undefined;
+    let now: Resolution | undefined;
+    try {
+      now = d.resolver.answerNow(hash, { hop });
+    } catch (e) {
+      return narinfoFailed(reply, hash, e);
+    }
+    if (now) return sendNarInfo(reply, now);
+    return d.resolver.resolve(hash, { hop }).then(
+      (r) => sendNarInfo(reply, r),
+      (e: unknown) => narinfoFailed(reply, hash, e),
+    );
   });
 
-  async function narinfo(req: FastifyRequest, reply: FastifyReply, hash: string): Promise<FastifyReply> {
-    try {
-      const r = await d.resolver.resolve(hash, { hop: req.headers[HOP_HEADER] !== undefined });
-      if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
-      return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(formatNarInfo(r.narinfo));
-    } catch (e) {
-      // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.
-      log.error(`narinfo ${hash} failed: ${(e as Error).stack ?? String(e)}`);
-      return reply.code(404).type('text/plain').send('not found\n');
+  /** Formatted narinfos by object: local and cached answers are the same object every time. */
+  const formatted = new WeakMap<NarInfo, string>();
+  function sendNarInfo(reply: FastifyReply, r: Resolution): FastifyReply {
+    if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
+    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(narInfoText(r.narinfo));
+  }
+
+  function narInfoText(n: NarInfo): string {
+    let text = formatted.get(n);
+    if (text === undefined) {
+      text = formatNarInfo(n);
+      formatted.set(n, text);
     }
+    return text;
+  }
+
+  // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.
+  function narinfoFailed(reply: FastifyReply, hash: string, e: unknown): FastifyReply {
+    log.error(`narinfo ${hash} failed: ${(e as Error).stack ?? String(e)}`);
+    return reply.code(404).type('text/plain').send('not found\n');
   }
 
   app.setNotFoundHandler(async (req, reply) => {

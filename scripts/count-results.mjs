@@ -1,7 +1,7 @@
 // Reads vitest's JSON reports and prints the closing line CI reads: "N passed, N failed".
 // Usage: count-results.mjs REPORT.json [REPORT.json ...] [--also NAME=STATUS ...]
 // Every report is counted (npm test's, test:nixos's); a report that cannot be read counts as one failure.
-// `--also NAME=STATUS` counts one more check run outside vitest (the demo): exit 0 passed, anything else failed.
+// `--also NAME=STATUS` counts one more check run outside vitest (the demo, the quick benchmarks): exit 0 passed, anything else failed.
 import { readFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const files = [];

@@ -86,6 +86,27 @@ describe('architecture (DESIGN.md §1)', () => {
     expect(bad).toEqual([]);
   });
 
+  it('ogygia starts with commander and the command declarations only: a command loads its modules when it runs', () => {
+    // What `ogygia --help` (and every command, before its own module) loads: the static imports from cli/entry.ts.
+    // `import type` is erased and `await import()` is lazy, so neither counts.
+    const STATIC = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'";]*?from\s*['"]([^'"]+)['"]/g;
+    const loaded = new Set<string>();
+    const packages = new Set<string>();
+    const walk = (f: string): void => {
+      if (loaded.has(f)) return;
+      loaded.add(f);
+      for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(STATIC)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) walk(normalize(join(dirname(f), spec)).replace(/\.js$/, '.ts'));
+        else if (!spec.startsWith('node:')) packages.add(spec);
+      }
+    };
+    walk('cli/entry.ts');
+    expect([...packages]).toEqual(['commander']);
+    expect([...loaded].filter((f) => f.startsWith('cli/commands/') || !/^(cli\/[^/]+|core\/errors\/[^/]+)\.ts$/.test(f))).toEqual([]);
+    expect(loaded.has('cli/registry.ts')).toBe(true);
+  });
+
   it('has no import circles', () => {
     // Tarjan's strongly connected components; any component of more than one file is a circle.
     let index = 0;

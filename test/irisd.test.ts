@@ -295,6 +295,44 @@ describe('irisd with the real Nix client', () => {
     expect((await get(`${L.url}/nix-cache-info`)).status).toBe(200);
   });
 
+  it('gets the rest of a closure from its peer in one batch and answers it without asking the peer again', async () => {
+    // A counting proxy in front of B: every narinfo and closure request D makes of its peer is seen here.
+    const asked = new Map<string, number>();
+    const proxy = await fakePeer((path, res) => {
+      asked.set(path, (asked.get(path) ?? 0) + 1);
+      void fetch(`${B.url}${path}`, { headers: { 'x-iris-hop': '1' } }).then(async (r) => {
+        const headers: Record<string, string> = {};
+        for (const h of ['etag', 'content-type']) if (r.headers.get(h)) headers[h] = r.headers.get(h)!;
+        res.writeHead(r.status, headers).end(Buffer.from(await r.arrayBuffer()));
+      });
+    });
+    const D = await startIrisd('d', join(tmp.path, 'sD'), [proxy]);
+    while (!(await get(`${D.url}/iris/v1/peers`)).text.includes('"reachable":true')) await new Promise((r) => setTimeout(r, 100));
+    const topHash = storePathHash(chainB.top);
+    const top = await get(`${D.url}/${topHash}.narinfo`);
+    expect(top.headers.get('x-iris-source')).toBe('peer');
+    const below = chainB.closure.filter((p) => p !== chainB.top).map((p) => `/${storePathHash(p)}.narinfo`);
+    expect(below.length).toBe(2);
+    for (const p of below) {
+      const n = await get(`${D.url}${p}`);
+      expect(n.status).toBe(200);
+      expect(n.headers.get('x-iris-source')).toBe('peer');
+    }
+    // One narinfo request and one closure batch for the whole closure; none per path below the top.
+    expect(asked.get(`/${topHash}.narinfo`)).toBe(1);
+    expect(asked.get(`/iris/v1/closure/${topHash}`)).toBe(1);
+    expect(below.map((p) => asked.get(p) ?? 0)).toEqual([0, 0]);
+    // B's batch itself: the closure's narinfos, signed, the top first.
+    const batch = await get(`${B.url}/iris/v1/closure/${topHash}`);
+    expect(batch.headers.get('x-iris-paths')).toBe('3');
+    expect(batch.text.split('\n\n').map((t) => /^StorePath: (.*)$/m.exec(t)?.[1])).toEqual(expect.arrayContaining(chainB.closure));
+    expect(batch.text.startsWith(`StorePath: ${chainB.top}\n`)).toBe(true);
+    expect((await get(`${B.url}/iris/v1/closure/${storePathHash(packagePath('not-here'))}`)).status).toBe(404);
+    // And the NARs behind those offers still come through D from B.
+    const r = await clientCopy(D.url, [chainB.top], join(tmp.path, 'client-d'));
+    expect(r.exitCode).toBe(0);
+  });
+
   it('rejects path traversal and malformed hashes with 400, never a 5xx', async () => {
     for (const p of ['/nar/..%2f..%2fetc%2fpasswd', '/nar/abc.nar', '/0123.narinfo', '/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.narinfo', '/iris/v1/providers/xyz']) {
       expect((await get(`${A.url}${p}`)).status, p).toBe(400);

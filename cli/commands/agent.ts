@@ -1,8 +1,7 @@
-import type { Command } from 'commander';
 import { parseAgentConfig, loadAgentConfig } from '../../agent/config.js';
 import type { PollOutcome } from '../../agent/manager.js';
 import { ConfigError, UsageError } from '../../core/errors/index.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 /**
  * Exit status of `ogygia agent --once` (docs/agent.md): what the one poll did.
@@ -74,15 +73,4 @@ export async function agent(opts: AgentCommandOptions, io: CommandIO = processIO
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
   }
-}
-
-export function registerAgent(program: Command, setExit: SetExit): void {
-  program
-    .command('agent')
-    .description('run the host agent: pull the channel head, verify it, apply it with Nix, health-check, roll back, report')
-    .option('--config <file>', 'agent.toml')
-    .option('--check-config <file>', 'validate an agent.toml and exit')
-    .option('--once', 'poll once and exit with a status saying what happened (see docs/agent.md)')
-    .option('--dry-run', 'verify and plan without touching the system')
-    .action(async (opts: AgentCommandOptions) => setExit(await agent(opts)));
 }

@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
 import { commitFiles, pushBranch, requireWorkingChannel, writeWorkingChannel } from '../repo/worktree.js';
 import { DuplicateSignatureError } from '../../core/errors/index.js';
 import { readSecretKeyFile } from '../repo/key-file.js';
 import { assertChannelName } from '../../core/release.js';
 import { signRelease, verifySignature } from '../../core/signing.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface ApproveOptions {
   repo: string;
@@ -35,17 +34,4 @@ export async function approve(opts: ApproveOptions, io: CommandIO = processIO): 
   );
   if (opts.push) io.out(`approve: pushed ${await pushBranch(opts.repo, opts.remote)} to ${opts.remote}`);
   return 0;
-}
-
-export function registerApprove(program: Command, setExit: SetExit): void {
-  program
-    .command('approve')
-    .description('add your signature to the current release of a channel (on the pull-request branch)')
-    .option('--repo <dir>', 'channels repository work tree', '.')
-    .requiredOption('--channel <name>', 'channel to approve')
-    .requiredOption('--key <file>', 'your secret signing key')
-    .option('--no-commit', 'only write the file; do not commit')
-    .option('--push', 'push the branch after committing (git CLI)')
-    .option('--remote <name>', 'remote for --push', 'origin')
-    .action(async (opts: ApproveOptions) => setExit(await approve(opts)));
 }

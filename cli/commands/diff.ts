@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { toImpactJson } from '../../core/closure-diff/json.js';
 import { renderMarkdown, renderText } from '../../core/closure-diff/render.js';
 import { computeImpact } from '../../core/closure-diff/transitions.js';
@@ -6,8 +5,7 @@ import { RevisionNotFoundError, UsageError } from '../../core/errors/index.js';
 import { assertChannelName, type Release } from '../../core/release.js';
 import { cachesFor, trustedCacheKeys, tryChannelReport } from '../repo/closure-report.js';
 import { loadHistory } from '../repo/history.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
-import { collect } from '../options.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface DiffOptions {
   repo: string;
@@ -53,23 +51,4 @@ export async function diff(opts: DiffOptions, io: CommandIO = processIO): Promis
   else if (opts.markdown) io.out(renderMarkdown(outcome.report));
   else for (const line of renderText(outcome.report)) io.out(line);
   return 0;
-}
-
-export function registerDiff(program: Command, setExit: SetExit): void {
-  program
-    .command('diff')
-    .description(
-      "show what a channel's release changes, per group of hosts with the same transition: package versions (as nvd), " +
-        'packages added and removed, closure size, and whether a reboot is needed; read from binary-cache narinfos, or the local store',
-    )
-    .option('--repo <dir>', 'channels repository', '.')
-    .requiredOption('--channel <name>', 'channel')
-    .option('--ref <ref>', 'branch or commit whose history holds the revisions', 'HEAD')
-    .option('--from <rev>', 'the revision before (default: the one before --to)')
-    .option('--to <rev>', 'the revision after (default: the newest)')
-    .option('--cache <url>', "binary cache to read, file:// or http(s):// (repeatable; default: the releases' substituters)", collect)
-    .option('--trusted-key <key>', 'cache public key NAME:BASE64 whose narinfo signatures count (repeatable; default: [cache] trusted_keys of ogygia.toml at --ref)', collect)
-    .option('--json', 'the report as JSON (DESIGN.md §14)')
-    .option('--markdown', 'the report as Markdown, for a pull-request comment')
-    .action(async (opts: DiffOptions) => setExit(await diff(opts)));
 }

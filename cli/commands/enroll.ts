@@ -1,6 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ENROLLMENT_FILE } from '../../core/enrollment.js';
 import { InvalidHostKeyError, InvalidKeyError, UsageError } from '../../core/errors/index.js';
@@ -9,7 +8,7 @@ import { parsePublicKey } from '../../core/keys.js';
 import { HOST_NAME } from '../../core/release.js';
 import { enrollHost } from '../repo/hosts-file.js';
 import { commitFiles, ensureRepo, pushBranch } from '../repo/worktree.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface EnrollOptions {
   repo: string;
@@ -113,18 +112,4 @@ export async function enroll(opts: EnrollOptions, io: CommandIO = processIO): Pr
     io.out(`enroll: pushed ${branch} to ${opts.remote}`);
   }
   return 0;
-}
-
-export function registerEnroll(program: Command, setExit: SetExit): void {
-  program
-    .command('enroll')
-    .description("add or update a host's SSH ed25519 host key in hosts.toml (signed reports) and commit it")
-    .option('--repo <dir>', 'channels repository work tree (initialised when empty)', '.')
-    .requiredOption('--host <name>', 'the host, named as its agent names itself (host in agent.toml)')
-    .requiredOption('--key-file <file>', 'its /etc/ssh/ssh_host_ed25519_key.pub, `ssh-keyscan -t ed25519 HOST` output, or a Nix public key NAME:BASE64; - reads standard input')
-    .option('--no-commit', 'only write hosts.toml; do not commit')
-    .option('--push', 'push the branch after committing (git CLI)')
-    .option('--remote <name>', 'remote for --push', 'origin')
-    .option('--message <text>', 'commit message')
-    .action(async (opts: EnrollOptions) => setExit(await enroll(opts)));
 }

@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
 import { loadHistory } from '../repo/history.js';
 import { assertChannelName } from '../../core/release.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 import { alignColumns } from '../../core/columns.js';
 import { describeRollout } from '../../core/rollout.js';
 
@@ -33,16 +32,4 @@ export async function history(opts: HistoryOptions, io: CommandIO = processIO): 
   ]);
   for (const line of alignColumns([['REV', 'ISSUED', 'COMMIT', 'DIGEST', 'SIGNERS', 'ROLLOUT', 'TARGETS'], ...rows]).lines) io.out(line);
   return 0;
-}
-
-export function registerHistory(program: Command, setExit: SetExit): void {
-  program
-    .command('history')
-    .description('list the releases of a channel from git history, newest first, with their staged rollout (- when none)')
-    .option('--repo <dir>', 'channels repository', '.')
-    .requiredOption('--channel <name>', 'channel')
-    .option('--ref <ref>', 'branch or commit to read', 'HEAD')
-    .option('--limit <n>', 'show at most n releases')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: HistoryOptions) => setExit(await history(opts)));
 }

@@ -1,11 +1,11 @@
-import type { Command } from 'commander';
 import { ConfigError, IrisdUnreachableError, UsageError } from '../../core/errors/index.js';
 import { STORE_HASH, assertStorePath, storePathHash } from '../../core/store-path.js';
 import { loadIrisdConfig } from '../../irisd/config.js';
 import { localStore, signPaths } from '../../irisd/store/nix-store.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
+import { IRISD_DEFAULT_CONFIG } from '../option-values.js';
 
-const DEFAULT_CONFIG = '/etc/ogygia/irisd.toml';
+const DEFAULT_CONFIG = IRISD_DEFAULT_CONFIG;
 
 export interface IrisClientOptions {
   config?: string;
@@ -101,26 +101,4 @@ export async function irisProviders(hashOrPath: string, opts: IrisClientOptions 
     return 1;
   }
   return 0;
-}
-
-export function registerIris(program: Command, setExit: SetExit): void {
-  const iris = program.command('iris').description('talk to the local irisd (peer-to-peer Nix cache)');
-  const common = (c: Command): Command =>
-    c.option('--config <file>', `irisd.toml to read the address, key and store from (default ${DEFAULT_CONFIG})`).option('--url <url>', 'irisd URL (default: from the config, else http://127.0.0.1:35742)');
-  common(
-    iris
-      .command('push')
-      .description('sign (optionally) and index store paths now, so peers see them at their next filter refresh')
-      .argument('<paths...>', 'store paths')
-      .option('--sign', 'sign the paths with signing.key_file (nix store sign) first')
-      .option('--key-file <file>', 'Nix secret key to sign with (overrides signing.key_file)')
-      .option('--store-root <dir>', 'store root to sign in (overrides store.root)'),
-  ).action(async (paths: string[], opts: IrisPushOptions) => setExit(await irisPush(paths, opts)));
-  common(
-    iris
-      .command('providers')
-      .description('list which peers hold a store path')
-      .argument('<hash>', 'store path hash (or the store path)')
-      .option('--json', 'print JSON'),
-  ).action(async (hash: string, opts: IrisClientOptions & { json?: boolean }) => setExit(await irisProviders(hash, opts)));
 }

@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadIrisdConfig } from '../../irisd/config.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 import { runUntilSignal } from '../stop-signal.js';
 
 export interface IrisdOptions {
@@ -23,13 +22,4 @@ export async function irisd(opts: IrisdOptions, io: CommandIO = processIO): Prom
     const { runIrisd } = await import('../../irisd/main.js');
     return runIrisd(cfg);
   });
-}
-
-export function registerIrisd(program: Command, setExit: SetExit): void {
-  program
-    .command('irisd')
-    .description('run irisd, the peer-to-peer Nix binary cache (also installed as ogygia-irisd)')
-    .option('--config <file>', 'irisd.toml to run with')
-    .option('--check-config <file>', 'validate irisd.toml and exit without starting')
-    .action(async (opts: IrisdOptions) => setExit(await irisd(opts)));
 }

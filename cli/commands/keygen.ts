@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { UsageError } from '../../core/errors/index.js';
 import { formatPublicKey, formatSecretKey, generateSecretKey } from '../../core/keys.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface KeygenOptions {
   name: string;
@@ -24,14 +23,4 @@ export async function keygen(opts: KeygenOptions, io: CommandIO = processIO): Pr
   io.out(formatPublicKey(key.publicKey));
   io.err(`keygen: wrote secret key ${opts.name} to ${opts.out} (mode 0600); keep it offline and pin the public key above on your hosts.`);
   return 0;
-}
-
-export function registerKeygen(program: Command, setExit: SetExit): void {
-  program
-    .command('keygen')
-    .description('create a release signing key (Nix key format) and print its public key')
-    .requiredOption('--name <name>', 'key name, e.g. ops-1 (shown in signatures)')
-    .requiredOption('--out <file>', 'where to write the secret key (mode 0600)')
-    .option('--force', 'overwrite an existing key file')
-    .action(async (opts: KeygenOptions) => setExit(await keygen(opts)));
 }

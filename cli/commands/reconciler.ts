@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/index.js';
 import { loadReconcilerConfig } from '../../reconciler/config.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 import { runUntilSignal } from '../stop-signal.js';
 
 export interface ReconcilerOptions {
@@ -23,13 +22,4 @@ export async function reconciler(opts: ReconcilerOptions, io: CommandIO = proces
     const { startReconciler } = await import('../../reconciler/main.js');
     return startReconciler(cfg);
   });
-}
-
-export function registerReconciler(program: Command, setExit: SetExit): void {
-  program
-    .command('reconciler')
-    .description('mirror the channels repository and serve channel heads, reports and the fleet dashboard')
-    .option('--config <file>', 'reconciler.toml to run with')
-    .option('--check-config <file>', 'validate reconciler.toml and exit')
-    .action(async (opts: ReconcilerOptions) => setExit(await reconciler(opts)));
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { NoFleetStoreError } from '../../core/errors/index.js';
 import { openFleetStore } from '../../core/fleet/open-store.js';
 import { detectHostname } from '../../core/hostname.js';
@@ -6,7 +5,7 @@ import { readLocalRevisions } from '../../core/local-revisions.js';
 import { systemRoot } from '../../core/paths.js';
 import { loadStatusConfig, statusConfigPath } from '../../status/config.js';
 import { chooseReportStore } from '../../status/fleet-source.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 /**
  * Publish this host's ⚡ current, 🥾 booted and 🔜 next-boot revisions to the
@@ -32,11 +31,4 @@ export async function report(io: CommandIO = processIO, env: NodeJS.ProcessEnv =
     `report: published ${host} (current ${revisions.current}, booted ${revisions.booted}, next boot ${revisions.nextboot}) to ${target.kind === 'etcd' ? 'etcd' : 'ZooKeeper'} ${target.store.namespace}`,
   );
   return 0;
-}
-
-export function registerReport(program: Command, setExit: SetExit): void {
-  program
-    .command('report')
-    .description("publish this host's current, booted and next-boot revisions to the configured etcd or ZooKeeper")
-    .action(async () => setExit(await report()));
 }

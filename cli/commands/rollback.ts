@@ -1,11 +1,10 @@
-import type { Command } from 'commander';
 import { ensureRepo, requireWorkingChannel } from '../repo/worktree.js';
 import { RevisionNotFoundError, UsageError } from '../../core/errors/index.js';
 import { loadHistory } from '../repo/history.js';
 import { nextRelease, parseExpiry } from '../repo/publish.js';
 import { writeRelease } from '../repo/write-release.js';
 import { assertChannelName } from '../../core/release.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface RollbackOptions {
   repo: string;
@@ -40,19 +39,4 @@ export async function rollback(opts: RollbackOptions, io: CommandIO = processIO)
   });
   await writeRelease(opts, release, opts.key, `${channel}: release ${release.revision} rolls back to revision ${to}`, io);
   return 0;
-}
-
-export function registerRollback(program: Command, setExit: SetExit): void {
-  program
-    .command('rollback')
-    .description('publish a new release whose targets are those of an older revision')
-    .option('--repo <dir>', 'channels repository work tree', '.')
-    .requiredOption('--channel <name>', 'channel')
-    .requiredOption('--to <revision>', 'the earlier revision whose targets to restore')
-    .requiredOption('--key <file>', 'secret signing key')
-    .option('--expires <when>', 'expiry: a duration (90d, 12h) or an RFC 3339 time')
-    .option('--no-commit', 'only write the file; do not commit')
-    .option('--push', 'push the branch after committing (git CLI)')
-    .option('--remote <name>', 'remote for --push', 'origin')
-    .action(async (opts: RollbackOptions) => setExit(await rollback(opts)));
 }

@@ -1,14 +1,13 @@
-import type { Command } from 'commander';
 import { ChannelNotFoundError, UsageError } from '../../core/errors/index.js';
 import { systemRoot } from '../../core/paths.js';
 import { assertChannelName } from '../../core/release.js';
 import { loadStatusConfig, statusConfigPath } from '../../status/config.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
+import { DEFAULT_RECONCILER_URL } from '../option-values.js';
 import { fetchChannelList } from '../rollout/channel-list.js';
 import { renderRolloutStatus, rolloutExitStatus } from '../rollout/progress-table.js';
 
 /** The reconciler's address when neither --reconciler nor the status config names one (DESIGN §4's default port). */
-export const DEFAULT_RECONCILER_URL = 'http://127.0.0.1:35740';
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export interface RolloutStatusOptions {
@@ -55,17 +54,3 @@ export async function rolloutStatus(opts: RolloutStatusOptions, io: CommandIO = 
   return rolloutExitStatus(channels);
 }
 
-export function registerRollout(program: Command, setExit: SetExit): void {
-  const rollout = program.command('rollout').description("staged rollouts: where each channel's release stands in its waves");
-  rollout
-    .command('status')
-    .description(
-      "show each channel's staged rollout from the reconciler's /v1/channels: state, wave k/n, hosts in the open waves, hosts in-sync, " +
-        'failures/tolerated, when the next wave opens, why a rollout halted. ' +
-        'Exit status: 0 read and nothing halted, 3 a shown rollout is halted, 1 the reconciler could not be read, 2 wrong usage',
-    )
-    .option('--channel <name>', 'only this channel')
-    .option('--reconciler <url>', `reconciler base URL (default: [ogygia.reconciler] url of the status config.toml, else ${DEFAULT_RECONCILER_URL})`)
-    .option('--json', 'print the channels and their rollout progress as JSON (same exit status)')
-    .action(async (opts: RolloutStatusOptions) => setExit(await rolloutStatus(opts)));
-}

@@ -1,9 +1,8 @@
-import type { Command } from 'commander';
 import { loadConfigFile } from '../../core/config-file.js';
 import { statusConfigSchema } from '../../status/config.js';
 import { type StatusDeps, collectStatus, defaultStatusDeps } from '../../status/collect.js';
 import { renderStatusText, statusJson } from '../../status/render-report.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -34,14 +33,4 @@ export async function status(opts: StatusOptions, io: CommandIO = processIO, dep
     io.out(renderStatusText(report, { wide: opts.wide ?? false }).join('\n'));
   }
   return 0;
-}
-
-export function registerStatus(program: Command, setExit: SetExit): void {
-  program
-    .command('status')
-    .description('show the current, booted and next-boot revision of this host and the fleet (etcd, ZooKeeper or the reconciler)')
-    .option('--json', 'print the same data as JSON')
-    .option('--wide', "add the agent's channel, revision, state and last-seen columns")
-    .option('--check-config <file>', 'validate a status config.toml and exit (used by the NixOS module at build time)')
-    .action(async (opts: StatusOptions) => setExit(await status(opts)));
 }

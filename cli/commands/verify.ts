@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { checkClosureCached } from '../repo/cache-check.js';
 import { type ChannelsSnapshot, descendsFrom, readChannelsAt, readFileAt, resolveCommit } from '../../core/channels-repo.js';
 import { CacheMissError, CacheUnreachableError, ConfigError, InvalidEnrollmentError, NoTrustPolicyError, type OgygiaError, OversizeError } from '../../core/errors/index.js';
@@ -13,8 +12,7 @@ import { ENROLLMENT_FILE, MAX_ENROLLMENT_BYTES, oversizeProblem } from '../../co
 import { checkRepoRollouts, parseRepoPolicy } from '../repo/policy.js';
 import { describeRollout, formatRollout } from '../../core/rollout.js';
 import type { TrustConfig } from '../../core/trust.js';
-import { type CommandIO, processIO, type SetExit } from '../io.js';
-import { collect } from '../options.js';
+import { type CommandIO, processIO } from '../io.js';
 
 export interface VerifyOptions {
   repo: string;
@@ -224,20 +222,4 @@ export async function verify(opts: VerifyOptions, io: CommandIO = processIO): Pr
     result.channels.reduce((n, c) => n + c.problems.length, 0) + result.problems.length + cacheProblems.length + diffProblems.length + enrollment.problems.length + rolloutProblems.length;
   io.out(ok ? 'verify: all checks passed' : `verify: ${count} problem(s); nothing here may be merged until each is fixed`);
   return ok ? 0 : 1;
-}
-
-export function registerVerify(program: Command, setExit: SetExit): void {
-  program
-    .command('verify')
-    .description('check every channel at HEAD (and every transition from --base); with --base, print what each changed channel does to its hosts: the closure diff per group (packages, size, reboot) when closures can be read, else the store paths')
-    .option('--repo <dir>', 'channels repository', '.')
-    .option('--base <ref>', 'the branch a pull request targets, e.g. main: check revision +1, previous, no deletes or rewinds')
-    .option('--head <ref>', 'the commit to check', 'HEAD')
-    .option('--trust <file>', 'trust policy TOML (default: ogygia.toml at --base, else at HEAD)')
-    .option('--check-cache', "also check each new store path's closure is in its substituters")
-    .option('--substituter <url>', 'substituter for --check-cache (repeatable; default: the release\'s)', collect)
-    .option('--cache <url>', 'binary cache the closure diff reads, file:// or http(s):// (repeatable; default: --substituter, else the releases\')', collect)
-    .option('--trusted-key <key>', 'cache public key NAME:BASE64 whose narinfo signatures the closure diff believes (repeatable; default: [cache] trusted_keys of the trust policy)', collect)
-    .option('--json', 'machine-readable output')
-    .action(async (opts: VerifyOptions) => setExit(await verify(opts)));
 }

@@ -1,8 +1,7 @@
-import { readBodyCapped } from '../../core/bounded-body.js';
 import { OversizeError } from '../../core/errors/index.js';
 import type { PublicKey } from '../../core/keys.js';
 import { matchesHash, parseNarInfo, verifiedSigners, type NarInfo } from '../../core/narinfo.js';
-import type { FetchFn } from './filters.js';
+import { peerGet, readPeerText } from './http.js';
 
 /** A narinfo is a few hundred bytes; a peer's answer is read no further than this. */
 export const MAX_NARINFO_BYTES = 64 * 1024;
@@ -22,20 +21,20 @@ export type PeerAnswer =
  * be for the hash asked, carry an uncompressed NAR, and bear a signature that
  * verifies against one of the trusted keys.
  */
-export async function askPeer(peer: string, hash: string, trusted: readonly PublicKey[], timeoutMs: number, fetchFn: FetchFn = fetch): Promise<PeerAnswer> {
-  let res: Response;
+export async function askPeer(peer: string, hash: string, trusted: readonly PublicKey[], timeoutMs: number): Promise<PeerAnswer> {
   let text: string;
+  const deadline = Date.now() + timeoutMs;
   try {
-    res = await fetchFn(`${peer}/${hash}.narinfo`, { headers: { [HOP_HEADER]: '1' }, signal: AbortSignal.timeout(timeoutMs) });
-    if (res.status === 404) {
-      await res.body?.cancel();
+    const res = await peerGet(`${peer}/${hash}.narinfo`, { headers: { [HOP_HEADER]: '1' }, timeoutMs });
+    if (res.statusCode === 404) {
+      res.resume(); // drain it, so the connection goes back to the agent
       return { kind: 'missing', peer };
     }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      return { kind: 'unreachable', peer, reason: `HTTP ${res.status}` };
+    if (res.statusCode !== 200) {
+      res.resume();
+      return { kind: 'unreachable', peer, reason: `HTTP ${res.statusCode}` };
     }
-    text = await readBodyCapped(res, MAX_NARINFO_BYTES, `${peer}'s narinfo for ${hash}`);
+    text = await readPeerText(res, MAX_NARINFO_BYTES, `${peer}'s narinfo for ${hash}`, Math.max(1, deadline - Date.now()));
   } catch (e) {
     if (e instanceof OversizeError) return { kind: 'bad', peer, reason: 'narinfo larger than 64 KiB' };
     return { kind: 'unreachable', peer, reason: (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message };
@@ -60,14 +59,13 @@ export function firstOffer(
   hash: string,
   trusted: readonly PublicKey[],
   timeoutMs: number,
-  fetchFn: FetchFn = fetch,
 ): Promise<{ offer?: Extract<PeerAnswer, { kind: 'offer' }>; answers: PeerAnswer[] }> {
   return new Promise((resolve) => {
     const answers: PeerAnswer[] = [];
     let done = false;
     if (peers.length === 0) resolve({ answers });
     for (const p of peers) {
-      void askPeer(p, hash, trusted, timeoutMs, fetchFn).then((a) => {
+      void askPeer(p, hash, trusted, timeoutMs).then((a) => {
         answers.push(a);
         if (done) return;
         if (a.kind === 'offer') {
@@ -83,6 +81,6 @@ export function firstOffer(
 }
 
 /** Ask every candidate and return all answers (for /iris/v1/providers). */
-export function allAnswers(peers: readonly string[], hash: string, trusted: readonly PublicKey[], timeoutMs: number, fetchFn: FetchFn = fetch): Promise<PeerAnswer[]> {
-  return Promise.all(peers.map((p) => askPeer(p, hash, trusted, timeoutMs, fetchFn)));
+export function allAnswers(peers: readonly string[], hash: string, trusted: readonly PublicKey[], timeoutMs: number): Promise<PeerAnswer[]> {
+  return Promise.all(peers.map((p) => askPeer(p, hash, trusted, timeoutMs)));
 }

@@ -167,7 +167,7 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     async list() {
       await ready();
       listed ??= [...latestPerHost(cache.values()).values()];
-      return listed;
+      return listed.slice(); // the caller's own copy: the view stays as the watch made it
     },
     async history(host) {
       const value = await access(client.get(historyAt(host)).string(), 'read');

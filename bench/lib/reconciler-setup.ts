@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort } from '../testkit/ports.js';
-import { startProcess, type Started } from '../testkit/processes.js';
-import { makeTempDir } from '../testkit/tmp.js';
-import { createChannelsRepo, type ChannelsRepo } from '../testkit/channel-repo.js';
-import { testKey, testPublicKey } from '../testkit/keys.js';
-import { ReleaseChain, type Built, type ReleaseRequest } from '../testkit/release-chain.js';
+import { freePort, waitForPort } from '../../testkit/ports.js';
+import { startProcess, type Started } from '../../testkit/processes.js';
+import { makeTempDir } from '../../testkit/tmp.js';
+import { createChannelsRepo, type ChannelsRepo } from '../../testkit/channel-repo.js';
+import { testKey, testPublicKey } from '../../testkit/keys.js';
+import { ReleaseChain, type Built, type ReleaseRequest } from '../../testkit/release-chain.js';
 
 /** Shared setup for the reconciler benchmarks: a local channels repo and `ogygia reconciler` as its own process. */
 export interface BenchReconciler {
@@ -22,7 +22,8 @@ export interface BenchReconciler {
   stop(): Promise<void>;
 }
 
-const ENTRY = fileURLToPath(new URL('../dist/cli/entry.js', import.meta.url));
+/** The installed entry point, as an operator runs it (it imports dist/cli/entry.js). */
+const ENTRY = fileURLToPath(new URL('../../bin/ogygia', import.meta.url));
 
 export async function rssKiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -30,13 +31,14 @@ export async function rssKiB(pid: number): Promise<number> {
 }
 
 /** `cpu` pins the server to one core with taskset (the load tool gets the other). */
-export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: number } = {}): Promise<BenchReconciler> {
+/** `etcd`: keep reports in that etcd (endpoint URL) under `namespace`, as replicas do; `repo`: serve this channels repository (a replica of another). */
+export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: number; etcd?: string; repo?: ChannelsRepo } = {}): Promise<BenchReconciler> {
   const tmp = await makeTempDir('ogygia-bench-rec-');
-  const repo = await createChannelsRepo(tmp.path);
+  const repo = opts.repo ?? (await createChannelsRepo(tmp.path));
   const key = testKey('test-only-ops-1');
   const chain = new ReleaseChain('prod', [key]);
   let head = chain.next();
-  await repo.publish('prod', head.text);
+  if (!opts.repo) await repo.publish('prod', head.text);
   const port = await freePort();
   const cfg = [
     `source = ${JSON.stringify(repo.bare)}`,
@@ -47,6 +49,7 @@ export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: nu
     `keys = [${JSON.stringify(testPublicKey('test-only-ops-1'))}]`,
     '[long_poll]',
     `max_waiters = ${opts.maxWaiters ?? 50000}`,
+    ...(opts.etcd ? ['[etcd]', `endpoints = [${JSON.stringify(opts.etcd)}]`, 'namespace = "/ogygia-bench"'] : []),
   ].join('\n');
   await writeFile(join(tmp.path, 'reconciler.toml'), cfg + '\n');
   const args = [ENTRY, 'reconciler', '--config', join(tmp.path, 'reconciler.toml')];
@@ -54,7 +57,14 @@ export async function startBenchReconciler(opts: { cpu?: number; maxWaiters?: nu
     opts.cpu === undefined
       ? startProcess(process.execPath, args, { log: join(tmp.path, 'reconciler.log'), env: { ...process.env, OGYGIA_LOG: 'quiet' } })
       : startProcess('taskset', ['-c', String(opts.cpu), process.execPath, ...args], { log: join(tmp.path, 'reconciler.log'), env: { ...process.env, OGYGIA_LOG: 'quiet' } });
-  await waitForPort(port);
+  try {
+    await waitForPort(port);
+  } catch (e) {
+    await proc.stop();
+    const log = await readFile(join(tmp.path, 'reconciler.log'), 'utf8').catch(() => '');
+    await tmp.cleanup();
+    throw new Error(`the reconciler did not start: ${(e as Error).message}; its log ends:\n${log.slice(-2000)}`, { cause: e });
+  }
   const self: BenchReconciler = {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -83,7 +93,7 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i]!;
 }
 
-/** The peer of the reconciler benchmarks: bench/bare-fastify.mjs as its own node process (pinned to core `cpu` when given, like the reconciler). */
+/** The peer of the reconciler benchmarks: bench/lib/bare-fastify.mjs as its own node process (pinned to core `cpu` when given, like the reconciler). */
 export async function startBareFastify(opts: { logDir: string; cpu?: number }): Promise<{ readonly url: string; readonly proc: Started; stop(): Promise<void> }> {
   const port = await freePort();
   const args = [process.execPath, fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url)), String(port)];

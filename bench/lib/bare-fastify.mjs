@@ -3,7 +3,7 @@
 //   GET /hold               held until the server stops, then 304 (bench/reconciler-shutdown.ts)
 //   GET /healthz            { longPolls: <held requests> }
 //   GET /static?bytes=N     N bytes of HTML, built once per N (bench/dashboard.ts)
-// Usage: node bench/bare-fastify.mjs PORT
+// Usage: node bench/lib/bare-fastify.mjs PORT
 import Fastify from 'fastify';
 
 const app = Fastify({ logger: false, forceCloseConnections: true, keepAliveTimeout: 310_000 });
