@@ -91,10 +91,19 @@ describe('etcd report store, fed by a watch', () => {
     expect(await seen(b)).toEqual(['alpha:applied', 'delta:applied', 'epsilon:applied']);
   });
 
+  it('keeps a burst of new hosts on two replicas at once, each of them, and no more than max_hosts', async () => {
+    const burst = Array.from({ length: 120 }, (_, i) => `burst${String(i).padStart(3, '0')}`);
+    const rules = { maxHosts: 4 + 100 }; // three hosts and the foreign junk2 value are under the prefix already
+    const results = await Promise.all(burst.map((h, i) => (i % 2 === 0 ? a : b).keep(h, stored(h, 'applied', '2026-11-21T10:01:00Z'), rules)));
+    expect(results.filter((r) => r.kept)).toHaveLength(100);
+    expect(results.filter((r) => !r.kept).map((r) => (r.kept ? '' : r.error.code))).toEqual(Array(20).fill('TooManyHostsError'));
+    expect(Object.keys(await etcd.getPrefix(reportsPrefix(NS))).filter((k) => k.includes('burst'))).toHaveLength(100);
+  });
+
   it('answers concurrent lists alike, and a caller may change its copy', async () => {
     const [x, y] = await Promise.all([a.list(), a.list()]);
     expect(x.map((r) => r.report.host).sort()).toEqual(y.map((r) => r.report.host).sort());
     (x as StoredReport[]).length = 0;
-    expect((await a.list()).length).toBe(3);
+    expect((await a.list()).length).toBe(103);
   });
 });

@@ -5,10 +5,11 @@ import type { FleetStoreConfig } from '../../core/fleet/types.js';
 import { InternalError } from '../../core/errors/index.js';
 import { admitReport } from './admit.js';
 import { changesHistory, parseHistory, recordHistory } from './history.js';
-import { latestPerHost, parseStoredReport, reportKey, type ReportStore, type StoredReport } from './store.js';
+import { latestPerHost, parseStoredReport, reportKey, type Admission, type ReportStore, type StoredReport } from './store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How often a report is tried again when another replica wrote the same host in between (a compare-and-swap that lost). */
-const MAX_KEEP_ATTEMPTS = 8;
+const MAX_KEEP_ATTEMPTS = 16;
 
 function safeJson(v: Buffer | string): unknown {
   try {
@@ -95,6 +96,12 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
    * fails for good (its revision compacted away) is dropped, and the next
    * request reads the prefix again.
    */
+  let newHosts: Promise<unknown> = Promise.resolve();
+  const oneNewHostAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = newHosts.then(work);
+    newHosts = run.catch(() => undefined);
+    return run;
+  };
   const cache = new Map<string, StoredReport>();
   let listed: StoredReport[] | undefined;
   let watcher: Watcher | undefined;
@@ -135,25 +142,38 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     async keep(host, stored, rules) {
       const key = prefix + reportKey(host);
       for (let attempt = 0; attempt < MAX_KEEP_ATTEMPTS; attempt++) {
+        if (attempt > 0) await sleep(Math.random() * 10 * attempt); // another replica won the last round: let it finish
         const got = await access(client.get(key).exec(), 'read');
         const kv = got.kvs[0];
         const previous = kv ? parseValue(kv.value) : undefined;
-        // A new host: count the hosts under the epoch key, and add it only if no replica added one since (the epoch is unchanged).
-        const epoch = kv ? undefined : (await access(client.get(epochKey).exec(), 'read')).kvs[0];
-        const known = kv ? 0 : await access(client.getAll().prefix(prefix).count(), 'read');
-        const admission = admitReport(stored, previous, known, rules);
-        if (!admission.kept) return admission;
-        const put = client.put(key).value(JSON.stringify(stored));
-        const txn = await access(
-          kv
-            ? client.if(key, 'Mod', '==', kv.mod_revision).then(put).commit()
-            : client
+        let admission: Admission;
+        let txn: { succeeded: boolean };
+        if (kv) {
+          admission = admitReport(stored, previous, 0, rules);
+          if (!admission.kept) return admission;
+          txn = await access(client.if(key, 'Mod', '==', kv.mod_revision).then(client.put(key).value(JSON.stringify(stored))).commit(), 'write');
+        } else {
+          // A new host: one at a time on this replica (they would only beat each other's epoch), and across replicas
+          // added only if the hosts epoch did not change since the hosts were counted.
+          const outcome = await oneNewHostAtATime(async () => {
+            const epoch = (await access(client.get(epochKey).exec(), 'read')).kvs[0];
+            const known = await access(client.getAll().prefix(prefix).count(), 'read');
+            const a = admitReport(stored, undefined, known, rules);
+            if (!a.kept) return { admission: a, txn: { succeeded: false } };
+            const t = await access(
+              client
                 .if(key, 'Create', '==', 0)
                 .and(epochKey, 'Mod', '==', epoch ? epoch.mod_revision : '0')
-                .then(put, client.put(epochKey).value(reportKey(host)))
+                .then(client.put(key).value(JSON.stringify(stored)), client.put(epochKey).value(reportKey(host)))
                 .commit(),
-          'write',
-        );
+              'write',
+            );
+            return { admission: a, txn: t };
+          });
+          admission = outcome.admission;
+          if (!admission.kept) return admission;
+          txn = outcome.txn;
+        }
         if (txn.succeeded) {
           // This replica's own report is in its view at once; the watch brings the same value again.
           cache.set(key, stored);
