@@ -223,6 +223,8 @@ describe('reconciler dashboard', () => {
     expect(history.map((r) => r.split(/\s+/)[0])).toEqual(['2', '1']);
     expect(history[0]).toContain('test-only-ops-1, test-only-ops-2'); // revision 2 and 1 each carry both signatures
     expect(history[1]).toContain('test-only-ops-1, test-only-ops-2');
+    // ... and what its newest head changes for the hosts still on revision 1 (computed by the first test's visit).
+    expect(await page.locator('#impact').innerText()).toMatch(/upgraded\s+openssl\s+3\.0\.12\s+3\.0\.13/);
     await context.close();
   });
 

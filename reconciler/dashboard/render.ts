@@ -307,10 +307,12 @@ export interface ChannelPageInput {
   readonly now: Date;
   /** The channel's staged rollout; absent or null: none. */
   readonly rollout?: RolloutProgress | null;
+  /** What the head changes for the hosts on older revisions of this channel; absent when no cache is configured ([impact]). */
+  readonly impact?: readonly ImpactView[];
 }
 
 /** Pure: `/channels/:channel`: the served head or its refusal, the hosts on it, and its release history (newest first). */
-export function renderChannelPage({ channel, state, history, counts, now, rollout }: ChannelPageInput): string {
+export function renderChannelPage({ channel, state, history, counts, now, rollout, impact }: ChannelPageInput): string {
   const h = state.heads[channel];
   const tiles = PROBLEMS_FIRST.map((s) => `<a class="tile ${(counts[s] ?? 0) > 0 ? STATE_CLASS[s] : 'muted'}" href="${esc(dashboardHref({ page: 1 }, { channel, state: s }))}"><div class="n">${counts[s] ?? 0}</div><div>${esc(s)}</div></a>`).join('');
   const rows = history
@@ -321,6 +323,7 @@ export function renderChannelPage({ channel, state, history, counts, now, rollou
   const body = `<div class="tiles">${tiles}</div>
 <section><h2>${esc(channel)}: ${h ? `revision ${h.revision}` : 'no release served'}</h2><dl class="kv"><dt>newest head</dt><dd>${refusalCell(state.refusals[channel])}</dd>` +
     `<dt>hosts</dt><dd>${channelLink(channel)}</dd><dt>rollout</dt><dd>${renderRolloutBar(rollout)}</dd></dl></section>
+${impact ? `<section id="impact"><h2>Impact of the newest head</h2>${renderImpact(impact)}</section>` : ''}
 <section><h2>Release history</h2>${rows ? `<table><thead><tr><th>Revision</th><th>Digest</th><th>Commit</th><th>Committed</th><th>Signed by</th><th>Document</th></tr></thead><tbody>
 ${rows}
 </tbody></table>` : '<div class="empty">No history.</div>'}</section>`;

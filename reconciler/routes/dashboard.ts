@@ -50,6 +50,10 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: ServerContext
     const now = ctx.now();
     const hosts = hostsView((await ctx.reports.list()).filter((s) => s.report.channel === channel), state, now, ctx.staleAfterMs, servedBy(ctx.rollouts));
     const history = state.heads[channel] ? await ctx.history(channel, 50) : [];
-    return reply.type(HTML).header('cache-control', 'no-cache').send(renderChannelPage({ channel, state, history, counts: countByState(hosts), now, rollout: (await ctx.rollouts.progress()).get(channel) ?? null }));
+    return reply.type(HTML).header('cache-control', 'no-cache').send(renderChannelPage({
+      channel, state, history, counts: countByState(hosts), now,
+      rollout: (await ctx.rollouts.progress()).get(channel) ?? null,
+      ...(ctx.impact ? { impact: ctx.impact.views(impactPairs(state, hosts)).filter((v) => v.channel === channel) } : {}),
+    }));
   });
 }
