@@ -3,6 +3,7 @@
 // core 1, same run. The 10,000 reports go through the real report route (POST /v1/hosts/:host/reports).
 // Run: node --import tsx bench/dashboard.ts [hosts] [requests]
 import { requireProgram } from '../testkit/processes.js';
+import { timeGets } from './lib/reconciler-http.js';
 import { percentile, startBareFastify, startBenchReconciler } from './lib/reconciler-setup.js';
 import { argNumber, QUICK } from './lib/quick.js';
 
@@ -14,20 +15,6 @@ await requireProgram('taskset', 'util-linux');
 /** 1 % failed, 1 % rolled back, 14 % applying, the rest applied (in sync). */
 const stateOf = (i: number) => (i % 100 === 0 ? 'failed' : i % 100 === 1 ? 'rolled-back' : i % 100 < 16 ? 'applying' : 'applied');
 
-async function timeGets(url: string): Promise<{ ms: number[]; bytes: number }> {
-  let bytes = 0;
-  for (let i = 0; i < 10; i++) await (await fetch(url)).arrayBuffer(); // warm-up
-  const ms: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const t = performance.now();
-    const r = await fetch(url);
-    const body = await r.arrayBuffer();
-    ms.push(performance.now() - t);
-    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
-    bytes = body.byteLength;
-  }
-  return { ms: ms.sort((a, b) => a - b), bytes };
-}
 
 const rec = await startBenchReconciler({ cpu: 1 });
 const bare = await startBareFastify({ logDir: rec.dir, cpu: 1 });
@@ -56,10 +43,10 @@ try {
     );
   }
   console.log(`  ${HOSTS} reports posted through the report route in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const dash = await timeGets(`${rec.url}/`);
-  const peer = await timeGets(`${bare.url}/static?bytes=${dash.bytes}`);
-  const host = await timeGets(`${rec.url}/hosts/host00000`);
-  const filtered = await timeGets(`${rec.url}/?state=rolled-back`);
+  const dash = await timeGets(`${rec.url}/`, REQUESTS, 10);
+  const peer = await timeGets(`${bare.url}/static?bytes=${dash.bytes}`, REQUESTS, 10);
+  const host = await timeGets(`${rec.url}/hosts/host00000`, REQUESTS, 10);
+  const filtered = await timeGets(`${rec.url}/?state=rolled-back`, REQUESTS, 10);
   const med = (xs: number[]) => percentile(xs, 50);
   const fmt = (x: { ms: number[]; bytes: number }) => `median ${med(x.ms).toFixed(1)} ms, p95 ${percentile(x.ms, 95).toFixed(1)} ms, ${(x.bytes / 1024).toFixed(1)} KiB`;
   console.log(`dashboard first page (GET /) with ${HOSTS} hosts: ${fmt(dash)} (${REQUESTS} sequential requests, server on core 1)`);

@@ -4,6 +4,7 @@
 // Run: node --import tsx bench/hosts-view.ts [hosts] [requests]   (issue 18's target: at most 50 ms)
 import { startEtcd } from '../testkit/etcd.js';
 import { makeTempDir } from '../testkit/tmp.js';
+import { timeGets } from './lib/reconciler-http.js';
 import { percentile, startBareFastify, startBenchReconciler } from './lib/reconciler-setup.js';
 import { argNumber, QUICK, summary } from './lib/quick.js';
 import { groupCpuSeconds } from './lib/cpu.js';
@@ -11,20 +12,6 @@ import { groupCpuSeconds } from './lib/cpu.js';
 const HOSTS = argNumber(0, 10_000, 200);
 const REQUESTS = argNumber(1, 30, 5);
 
-async function timeGets(url: string, n: number): Promise<{ ms: number[]; bytes: number }> {
-  let bytes = 0;
-  for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer(); // warm-up
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    const r = await fetch(url);
-    const body = await r.arrayBuffer();
-    ms.push(performance.now() - t);
-    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
-    bytes = body.byteLength;
-  }
-  return { ms: ms.sort((a, b) => a - b), bytes };
-}
 
 const etcd = await startEtcd();
 const tmp = await makeTempDir('ogygia-bench-hosts-');
