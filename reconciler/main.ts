@@ -121,6 +121,8 @@ export async function startReconciler(config: ReconcilerConfig, opts: { log?: Lo
     log,
     now: () => new Date(),
   });
+  // A report another replica kept (etcd): evaluate its channel once this replica's host view has it.
+  reports.onOtherReport((channel) => rollouts.onReport(channel));
   const metrics = createMetrics({
     enrolledHosts: () => {
       const e = enrollment.current();

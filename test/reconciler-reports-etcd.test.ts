@@ -100,10 +100,28 @@ describe('etcd report store, fed by a watch', () => {
     expect(Object.keys(await etcd.getPrefix(reportsPrefix(NS))).filter((k) => k.includes('burst'))).toHaveLength(100);
   });
 
+  it('tells a listener of a report another replica kept only once its own view has it, and not of its own', async () => {
+    const heard: Array<{ channel: string; inView: boolean }> = [];
+    const got = new Promise<void>((resolve) => {
+      a.onOtherReport((channel) => {
+        // Synchronously, as the rollout manager's evaluation would read it next.
+        void a.list().then((l) => {
+          heard.push({ channel, inView: l.some((r) => r.report.host === 'zeta') });
+          resolve();
+        });
+      });
+    });
+    await a.keep('eta', stored('eta', 'applied', '2026-11-21T10:02:00Z'), { maxHosts: 1000 }); // its own: no news
+    await b.keep('zeta', stored('zeta', 'failed', '2026-11-21T10:02:01Z'), { maxHosts: 1000 });
+    await got;
+    expect(heard[0]).toEqual({ channel: 'prod', inView: true });
+    expect(heard).toHaveLength(1);
+  });
+
   it('answers concurrent lists alike, and a caller may change its copy', async () => {
     const [x, y] = await Promise.all([a.list(), a.list()]);
     expect(x.map((r) => r.report.host).sort()).toEqual(y.map((r) => r.report.host).sort());
     (x as StoredReport[]).length = 0;
-    expect((await a.list()).length).toBe(103);
+    expect((await a.list()).length).toBe(105);
   });
 });

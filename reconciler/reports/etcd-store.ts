@@ -102,6 +102,7 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     newHosts = run.catch(() => undefined);
     return run;
   };
+  const listeners: Array<(channel: string) => void> = [];
   const cache = new Map<string, StoredReport>();
   let listed: StoredReport[] | undefined;
   let watcher: Watcher | undefined;
@@ -119,7 +120,13 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     listed = undefined;
     for (const kv of res.kvs) apply(kv, parseValue(kv.value));
     const w = await access(client.watch().prefix(prefix).startRevision(String(Number(res.header.revision) + 1)).create(), 'read');
-    w.on('put', (kv) => apply(kv, parseValue(kv.value)));
+    w.on('put', (kv) => {
+      const stored = parseValue(kv.value);
+      const own = cache.get(kv.key.toString());
+      apply(kv, stored);
+      // After the view has it: a listener that reads list() now sees this report. Its own writes (already in the view) are not news.
+      if (stored && JSON.stringify(own) !== JSON.stringify(stored)) for (const l of listeners) l(stored.report.channel);
+    });
     w.on('delete', (kv) => apply(kv, undefined));
     w.on('error', () => {
       void w.cancel().catch(() => undefined);
@@ -188,6 +195,10 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
       await ready();
       listed ??= [...latestPerHost(cache.values()).values()];
       return listed.slice(); // the caller's own copy: the view stays as the watch made it
+    },
+    onOtherReport(listener) {
+      listeners.push(listener);
+      void ready().catch(() => undefined); // the watch is what brings them
     },
     async history(host) {
       const value = await access(client.get(historyAt(host)).string(), 'read');

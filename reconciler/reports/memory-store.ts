@@ -63,6 +63,9 @@ export async function openMemoryStore(stateDir: string, log: Logger, snapshotMs 
     async list() {
       return [...reports.values()];
     },
+    onOtherReport() {
+      // One reconciler, one writer: every report comes through its own route.
+    },
     async history(host) {
       return histories.get(reportKey(host)) ?? [];
     },

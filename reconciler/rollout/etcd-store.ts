@@ -3,8 +3,6 @@ import type { EtcdSecrets } from '../../core/fleet/credentials.js';
 import { etcdAccessError, etcdClientAuth } from '../../core/fleet/etcd-access.js';
 import type { FleetStoreConfig } from '../../core/fleet/types.js';
 import type { Logger } from '../../core/log.js';
-import { reportsPrefix } from '../reports/etcd-store.js';
-import { parseStoredReport } from '../reports/store.js';
 import type { RolloutRecord } from './record.js';
 import { parseRecord, type RolloutStore } from './store.js';
 
@@ -25,13 +23,13 @@ export const LEADER_TTL_SECONDS = 5;
  * starts rollouts and opens waves, and writes a record only while its
  * campaign key exists (a transaction), so a replica that lost its lease
  * cannot overwrite the new leader. Every replica watches the records (to
- * serve what the leader decided) and the reports (so the leader evaluates on
- * a report another replica received).
+ * serve what the leader decided); the leader learns of reports another
+ * replica received from its report store (ReportStore.onOtherReport), once
+ * its host view has them.
  */
 export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecrets, log: Logger, id: string): RolloutStore {
   const client = new Etcd3({ hosts: [...config.endpoints], ...etcdClientAuth(secrets), dialTimeout: config.timeoutSeconds * 1000 });
   const prefix = rolloutsPrefix(config.namespace);
-  const reports = reportsPrefix(config.namespace);
   const base = `${config.namespace.replace(/\/+$/, '')}/reconciler/`;
   const access = <T>(work: Promise<T>, op: 'read' | 'write'): Promise<T> =>
     work.catch((e: unknown) => {
@@ -62,7 +60,7 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
       // In the background, so a reconciler starts while etcd is down (as its report store does): watch,
       // then read every record once (what was written before the watch), and try again until it works.
       const watch = async (): Promise<void> => {
-        const w = await access(client.watch().prefix(base).create(), 'read');
+        const w = await access(client.watch().prefix(prefix).create(), 'read');
         if (closed) {
           await w.cancel();
           return;
@@ -75,13 +73,6 @@ export function openEtcdRolloutStore(config: FleetStoreConfig, secrets: EtcdSecr
               hooks.onRecord(key.slice(prefix.length), parseRecord(kv.value.toString(), `etcd key ${key}`));
             } catch (e) {
               log.error(`${(e as Error).message} [RolloutStateCorruptError]`);
-            }
-          } else if (key.startsWith(reports)) {
-            try {
-              const r = parseStoredReport(JSON.parse(kv.value.toString()));
-              if (r) hooks.onReport(r.report.channel);
-            } catch {
-              /* not a report */
             }
           }
         });

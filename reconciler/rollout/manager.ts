@@ -223,9 +223,6 @@ export function createRolloutManager(deps: RolloutDeps): RolloutManager {
           records.set(channel, record);
           deps.wake(channel);
         },
-        onReport(channel) {
-          if (leading) evaluateSoon(channel);
-        },
       });
     },
     async onServed(state) {

@@ -21,10 +21,10 @@ export interface RolloutStore {
   /**
    * Replicas (etcd): call `onLead(true)` when this replica may move rollouts
    * forward and `onLead(false)` when it lost that, `onRecord` when another
-   * replica changed a record, `onReport` when any replica kept a report.
-   * The file store leads at once and alone.
+   * replica changed a record (reports another replica kept reach the
+   * manager through ReportStore.onOtherReport). The file store leads at once and alone.
    */
-  follow(hooks: { onLead(leading: boolean): void; onRecord(channel: string, record: RolloutRecord): void; onReport(channel: string): void }): Promise<void>;
+  follow(hooks: { onLead(leading: boolean): void; onRecord(channel: string, record: RolloutRecord): void }): Promise<void>;
   close(): Promise<void>;
 }
 
