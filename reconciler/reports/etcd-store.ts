@@ -102,7 +102,7 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     newHosts = run.catch(() => undefined);
     return run;
   };
-  const listeners: Array<(channel: string) => void> = [];
+  const listeners: Array<(channel: string, host: string) => void> = [];
   const cache = new Map<string, StoredReport>();
   let listed: StoredReport[] | undefined;
   let watcher: Watcher | undefined;
@@ -124,8 +124,8 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
       const stored = parseValue(kv.value);
       const own = cache.get(kv.key.toString());
       apply(kv, stored);
-      // After the view has it: a listener that reads list() now sees this report. Its own writes (already in the view) are not news.
-      if (stored && JSON.stringify(own) !== JSON.stringify(stored)) for (const l of listeners) l(stored.report.channel);
+      // After the view has it: a listener that reads list() now sees this report. Its own writes already in the view are not news.
+      if (stored && JSON.stringify(own) !== JSON.stringify(stored)) for (const l of listeners) l(stored.report.channel, stored.report.host);
     });
     w.on('delete', (kv) => apply(kv, undefined));
     w.on('error', () => {

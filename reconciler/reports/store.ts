@@ -49,11 +49,14 @@ export interface ReportStore {
   keep(host: string, stored: StoredReport, rules: AdmitRules): Promise<Admission>;
   list(): Promise<readonly StoredReport[]>;
   /**
-   * Call `listener` with a report's channel each time this store's view takes
-   * in a report another replica kept (etcd: after its watch applied it, so
-   * `list()` already has it). A store with no other writers (memory) never calls it.
+   * Call `listener` with a report's channel and host each time this store's
+   * view takes in a report from its watch (etcd: after applying it, so
+   * `list()` already has it). That is every report another replica keeps,
+   * and now and then one of this replica's own, when the watch brings it
+   * before the write's answer does (harmless: one more look). A store with no
+   * other writers (memory) never calls it.
    */
-  onOtherReport(listener: (channel: string) => void): void;
+  onOtherReport(listener: (channel: string, host: string) => void): void;
   /** The host's report history, newest first (reports/history.ts): one entry per change of state, release or error. */
   history(host: string): Promise<readonly HistoryEntry[]>;
   close(): Promise<void>;
