@@ -11,20 +11,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** How often a report is tried again when another replica wrote the same host in between (a compare-and-swap that lost). */
 const MAX_KEEP_ATTEMPTS = 16;
 
+/** A value's JSON, or undefined when it is not JSON (damaged or foreign: read as nothing). */
 function safeJson(v: Buffer | string): unknown {
   try {
     return JSON.parse(v.toString());
   } catch {
-    return undefined; // damaged: read as nothing
+    return undefined;
   }
 }
 
+/** A value as a stored report; undefined for a foreign or damaged one. */
 function parseValue(v: Buffer | string): StoredReport | undefined {
-  try {
-    return parseStoredReport(JSON.parse(v.toString()));
-  } catch {
-    return undefined; // a foreign or damaged value: not a report
-  }
+  return parseStoredReport(safeJson(v));
 }
 
 /**
@@ -121,11 +119,13 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     for (const kv of res.kvs) apply(kv, parseValue(kv.value));
     const w = await access(client.watch().prefix(prefix).startRevision(String(Number(res.header.revision) + 1)).create(), 'read');
     w.on('put', (kv) => {
-      const stored = parseValue(kv.value);
-      const own = cache.get(kv.key.toString());
+      const text = kv.value.toString();
+      // Its own write, already in the view, comes back as the very text it wrote: not news.
+      const news = text !== JSON.stringify(cache.get(kv.key.toString()));
+      const stored = parseValue(text);
       apply(kv, stored);
-      // After the view has it: a listener that reads list() now sees this report. Its own writes already in the view are not news.
-      if (stored && JSON.stringify(own) !== JSON.stringify(stored)) for (const l of listeners) l(stored.report.channel, stored.report.host);
+      // After the view has it: a listener that reads list() now sees this report.
+      if (stored && news) for (const l of listeners) l(stored.report.channel, stored.report.host);
     });
     w.on('delete', (kv) => apply(kv, undefined));
     w.on('error', () => {
