@@ -37,6 +37,33 @@ async function progress(url = rec.url): Promise<RolloutProgress | null> {
   return channelListSchema.parse(r.body).channels.find((c) => c.name === 'prod')?.rollout ?? null;
 }
 
+/**
+ * Publish `revision` (C with the canary rollout) and sample until every host
+ * runs C: each sample notes who runs C, and the soak's end once the
+ * reconciler at `url` names it. Then check the order: web01 first (no sample
+ * shows another host on C without it), and neither web02 nor db01 before
+ * web01's in-sync report plus the soak (every sample taken before the soak's
+ * end shows neither on C).
+ */
+async function expectCanaryFirst(fleet: Record<string, Host>, url: string, revision: number, message: string): Promise<void> {
+  await world.commit(world.chain.next({ targets: { '*': C }, rollout: CANARY }).text, message);
+  let soakEnds: number | undefined;
+  const samples: Array<{ at: number; web01: boolean; others: boolean[] }> = [];
+  await eventually(async () => {
+    const p = await progress(url);
+    if (p?.revision === revision && p.wave === 1 && p.nextWaveAt) soakEnds ??= Date.parse(p.nextWaveAt);
+    const has = async (n: string): Promise<boolean> => (await fleet[n]!.currentSystem()) === C;
+    const s = { web01: await has('web01'), others: [await has('web02'), await has('db01')], at: Date.now() };
+    samples.push(s);
+    return s.web01 && s.others.every(Boolean) ? true : undefined;
+  }, 'every host on C', 180_000, 100);
+  expect(soakEnds).toBeDefined();
+  for (const s of samples) if (s.others.some(Boolean)) expect(s.web01).toBe(true);
+  const before = samples.filter((s) => s.at < soakEnds!);
+  expect(before.length).toBeGreaterThan(0);
+  for (const s of before) expect(s.others).toEqual([false, false]);
+}
+
 beforeAll(async () => {
   world = await makeWorld();
   [A, Bad, C] = await publishClosures(world, [{ name: 'a' }, { name: 'bad', healthy: false }, { name: 'c' }]);
@@ -89,25 +116,7 @@ describe('staged rollouts with real agents', () => {
   }, 180_000);
 
   it('the next good release reaches web01 first and the others only after web01 is in-sync plus the soak', async () => {
-    await world.commit(world.chain.next({ targets: { '*': C }, rollout: CANARY }).text, 'r3: good, canary web01');
-    // Sample until everyone runs C: each sample notes who runs C, and the soak's end once the reconciler names it.
-    let soakEnds: number | undefined;
-    const samples: Array<{ at: number; web01: boolean; others: boolean[] }> = [];
-    await eventually(async () => {
-      const p = await progress();
-      if (p?.revision === 3 && p.wave === 1 && p.nextWaveAt) soakEnds ??= Date.parse(p.nextWaveAt);
-      const has = async (n: string): Promise<boolean> => (await hosts[n]!.currentSystem()) === C;
-      const s = { web01: await has('web01'), others: [await has('web02'), await has('db01')], at: Date.now() };
-      samples.push(s);
-      return s.web01 && s.others.every(Boolean) ? true : undefined;
-    }, 'every host on C', 180_000, 100);
-    expect(soakEnds).toBeDefined();
-    // web01 first: no sample shows another host on C without web01.
-    for (const s of samples) if (s.others.some(Boolean)) expect(s.web01).toBe(true);
-    // Not before web01's in-sync report plus the soak: every sample taken before the soak's end shows neither on C.
-    const before = samples.filter((s) => s.at < soakEnds!);
-    expect(before.length).toBeGreaterThan(0);
-    for (const s of before) expect(s.others).toEqual([false, false]);
+    await expectCanaryFirst(hosts, rec.url, 3, 'r3: good, canary web01');
     expect(logs).toContain('reconciler: prod revision 3 wave 2/2 opened (100%, 3 hosts)');
     await eventually(async () => ((await progress())?.state === 'complete' ? true : undefined), 'revision 3 complete', 60_000);
     const r = await rows();
@@ -168,22 +177,7 @@ describe('staged rollouts with real agents and two reconciler replicas sharing e
   }, 180_000);
 
   it('the next good release: web01 first, web02 and db01 only after web01 is in-sync plus the soak, whichever replica they ask', async () => {
-    await world.commit(world.chain.next({ targets: { '*': C }, rollout: CANARY }).text, 'r6: good, canary web01');
-    let soakEnds: number | undefined;
-    const samples: Array<{ at: number; web01: boolean; others: boolean[] }> = [];
-    await eventually(async () => {
-      const p = await progress(replicas[1]!.url);
-      if (p?.revision === 6 && p.wave === 1 && p.nextWaveAt) soakEnds ??= Date.parse(p.nextWaveAt);
-      const has = async (n: string): Promise<boolean> => (await fleet[n]!.currentSystem()) === C;
-      const s = { web01: await has('web01'), others: [await has('web02'), await has('db01')], at: Date.now() };
-      samples.push(s);
-      return s.web01 && s.others.every(Boolean) ? true : undefined;
-    }, 'every host on C', 180_000, 100);
-    expect(soakEnds).toBeDefined();
-    for (const s of samples) if (s.others.some(Boolean)) expect(s.web01).toBe(true);
-    const before = samples.filter((s) => s.at < soakEnds!);
-    expect(before.length).toBeGreaterThan(0);
-    for (const s of before) expect(s.others).toEqual([false, false]);
+    await expectCanaryFirst(fleet, replicas[1]!.url, 6, 'r6: good, canary web01');
     expect(replicaLogs.flat().filter((l) => l === 'reconciler: prod revision 6 wave 2/2 opened (100%, 3 hosts)')).toHaveLength(1);
   }, 240_000);
 });
