@@ -3,6 +3,7 @@ import type { Report } from '../core/wire/report.js';
 import { openEtcdStore, reportsPrefix } from '../reconciler/reports/etcd-store.js';
 import type { ReportStore, StoredReport } from '../reconciler/reports/store.js';
 import { startEtcd, type EtcdServer } from '../testkit/etcd.js';
+import { sampleReport } from '../testkit/fleet-samples.js';
 import { eventually } from '../testkit/eventually.js';
 
 // The etcd report store keeps its host view in memory, fed by an etcd watch: every list() must come to show exactly
@@ -15,20 +16,7 @@ let a: ReportStore;
 let b: ReportStore;
 
 function stored(host: string, state: Report['state'], receivedAt: string): StoredReport {
-  const report: Report = {
-    host,
-    channel: 'prod',
-    state,
-    revision: 1,
-    digest: null,
-    commit: null,
-    current: 'unknown',
-    booted: 'unknown',
-    nextboot: 'unknown',
-    agentVersion: '0.1.0',
-    reportedAt: receivedAt,
-  };
-  return { report, receivedAt };
+  return { report: sampleReport(host, { state, reportedAt: receivedAt }), receivedAt };
 }
 
 const seen = async (s: ReportStore): Promise<string[]> => (await s.list()).map((r) => `${r.report.host}:${r.report.state}`).sort();

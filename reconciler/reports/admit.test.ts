@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
-import type { Report } from '../../core/wire/report.js';
+import { sampleReport } from '../../testkit/fleet-samples.js';
 import { makeTempDir } from '../../testkit/tmp.js';
 import { admitReport } from './admit.js';
 import { openMemoryStore } from './memory-store.js';
@@ -10,21 +10,7 @@ const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);
 
 function stored(host: string, seq?: number, signer?: string): StoredReport {
-  const report: Report = {
-    host,
-    channel: 'prod',
-    state: 'applied',
-    revision: 1,
-    digest: null,
-    commit: null,
-    current: 'unknown',
-    booted: 'unknown',
-    nextboot: 'unknown',
-    agentVersion: '0.1.0',
-    reportedAt: '2026-11-21T10:00:00Z',
-    ...(seq !== undefined ? { seq } : {}),
-  };
-  return { report, receivedAt: '2026-11-21T10:00:01Z', ...(signer ? { signer } : {}) };
+  return { report: sampleReport(host, seq !== undefined ? { seq } : {}), receivedAt: '2026-11-21T10:00:01Z', ...(signer ? { signer } : {}) };
 }
 
 const code = (a: ReturnType<typeof admitReport>): string => (a.kept ? 'kept' : a.error.code);

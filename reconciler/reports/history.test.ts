@@ -4,19 +4,15 @@ import type { ReportState } from '../../core/wire/report.js';
 import { REPORT_STATES } from '../../core/wire/report.js';
 import { changesHistory, MAX_HISTORY, parseHistory, recordHistory, type HistoryEntry } from './history.js';
 import type { StoredReport } from './store.js';
+import { sampleReport } from '../../testkit/fleet-samples.js';
 
 const D1 = 'sha256:' + '1'.repeat(64);
 const D2 = 'sha256:' + '2'.repeat(64);
 
 function kept(state: ReportState, revision: number | null, at: string, errorCode?: string): StoredReport {
-  return {
-    report: {
-      host: 'web01', channel: 'prod', state, revision, digest: revision === null ? null : revision === 1 ? D1 : D2, commit: null,
-      current: 'unknown', booted: 'unknown', nextboot: 'unknown', agentVersion: '0.1.0', reportedAt: at,
-      ...(errorCode ? { error: { code: errorCode, message: `${errorCode} happened` } } : {}),
-    },
-    receivedAt: at,
-  };
+  const digest = revision === null ? null : revision === 1 ? D1 : D2;
+  const error = errorCode ? { error: { code: errorCode, message: `${errorCode} happened` } } : {};
+  return { report: sampleReport('web01', { state, revision, digest, reportedAt: at, ...error }), receivedAt: at };
 }
 
 describe('recordHistory', () => {
