@@ -2,17 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidRolloutError, InvalidWaveError, UsageError } from '../core/errors/index.js';
 import { describeRollout, formatRollout, parseRollout, type Rollout } from '../core/rollout.js';
-import { codeOf } from '../testkit/error-code.js';
+import { codeOf, thrownBy } from '../testkit/error-code.js';
 import { formatWaveSpec, parseWaveSpec, rolloutFlags, rolloutFromFlags } from './rollout-flags.js';
 
-function caught(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('parseWaveSpec', () => {
   it.each<[string, object]>([
@@ -34,7 +26,7 @@ describe('parseWaveSpec', () => {
   it.each(['', ':600', 'web01:', 'web01:soon', 'web01:10x', 'web01:-5', 'web01:1:2', 'web01,,web02', 'web01,', ',web01', '10%,20%', '%', 'ten%', '10%%', 'web01:1.5m'])(
     'refuses %j as a UsageError naming the value',
     (spec) => {
-      const e = caught(() => parseWaveSpec(spec));
+      const e = thrownBy(() => parseWaveSpec(spec));
       expect(e).toBeInstanceOf(UsageError);
       expect(e.message).toBe(
         `--wave ${JSON.stringify(spec)} is not HOSTS[:SOAK], PERCENT%[:SOAK] or HOSTS,PERCENT%[:SOAK] (SOAK in seconds, or with s, m, h or d); ` +
@@ -61,13 +53,13 @@ describe('rolloutFromFlags', () => {
   });
 
   it('refuses flags that contradict each other', () => {
-    expect(caught(() => rolloutFromFlags({ wave: ['100%'], rollout: false })).message).toBe('--no-rollout publishes without a rollout and --wave asks for one; pass one of them.');
+    expect(thrownBy(() => rolloutFromFlags({ wave: ['100%'], rollout: false })).message).toBe('--no-rollout publishes without a rollout and --wave asks for one; pass one of them.');
     expect(codeOf(() => rolloutFromFlags({ maxFailures: '1', rollout: false }))).toBe('UsageError');
-    expect(caught(() => rolloutFromFlags({ maxFailures: '1' })).message).toMatch(/^--max-failures belongs to the waves of --wave; pass the waves too/);
+    expect(thrownBy(() => rolloutFromFlags({ maxFailures: '1' })).message).toMatch(/^--max-failures belongs to the waves of --wave; pass the waves too/);
   });
 
   it.each(['-1', 'one', '1.5', '', '10001', '99999999999'])('refuses --max-failures %j', (n) => {
-    const e = caught(() => rolloutFromFlags({ wave: ['100%'], maxFailures: n }));
+    const e = thrownBy(() => rolloutFromFlags({ wave: ['100%'], maxFailures: n }));
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toBe(`--max-failures ${JSON.stringify(n)} is not a whole number from 0 to 10000; pass how many hosts may fail before the rollout halts (0: the first failure halts it).`);
   });
@@ -81,7 +73,7 @@ describe('rolloutFromFlags', () => {
     [['web_01'], 1, /"web_01" is not a host name/],
     [['10%:8d', '100%'], 1, /soakSeconds must be a whole number from 0 to 604800/],
   ])('refuses the waves %j with an InvalidWaveError naming the flag value', (waves, n, problem) => {
-    const e = caught(() => rolloutFromFlags({ wave: waves }));
+    const e = thrownBy(() => rolloutFromFlags({ wave: waves }));
     expect(e).toBeInstanceOf(InvalidWaveError);
     const w = e as InvalidWaveError;
     expect(w.data.wave).toBe(n);
@@ -92,7 +84,7 @@ describe('rolloutFromFlags', () => {
 
   it('refuses more than 16 waves as a whole-rollout problem', () => {
     const waves = Array.from({ length: 17 }, (_, i) => `${i + 1}%`);
-    expect(caught(() => rolloutFromFlags({ wave: waves }))).toBeInstanceOf(InvalidRolloutError);
+    expect(thrownBy(() => rolloutFromFlags({ wave: waves }))).toBeInstanceOf(InvalidRolloutError);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InvalidRolloutError, InvalidWaveError } from '../../core/errors/index.js';
 import { describeRollout } from '../../core/rollout.js';
-import { codeOf } from '../../testkit/error-code.js';
+import { codeOf, thrownBy } from '../../testkit/error-code.js';
 import { testPublicKey } from '../../testkit/keys.js';
 import { checkRepoRollouts, parseRepoPolicy, parseRepoRollout } from './policy.js';
 
@@ -32,14 +32,6 @@ percent = 100
 waves = [{ hosts = ["web01", "web02"], percent = 10 }, { percent = 100 }]
 `;
 
-function caught(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('ogygia.toml [channels.<name>.rollout]', () => {
   it('reads a channel default into the release form (camelCase, max_failures default 0)', () => {
@@ -62,17 +54,17 @@ describe('ogygia.toml [channels.<name>.rollout]', () => {
 
   it('refuses a wave that breaks a rule with its own code, naming the file and the table', () => {
     const bad = `[[channels.prod.rollout.waves]]\npercent = 50\n[[channels.prod.rollout.waves]]\npercent = 25\n`;
-    const e = caught(() => parseRepoRollout(bad, 'ogygia.toml', 'prod'));
+    const e = thrownBy(() => parseRepoRollout(bad, 'ogygia.toml', 'prod'));
     expect(e).toBeInstanceOf(InvalidWaveError);
     expect(e.message).toMatch(/^ogygia\.toml \[channels\.prod\.rollout\]: rollout wave 2: percent 25 is below an earlier wave's 50/);
     expect(codeOf(() => parseRepoRollout(`[channels.prod.rollout]\nwaves = []\n`, 'ogygia.toml', 'prod'))).toBe('InvalidRolloutError');
-    expect(caught(() => parseRepoRollout(`[channels.prod.rollout]\nmax_failures = -1\nwaves = [{ percent = 100 }]\n`, 'ogygia.toml', 'prod'))).toBeInstanceOf(
+    expect(thrownBy(() => parseRepoRollout(`[channels.prod.rollout]\nmax_failures = -1\nwaves = [{ percent = 100 }]\n`, 'ogygia.toml', 'prod'))).toBeInstanceOf(
       InvalidRolloutError,
     );
   });
 
   it('refuses a misspelt or mistyped key as a ConfigError listing path: problem', () => {
-    const e = caught(() => parseRepoRollout(`[[channels.prod.rollout.waves]]\npercent = "25"\nsoakSeconds = 60\n`, 'ogygia.toml', 'prod'));
+    const e = thrownBy(() => parseRepoRollout(`[[channels.prod.rollout.waves]]\npercent = "25"\nsoakSeconds = 60\n`, 'ogygia.toml', 'prod'));
     expect(e).toBeInstanceOf(ConfigError);
     expect((e as ConfigError).data.problems).toEqual([
       'channels.prod.rollout.waves.0.percent: Invalid input: expected number, received string',
