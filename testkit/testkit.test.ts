@@ -27,6 +27,11 @@ describe('test support', () => {
       const { connect } = await import('node:net');
       const reply = await new Promise<string>((resolve, reject) => {
         const s = connect(zk.port, '127.0.0.1', () => s.write('ruok'));
+        // No answer is a failure, not a hang: a test that times out would never reach zk.stop() below.
+        s.setTimeout(20_000, () => {
+          s.destroy();
+          reject(new Error(`ZooKeeper on port ${zk.port} did not answer ruok within 20 s`));
+        });
         let buf = '';
         s.on('data', (d) => (buf += d.toString()));
         s.on('end', () => resolve(buf));
