@@ -181,11 +181,23 @@ export function planWaves(rollout: Rollout, digest: string, knownHosts: Iterable
   return plan;
 }
 
-/** Pure: the wave (0-based) a host belongs to under a plan; a host the plan does not know (new since) goes with the last wave. */
+/** Each plan's hosts by canonical name → wave, built once per plan (a plan is never changed once made). */
+const planIndex = new WeakMap<readonly (readonly string[])[], Map<string, number>>();
+
+/**
+ * Pure: the wave (0-based) a host belongs to under a plan; a host the plan
+ * does not know (new since) goes with the last wave. Constant time after the
+ * first look at a plan: the reconciler asks it for every long-poll and report.
+ */
 export function waveOfHost(plan: readonly (readonly string[])[], host: string): number {
-  const c = canonicalHost(host);
-  for (let i = 0; i < plan.length; i++) {
-    if (plan[i]!.some((h) => canonicalHost(h) === c)) return i;
+  let index = planIndex.get(plan);
+  if (!index) {
+    const built = new Map<string, number>();
+    plan.forEach((hosts, w) => {
+      for (const h of hosts) if (!built.has(canonicalHost(h))) built.set(canonicalHost(h), w);
+    });
+    planIndex.set(plan, built);
+    index = built;
   }
-  return Math.max(plan.length - 1, 0);
+  return index.get(canonicalHost(host)) ?? Math.max(plan.length - 1, 0);
 }

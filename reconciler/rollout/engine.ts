@@ -1,5 +1,5 @@
 import { canonicalHost } from '../../core/host-identity.js';
-import { planWaves, type Rollout } from '../../core/rollout.js';
+import { planWaves, waveOfHost, type Rollout } from '../../core/rollout.js';
 import type { RolloutProgress } from '../../core/wire/channel-list.js';
 import type { ReportState } from '../../core/wire/report.js';
 import type { ServedHead } from '../heads.js';
@@ -125,20 +125,9 @@ function inSyncOn(r: HostReport, digest: string): boolean {
   return r.digest === digest && !NOT_IN_SYNC.has(r.state);
 }
 
-/** Each plan's hosts by canonical name → wave, built once per plan (a plan never changes once made). */
-const planIndex = new WeakMap<WaveProgress['plan'], Map<string, number>>();
-
-/** Pure: which 0-based wave a host is in (unknown hosts: the last), as core/rollout.ts waveOfHost says, in constant time. */
+/** Pure: which 0-based wave a host is in (unknown hosts: the last): core/rollout.ts waveOfHost on the record's plan. */
 export function waveIndexOf(p: WaveProgress, host: string): number {
-  let index = planIndex.get(p.plan);
-  if (!index) {
-    index = new Map();
-    p.plan.forEach((hosts, w) => {
-      for (const h of hosts) if (!index!.has(canonicalHost(h))) index!.set(canonicalHost(h), w);
-    });
-    planIndex.set(p.plan, index);
-  }
-  return index.get(canonicalHost(host)) ?? Math.max(p.plan.length - 1, 0);
+  return waveOfHost(p.plan, host);
 }
 
 /**
