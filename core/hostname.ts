@@ -1,5 +1,4 @@
 import { hostname as osHostname } from 'node:os';
-import { execa } from 'execa';
 
 /**
  * Host name detection in the order of the Ogygia README:
@@ -19,6 +18,7 @@ export async function detectHostname(env: NodeJS.ProcessEnv = process.env): Prom
 
 async function run(args: string[]): Promise<string | undefined> {
   try {
+    const { execa } = await import('execa'); // loaded only when $OGYGIA_HOSTNAME does not name the host
     const r = await execa('hostname', args, { timeout: 2000, reject: false, stdin: 'ignore' });
     const out = r.exitCode === 0 ? String(r.stdout).trim() : '';
     return out.length > 0 && !/\s/.test(out) ? out : undefined;

@@ -6,7 +6,7 @@ import { detectHostname } from '../core/hostname.js';
 import { readLocalRevisions } from '../core/local-revisions.js';
 import { systemRoot } from '../core/paths.js';
 import { type StatusConfig, loadStatusConfig, statusConfigPath } from './config.js';
-import { chooseFleetSource } from './fleet-source.js';
+import { type FleetSource, chooseFleetSource } from './fleet-source.js';
 import { CONFIG_NOT_FOUND, fleetHeading, fleetReadFailed, noStoreConfigured } from './messages.js';
 import { type FleetHost, type StatusRow, buildRows, fleetFromStore } from './rows.js';
 
@@ -53,6 +53,18 @@ async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: F
   }
 }
 
+function readFleet(deps: StatusDeps, source: Exclude<FleetSource, { kind: 'none' }>): Promise<FleetHost[]> {
+  return source.kind === 'reconciler' ? deps.readReconciler(source.url, source.timeoutSeconds) : listStore(deps, source.kind, source.store);
+}
+
+/** A promise's outcome as a value, so a failure waits for its turn instead of being an unhandled rejection. */
+function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
 /**
  * Gather the status view: config (a bad file, or a credential file it names
  * that cannot be read, throws ConfigError), this host's name and revisions,
@@ -64,19 +76,20 @@ export async function collectStatus(deps: StatusDeps = defaultStatusDeps): Promi
   const root = systemRoot(deps.env);
   const configFile = statusConfigPath(deps.env, root);
   const config = await deps.loadConfig(configFile);
+  const source = config ? chooseFleetSource(config) : undefined;
+  // The fleet is asked for first; this host's name and revisions are read while it answers.
+  const fleetRead = source && source.kind !== 'none' ? settle(readFleet(deps, source)) : undefined;
   const [localHost, localRevisions] = await Promise.all([deps.detectHostname(deps.env), deps.readLocalRevisions(root)]);
   const domain = config?.ogygia.domain;
   const local = { localHost, localRevisions, ...(domain !== undefined ? { domain } : {}) };
 
-  if (!config) return { configFile, source: 'local', notice: CONFIG_NOT_FOUND, rows: buildRows(local) };
-  const source = chooseFleetSource(config);
-  if (source.kind === 'none') return { configFile, source: 'local', notice: noStoreConfigured(configFile), rows: buildRows(local) };
+  if (!config || !source) return { configFile, source: 'local', notice: CONFIG_NOT_FOUND, rows: buildRows(local) };
+  if (source.kind === 'none' || !fleetRead) return { configFile, source: 'local', notice: noStoreConfigured(configFile), rows: buildRows(local) };
 
   const heading = fleetHeading(source, configFile);
   const location = source.kind === 'reconciler' ? source.url : source.store.namespace;
   try {
-    const fleet =
-      source.kind === 'reconciler' ? await deps.readReconciler(source.url, source.timeoutSeconds) : await listStore(deps, source.kind, source.store);
+    const fleet = await fleetRead.then((r) => (r.ok ? r.value : Promise.reject(r.error)));
     return { configFile, source: source.kind, location, heading, rows: buildRows({ ...local, fleet }) };
   } catch (e) {
     // An unreadable credential file is a config problem, like a bad config file: not a store to fall back from.

@@ -49,8 +49,9 @@ export interface RowsInput {
 export function buildRows(input: RowsInput): StatusRow[] {
   const fleetMode = input.fleet !== undefined;
   const fleet = input.fleet ?? [];
-  // The host identity rule (core/host-identity.ts): its own entry, else one that names it another way (a short name, its FQDN).
-  const mine = fleet.find((e) => relateHosts(e.host, input.localHost) === 'same') ?? fleet.find((e) => relateHosts(e.host, input.localHost) === 'looks-alike');
+  // The host identity rule (core/host-identity.ts), once per host: its own entry, else one that names it another way (a short name, its FQDN).
+  const relations = fleet.map((e) => relateHosts(e.host, input.localHost));
+  const mine = fleet[relations.indexOf('same')] ?? fleet[relations.indexOf('looks-alike')];
   const shownLocal = trimDomain(input.localHost, input.domain);
   const local: StatusRow = {
     host: input.localHost,
@@ -62,20 +63,25 @@ export function buildRows(input: RowsInput): StatusRow[] {
     nextboot: shortRevision(input.localRevisions.nextboot),
     ...agentDetail(mine?.detail),
   };
-  const others: StatusRow[] = fleet
-    .filter((e) => relateHosts(e.host, input.localHost) === 'different')
-    .map((e) => ({
+  const others: Array<{ row: StatusRow; key: string }> = [];
+  fleet.forEach((e, i) => {
+    if (relations[i] !== 'different') return;
+    const name = trimDomain(e.host, input.domain);
+    const row: StatusRow = {
       host: e.host,
-      name: trimDomain(e.host, input.domain),
-      label: trimDomain(e.host, input.domain),
+      name,
+      label: name,
       local: false,
       current: shortRevision(e.current),
       booted: shortRevision(e.booted),
       nextboot: shortRevision(e.nextboot),
       ...agentDetail(e.detail),
-    }))
-    .sort((a, b) => compare(a.label.toLowerCase(), b.label.toLowerCase()) || compare(a.host, b.host));
-  return [local, ...others];
+    };
+    others.push({ row, key: name.toLowerCase() });
+  });
+  // Sorted by shown name, case-insensitively (the lower-cased key worked out once per row, not per comparison), then by full name.
+  others.sort((a, b) => compare(a.key, b.key) || compare(a.row.host, b.row.host));
+  return [local, ...others.map((o) => o.row)];
 }
 
 function compare(a: string, b: string): number {

@@ -69,6 +69,17 @@ describe('etcd fleet store (real etcd)', () => {
     }
   });
 
+  it('lists through the next endpoint when the first one does not answer, and keeps UTF-8 values whole', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    await raw.put('/t2/versions/web01/current').value('révision-µ-42');
+    const store = openEtcdStore({ endpoints: [dead, etcd.endpoint], namespace: '/t2/versions', timeoutSeconds: 5 });
+    try {
+      expect(await store.list()).toEqual([{ host: 'web01', current: 'révision-µ-42' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a host name that is not one', async () => {
     const store = openEtcdStore({ endpoints: [etcd.endpoint], namespace: '/t1', timeoutSeconds: 5 });
     try {

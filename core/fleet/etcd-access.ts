@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { EtcdAuthenticationFailedError, EtcdPermissionDeniedError, type IOptions } from 'etcd3';
+import type { IOptions } from 'etcd3';
 import { FleetStoreAuthError, FleetStorePermissionError } from '../errors/index.js';
 import type { EtcdSecrets } from './credentials.js';
 import type { FleetStoreConfig } from './types.js';
@@ -42,7 +42,8 @@ export function etcdIdentity(secrets: EtcdSecrets): string {
 
 
 /**
- * Map an error from the etcd3 client to FleetStoreAuthError (credentials
+ * Map an error from the etcd3 client, or from the lean listing of
+ * core/fleet/etcd-range.ts (both carry etcd's own message), to FleetStoreAuthError (credentials
  * refused, none given where etcd needs them, a TLS handshake refused) or
  * FleetStorePermissionError (the role lacks permission on `access.prefix`);
  * undefined when it is neither (unreachable, timed out...).
@@ -56,13 +57,13 @@ export function etcdAccessError(
   const message = e instanceof Error ? e.message : String(e);
   const who = etcdIdentity(secrets);
   const base = { store: 'etcd' as const, endpoints: [...config.endpoints], identity: who, section: config.section ?? 'etcd', cause: message };
-  if (e instanceof EtcdAuthenticationFailedError || message.includes('authentication failed, invalid user ID or password')) {
+  if (message.includes('authentication failed, invalid user ID or password')) {
     return new FleetStoreAuthError({ ...base, reason: 'refused' });
   }
   if (message.includes('etcdserver: user name is empty')) {
     return new FleetStoreAuthError({ ...base, reason: 'no-user' });
   }
-  if (e instanceof EtcdPermissionDeniedError || message.includes('etcdserver: permission denied')) {
+  if (message.includes('etcdserver: permission denied')) {
     return new FleetStorePermissionError({ ...base, op: access.op, path: access.prefix });
   }
   if (/alert (bad certificate|certificate required|unknown ca|certificate unknown|handshake failure)/i.test(message)) {

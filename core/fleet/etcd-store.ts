@@ -1,15 +1,17 @@
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { FleetStoreUnavailableError } from '../errors/index.js';
 import type { EtcdSecrets } from './credentials.js';
 import { withDeadline } from './deadline.js';
 import { etcdAccessError, etcdClientAuth } from './etcd-access.js';
-import { assertHostName, entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
+import { listEtcdPrefix } from './etcd-range.js';
+import { assertHostName, entriesFromValues, hostKey, normalizeNamespace, publishValues, hostKeySplitter } from './keys.js';
 import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './types.js';
 import type { FleetDetail } from '../wire/fleet-detail.js';
 import { storeUnavailable } from './unavailable.js';
 
 /**
- * The fleet store in etcd v3 (etcd3 client over gRPC). Every call is bounded
+ * The fleet store in etcd v3: listed with one lean gRPC range read
+ * (core/fleet/etcd-range.ts), written with the etcd3 client. Every call is bounded
  * by `timeoutSeconds`: a store that is down or unreachable fails with
  * FleetStoreUnavailableError within that time instead of hanging in the
  * client's retries. With `secrets` (core/fleet/credentials.ts) it logs in
@@ -19,14 +21,19 @@ import { storeUnavailable } from './unavailable.js';
  */
 export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {}): FleetStore {
   const ms = Math.max(1, Math.round(config.timeoutSeconds * 1000));
-  const client = new Etcd3({
-    hosts: [...config.endpoints],
-    ...etcdClientAuth(secrets),
-    dialTimeout: ms,
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ms }),
-    // A fleet of 10,000 hosts with agent detail is several MiB in one range reply.
-    grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
-  });
+  // The etcd3 client (gRPC services built from etcd's .proto files) is loaded
+  // on the first write: a listing does not need it (core/fleet/etcd-range.ts).
+  let client: Promise<Etcd3> | undefined;
+  const writer = (): Promise<Etcd3> =>
+    (client ??= import('etcd3').then(
+      ({ Etcd3 }) =>
+        new Etcd3({
+          hosts: [...config.endpoints],
+          ...etcdClientAuth(secrets),
+          dialTimeout: ms,
+          defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ms }),
+        }),
+    ));
   const namespace = normalizeNamespace(config.namespace);
   const bounded = <T>(work: Promise<T>, access: { op: 'read' | 'write'; prefix: string }): Promise<T> =>
     withDeadline(work, ms, () => storeUnavailable('etcd', config, 'timed out')).catch((e: unknown) => {
@@ -37,10 +44,12 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
   return {
     kind: 'etcd',
     async list(): Promise<FleetEntry[]> {
-      const kv = await bounded(client.getAll().prefix(namespace + '/').strings(), { op: 'read', prefix: namespace + '/' });
+      const prefix = namespace + '/';
+      const kvs = await bounded(listEtcdPrefix(config.endpoints, secrets, prefix, ms), { op: 'read', prefix });
+      const split = hostKeySplitter(namespace);
       const triples: Array<[string, string, string]> = [];
-      for (const [key, value] of Object.entries(kv)) {
-        const hk = splitHostKey(namespace, key);
+      for (const [key, value] of kvs) {
+        const hk = split(key);
         if (hk) triples.push([hk[0], hk[1], value]);
       }
       return entriesFromValues(triples);
@@ -48,12 +57,16 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     async publish(host: string, revisions: HostRevisions, agent?: FleetDetail): Promise<void> {
       assertHostName(host);
       const values = publishValues(revisions, agent);
-      // One transaction: a reader never sees half of a host's update.
-      const txn = client.if(hostKey(namespace, host, 'current'), 'Version', '>', -1);
-      await bounded(txn.then(...values.map(([k, v]) => client.put(hostKey(namespace, host, k)).value(v))).commit(), { op: 'write', prefix: `${namespace}/${host}/` });
+      const write = async (): Promise<void> => {
+        const etcd = await writer();
+        // One transaction: a reader never sees half of a host's update.
+        const txn = etcd.if(hostKey(namespace, host, 'current'), 'Version', '>', -1);
+        await txn.then(...values.map(([k, v]) => etcd.put(hostKey(namespace, host, k)).value(v))).commit();
+      };
+      await bounded(write(), { op: 'write', prefix: `${namespace}/${host}/` });
     },
     async close(): Promise<void> {
-      client.close();
+      if (client) (await client).close();
     },
   };
 }

@@ -38,6 +38,17 @@ describe('fleet keys', () => {
       ]),
     ).toEqual([{ host: 'a', booted: '2' }, { host: 'b', current: '1', agent: detail }, { host: 'c' }, { host: 'd' }]);
   });
+  it('splits a key after the prefix only into exactly two non-empty segments', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '/', '.'), maxLength: 8 }), (rest) => {
+        const parts = rest.split('/');
+        const expected = parts.length === 2 && parts[0] && parts[1] ? [parts[0], parts[1]] : undefined;
+        expect(splitHostKey('/ns', `/ns/${rest}`)).toEqual(expected);
+        expect(splitHostKey('/ns', `/nsx/${rest}`)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
   it('round-trips any host key', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,20}$/), fc.constantFrom('current', 'booted', 'nextboot', 'agent' as const), (host, key) => {

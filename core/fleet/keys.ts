@@ -71,9 +71,16 @@ export function entriesFromValues(values: Iterable<readonly [host: string, key: 
 
 /** Pure: split a full key `<namespace>/<host>/<key>` into host and key, or undefined when it is not one. */
 export function splitHostKey(namespace: string, fullKey: string): [string, string] | undefined {
+  return hostKeySplitter(namespace)(fullKey);
+}
+
+/** Pure: `splitHostKey` for one namespace, its prefix worked out once (a listing splits tens of thousands of keys). */
+export function hostKeySplitter(namespace: string): (fullKey: string) => [string, string] | undefined {
   const prefix = normalizeNamespace(namespace) + '/';
-  if (!fullKey.startsWith(prefix)) return undefined;
-  const parts = fullKey.slice(prefix.length).split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
-  return [parts[0], parts[1]];
+  return (fullKey) => {
+    if (!fullKey.startsWith(prefix)) return undefined;
+    const slash = fullKey.indexOf('/', prefix.length);
+    if (slash <= prefix.length || slash === fullKey.length - 1 || fullKey.indexOf('/', slash + 1) !== -1) return undefined;
+    return [fullKey.slice(prefix.length, slash), fullKey.slice(slash + 1)];
+  };
 }
