@@ -88,7 +88,7 @@ const pub = formatPublicKey(key.publicKey);
 // A channels repository with release 1 (A) and 2 (B), so the CLI runs as an operator would.
 const repo = join(tmp.path, 'channels');
 const ogygia = (args: string[]) => execa(join(REPO, 'bin/ogygia'), args, { env: nixEnv({ GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@x.invalid', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@x.invalid' }), maxBuffer: 256 * 1024 * 1024 });
-if (!QUICK) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO }); // npm run bench:quick builds once first
+if (!QUICK) await execa('npm', ['run', '--silent', 'build'], { cwd: REPO }); // npm run bench:quick builds once first
 for (const top of [A.top, B.top]) {
   await ogygia(['publish', '--repo', repo, '--channel', 'prod', '--key', testKeyFile('test-only-ops-1'), '--store-path', top, '--source-revision', 'a'.repeat(40), '--substituter', cache.url]);
 }

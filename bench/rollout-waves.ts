@@ -5,7 +5,7 @@
 // the reconciler received the last report it waits for, its `lastSeen`, plus the soak; wall clock, same
 // machine) and its hosts receiving the release (the answer reaching the simulated agent): the first host, and
 // p50/max over the wave's hosts, with the ratio of that delay to the soak. No thresholds.
-// Run: node --import tsx bench/rollout-waves.ts [--quick] [agents] [soakSeconds]   (npx tsc -p tsconfig.json first)
+// Run: node --import tsx bench/rollout-waves.ts [--quick] [agents] [soakSeconds]   (npm run build first)
 import type { Rollout } from '../core/rollout.js';
 import { planWaves } from '../core/rollout.js';
 import { canonicalHost } from '../core/host-identity.js';

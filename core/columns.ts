@@ -13,8 +13,10 @@ export const COLUMN_GAP = '  ';
 export function alignColumns(table: readonly (readonly string[])[]): { lines: string[]; width: number } {
   // Cells hold data from stores, reports and repositories: control characters are shown, never sent to the terminal.
   const rows = table.map((r) => r.map(visible));
-  const n = Math.max(0, ...rows.map((r) => r.length));
-  const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const lines = rows.map((cells) => cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)))).join(COLUMN_GAP).trimEnd());
+  const cellWidths = rows.map((r) => r.map(displayWidth)); // measured once per cell: a fleet table has tens of thousands
+  const n = rows.reduce((m, r) => Math.max(m, r.length), 0);
+  const widths = Array.from({ length: n }, () => 0);
+  for (const w of cellWidths) for (let i = 0; i < w.length; i++) widths[i] = Math.max(widths[i]!, w[i]!);
+  const lines = rows.map((cells, r) => cells.map((c, i) => c + ' '.repeat(widths[i]! - cellWidths[r]![i]!)).join(COLUMN_GAP).trimEnd());
   return { lines, width: widths.reduce((a, b) => a + b, 0) + COLUMN_GAP.length * Math.max(0, n - 1) };
 }

@@ -20,12 +20,19 @@ export function canonicalHost(name: string): string {
 }
 
 export function relateHosts(a: string, b: string): HostRelation {
-  const x = canonicalHost(a);
-  const y = canonicalHost(b);
-  if (x === y) return 'same';
-  if (x === '' || y === '') return 'different';
-  const [short, long] = x.length < y.length ? [x, y] : [y, x];
-  return long.startsWith(short + '.') ? 'looks-alike' : 'different';
+  return relateTo(b)(a);
+}
+
+/** Pure: `relateHosts(name, host)` for many names against one host, the host's canonical form worked out once. */
+export function relateTo(host: string): (name: string) => HostRelation {
+  const y = canonicalHost(host);
+  return (name) => {
+    const x = canonicalHost(name);
+    if (x === y) return 'same';
+    if (x === '' || y === '') return 'different';
+    const [short, long] = x.length < y.length ? [x, y] : [y, x];
+    return long.startsWith(short + '.') ? 'looks-alike' : 'different';
+  };
 }
 
 /** What a release's targets hold for one host: its own target, the `"*"` default, a look-alike only, or nothing. */

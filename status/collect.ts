@@ -1,6 +1,5 @@
 import { ConfigError, InternalError } from '../core/errors/index.js';
 import { openFleetStore } from '../core/fleet/open-store.js';
-import { readReconcilerHosts } from './reconciler-source.js';
 import type { FleetStore, FleetStoreConfig, HostRevisions } from '../core/fleet/types.js';
 import { detectHostname } from '../core/hostname.js';
 import { readLocalRevisions } from '../core/local-revisions.js';
@@ -41,7 +40,8 @@ export const defaultStatusDeps: StatusDeps = {
   detectHostname,
   readLocalRevisions,
   openStore: openFleetStore,
-  readReconciler: readReconcilerHosts,
+  // Loaded only when the reconciler is the source (its wire schemas are not needed to read a store).
+  readReconciler: async (url, timeoutSeconds) => (await import('./reconciler-source.js')).readReconcilerHosts(url, timeoutSeconds),
 };
 
 async function listStore(deps: StatusDeps, kind: 'etcd' | 'zookeeper', config: FleetStoreConfig): Promise<FleetHost[]> {

@@ -4,10 +4,17 @@
  * only the domain (or does not end with `.<domain>`) is left as it is.
  */
 export function trimDomain(host: string, domain: string | undefined): string {
-  const h = host.trim();
+  return domainTrimmer(domain)(host);
+}
+
+/** Pure: `trimDomain` for many hosts and one domain, the domain's suffix worked out once. */
+export function domainTrimmer(domain: string | undefined): (host: string) => string {
   const d = domain?.trim().replace(/^\.+|\.+$/g, '');
-  if (!d) return h;
+  if (!d) return (host) => host.trim();
   const suffix = `.${d}`.toLowerCase();
-  if (h.length <= suffix.length || !h.toLowerCase().endsWith(suffix)) return h;
-  return h.slice(0, h.length - suffix.length).replace(/\.+$/, '');
+  return (host) => {
+    const h = host.trim();
+    if (h.length <= suffix.length || !h.toLowerCase().endsWith(suffix)) return h;
+    return h.slice(0, h.length - suffix.length).replace(/\.+$/, '');
+  };
 }

@@ -1,8 +1,8 @@
 import type { FleetEntry, HostRevisions } from '../core/fleet/types.js';
 import { shortRevision } from '../core/local-revisions.js';
 import { type AgentDetail, type HostDetail, agentDetail, fromFleetDetail } from './agent-detail.js';
-import { trimDomain } from './domain.js';
-import { relateHosts } from '../core/host-identity.js';
+import { domainTrimmer } from './domain.js';
+import { relateTo } from '../core/host-identity.js';
 
 /** One line of the status table, already in display form. */
 export interface StatusRow extends AgentDetail {
@@ -50,9 +50,11 @@ export function buildRows(input: RowsInput): StatusRow[] {
   const fleetMode = input.fleet !== undefined;
   const fleet = input.fleet ?? [];
   // The host identity rule (core/host-identity.ts), once per host: its own entry, else one that names it another way (a short name, its FQDN).
-  const relations = fleet.map((e) => relateHosts(e.host, input.localHost));
+  const relate = relateTo(input.localHost);
+  const trim = domainTrimmer(input.domain);
+  const relations = fleet.map((e) => relate(e.host));
   const mine = fleet[relations.indexOf('same')] ?? fleet[relations.indexOf('looks-alike')];
-  const shownLocal = trimDomain(input.localHost, input.domain);
+  const shownLocal = trim(input.localHost);
   const local: StatusRow = {
     host: input.localHost,
     name: shownLocal,
@@ -66,7 +68,7 @@ export function buildRows(input: RowsInput): StatusRow[] {
   const others: Array<{ row: StatusRow; key: string }> = [];
   fleet.forEach((e, i) => {
     if (relations[i] !== 'different') return;
-    const name = trimDomain(e.host, input.domain);
+    const name = trim(e.host);
     const row: StatusRow = {
       host: e.host,
       name,

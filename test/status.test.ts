@@ -52,7 +52,7 @@ async function config(name: string, text: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
+  await execa('npm', ['run', '--silent', 'build'], { cwd: REPO });
   const d = await makeTempDir('ogygia-status-test-');
   tmp = d.path;
   cleanups.push(d.cleanup);

@@ -1,7 +1,6 @@
 import { loadConfigFile } from '../../core/config-file.js';
 import { statusConfigSchema } from '../../status/config.js';
 import { type StatusDeps, collectStatus, defaultStatusDeps } from '../../status/collect.js';
-import { renderStatusText, statusJson } from '../../status/render-report.js';
 import { type CommandIO, processIO } from '../io.js';
 
 export interface StatusOptions {
@@ -25,7 +24,8 @@ export async function checkStatusConfig(file: string, io: CommandIO = processIO)
  */
 export async function status(opts: StatusOptions, io: CommandIO = processIO, deps: StatusDeps = defaultStatusDeps): Promise<number> {
   if (opts.checkConfig !== undefined) return checkStatusConfig(opts.checkConfig, io);
-  const report = await collectStatus(deps);
+  // The table's code (string widths, columns) loads while the fleet store answers.
+  const [report, { renderStatusText, statusJson }] = await Promise.all([collectStatus(deps), import('../../status/render-report.js')]);
   if (opts.json) {
     if (report.notice) io.err(report.notice);
     io.out(JSON.stringify(statusJson(report), null, 2));

@@ -4,7 +4,7 @@ import type { EtcdSecrets } from './credentials.js';
 import { withDeadline } from './deadline.js';
 import { etcdAccessError, etcdClientAuth } from './etcd-access.js';
 import { listEtcdPrefix } from './etcd-range.js';
-import { assertHostName, entriesFromValues, hostKey, normalizeNamespace, publishValues, hostKeySplitter } from './keys.js';
+import { assertHostName, entriesFromListing, hostKey, normalizeNamespace, publishValues } from './keys.js';
 import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './types.js';
 import type { FleetDetail } from '../wire/fleet-detail.js';
 import { storeUnavailable } from './unavailable.js';
@@ -46,13 +46,7 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     async list(): Promise<FleetEntry[]> {
       const prefix = namespace + '/';
       const kvs = await bounded(listEtcdPrefix(config.endpoints, secrets, prefix, ms), { op: 'read', prefix });
-      const split = hostKeySplitter(namespace);
-      const triples: Array<[string, string, string]> = [];
-      for (const [key, value] of kvs) {
-        const hk = split(key);
-        if (hk) triples.push([hk[0], hk[1], value]);
-      }
-      return entriesFromValues(triples);
+      return entriesFromListing(namespace, kvs);
     },
     async publish(host: string, revisions: HostRevisions, agent?: FleetDetail): Promise<void> {
       assertHostName(host);

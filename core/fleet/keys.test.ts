@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fleetDetail, revs } from '../../testkit/fleet-samples.js';
-import { entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
+import { entriesFromListing, entriesFromValues, hostKey, normalizeNamespace, publishValues, splitHostKey } from './keys.js';
 
 const detail = fleetDetail();
 
@@ -45,6 +45,26 @@ describe('fleet keys', () => {
         const expected = parts.length === 2 && parts[0] && parts[1] ? [parts[0], parts[1]] : undefined;
         expect(splitHostKey('/ns', `/ns/${rest}`)).toEqual(expected);
         expect(splitHostKey('/ns', `/nsx/${rest}`)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('folds a listing of full keys as it folds the keys splitHostKey accepts, in any order', () => {
+    const segment = fc.constantFrom('web01', 'WEB01', 'db01.dc1', 'a', '', 'current', 'booted', 'nextboot', 'agent', 'weird');
+    const key = fc.oneof(
+      fc.tuple(fc.constantFrom('/ns/', '/nsx/', '/'), segment, fc.constantFrom('/', '//', ''), segment).map((p) => p.join('')),
+      fc.tuple(fc.constantFrom('web01', 'db01.dc1'), fc.constantFrom('current', 'booted', 'nextboot', 'agent')).map(([h, k]) => hostKey('/ns', h, k)),
+    );
+    const value = fc.oneof(fc.string({ maxLength: 6 }), fc.constant(JSON.stringify(detail)));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value), { maxLength: 25 }), (kvs) => {
+        const triples = kvs.flatMap(([k, v]) => {
+          const hk = splitHostKey('/ns', k);
+          return hk ? [[hk[0], hk[1], v] as const] : [];
+        });
+        expect(entriesFromListing('/ns/', kvs)).toEqual(entriesFromValues(triples));
+        const sorted = [...kvs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(entriesFromListing('/ns', sorted)).toEqual(entriesFromValues(triples));
       }),
       { numRuns: 2000 },
     );

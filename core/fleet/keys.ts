@@ -45,13 +45,28 @@ export function parseFleetDetail(text: string): FleetDetail | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+type MutableEntry = { host: string; current?: string; booted?: string; nextboot?: string; agent?: FleetDetail };
+
+/** Set one value read for a host; unknown keys are ignored, an agent value off the fleet detail schema is dropped. */
+function setValue(e: MutableEntry, key: string, value: string): void {
+  if (key === 'current' || key === 'booted' || key === 'nextboot') e[key] = value;
+  else if (key === AGENT_KEY) {
+    const a = parseFleetDetail(value);
+    if (a) e.agent = a;
+  }
+}
+
+function sortedEntries(hosts: Map<string, MutableEntry>): FleetEntry[] {
+  return [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
+
 /**
  * Pure: fold `(host, key, value)` triples read from a store into entries, one
  * per host, sorted by host name. Unknown keys are ignored; an agent value that
  * does not match the fleet detail schema (core/wire/fleet-detail.ts) is dropped.
  */
 export function entriesFromValues(values: Iterable<readonly [host: string, key: string, value: string | undefined]>): FleetEntry[] {
-  const hosts = new Map<string, { host: string; current?: string; booted?: string; nextboot?: string; agent?: FleetDetail }>();
+  const hosts = new Map<string, MutableEntry>();
   for (const [host, key, value] of values) {
     if (host.length === 0) continue;
     let e = hosts.get(host);
@@ -59,28 +74,56 @@ export function entriesFromValues(values: Iterable<readonly [host: string, key: 
       e = { host };
       hosts.set(host, e);
     }
-    if (value === undefined) continue;
-    if (key === 'current' || key === 'booted' || key === 'nextboot') e[key] = value;
-    else if (key === AGENT_KEY) {
-      const a = parseFleetDetail(value);
-      if (a) e.agent = a;
-    }
+    if (value !== undefined) setValue(e, key, value);
   }
-  return [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  return sortedEntries(hosts);
+}
+
+/**
+ * Pure: where the host ends in a full key `<prefix><host>/<key>` (the index of
+ * the slash before `<key>`), or -1 when the key is not one: outside the
+ * prefix, or not exactly two non-empty segments after it.
+ */
+function hostEnd(prefix: string, fullKey: string): number {
+  if (!fullKey.startsWith(prefix)) return -1;
+  const slash = fullKey.indexOf('/', prefix.length);
+  if (slash <= prefix.length || slash === fullKey.length - 1 || fullKey.indexOf('/', slash + 1) !== -1) return -1;
+  return slash;
 }
 
 /** Pure: split a full key `<namespace>/<host>/<key>` into host and key, or undefined when it is not one. */
 export function splitHostKey(namespace: string, fullKey: string): [string, string] | undefined {
-  return hostKeySplitter(namespace)(fullKey);
+  const prefix = normalizeNamespace(namespace) + '/';
+  const slash = hostEnd(prefix, fullKey);
+  return slash < 0 ? undefined : [fullKey.slice(prefix.length, slash), fullKey.slice(slash + 1)];
 }
 
-/** Pure: `splitHostKey` for one namespace, its prefix worked out once (a listing splits tens of thousands of keys). */
-export function hostKeySplitter(namespace: string): (fullKey: string) => [string, string] | undefined {
+/**
+ * Pure: a listing of full keys and values under a namespace (an etcd range)
+ * folded into entries, as `entriesFromValues` of the keys `splitHostKey`
+ * accepts. A listing of 10,000 hosts holds 30,000 keys or more, so the keys
+ * are not split into new arrays: a key of the same host as the key before it
+ * (etcd lists in key order) is matched in place.
+ */
+export function entriesFromListing(namespace: string, kvs: Iterable<readonly [fullKey: string, value: string]>): FleetEntry[] {
   const prefix = normalizeNamespace(namespace) + '/';
-  return (fullKey) => {
-    if (!fullKey.startsWith(prefix)) return undefined;
-    const slash = fullKey.indexOf('/', prefix.length);
-    if (slash <= prefix.length || slash === fullKey.length - 1 || fullKey.indexOf('/', slash + 1) !== -1) return undefined;
-    return [fullKey.slice(prefix.length, slash), fullKey.slice(slash + 1)];
-  };
+  const hosts = new Map<string, MutableEntry>();
+  let last: MutableEntry | undefined;
+  for (const [fullKey, value] of kvs) {
+    const slash = hostEnd(prefix, fullKey);
+    if (slash < 0) continue;
+    let e: MutableEntry | undefined =
+      last && last.host.length === slash - prefix.length && fullKey.startsWith(last.host, prefix.length) ? last : undefined;
+    if (!e) {
+      const host = fullKey.slice(prefix.length, slash);
+      e = hosts.get(host);
+      if (!e) {
+        e = { host };
+        hosts.set(host, e);
+      }
+    }
+    setValue(e, fullKey.slice(slash + 1), value);
+    last = e;
+  }
+  return sortedEntries(hosts);
 }

@@ -1,0 +1,18 @@
+const T = [performance.now()]; const lap = (n) => { const t = performance.now(); console.error(n.padEnd(10), (t - T[0]).toFixed(1)); T[0] = t; };
+const { listEtcdPrefix } = await import('./dist/core/fleet/etcd-range.js');
+const { entriesFromListing } = await import('./dist/core/fleet/keys.js');
+const { fleetFromStore, buildRows } = await import('./dist/status/rows.js');
+const { renderStatusText } = await import('./dist/status/render-report.js');
+lap('load');
+const kvs = await listEtcdPrefix(['http://127.0.0.1:23790'], {}, '/nixos/versions/', 10000);
+lap('range');
+const entries = entriesFromListing('/nixos/versions', kvs);
+lap('fold');
+const fleet = fleetFromStore(entries);
+lap('fleet');
+const rows = buildRows({ localHost: 'local.example.com', localRevisions: { current: 'a', booted: 'b', nextboot: 'c' }, domain: 'example.com', fleet });
+lap('rows');
+const lines = renderStatusText({ configFile: 'x', source: 'etcd', heading: 'h', rows }, {});
+lap('render');
+const text = lines.join('\n'); process.stdout.write(text + '\n');
+lap('write');
