@@ -20,6 +20,7 @@ let
         ../package-lock.json
         ../tsconfig.json
         ../bin
+        ../scripts/bundle.mjs
       ]
       # Parts land independently; a part that does not exist yet is skipped.
       ++ map lib.fileset.maybeMissing [
@@ -53,7 +54,7 @@ buildNpmPackage {
   };
   npmConfigHook = importNpmLock.npmConfigHook;
 
-  # `prepare` (tsc) is skipped by `npm ci --ignore-scripts`; build explicitly.
+  # `prepare` (tsc, then the esbuild bundle) is skipped by `npm ci --ignore-scripts`; build explicitly.
   npmBuildScript = "build";
 
   # Unit tests run in the separate `checks.<system>.unit-tests` derivation
