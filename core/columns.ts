@@ -1,4 +1,4 @@
-import { displayWidth } from './display-width.js';
+import { displayWidth, isPrintableAscii } from './display-width.js';
 import { visible } from './terminal-safe.js';
 
 export const COLUMN_GAP = '  ';
@@ -12,8 +12,22 @@ export const COLUMN_GAP = '  ';
  */
 export function alignColumns(table: readonly (readonly string[])[]): { lines: string[]; width: number } {
   // Cells hold data from stores, reports and repositories: control characters are shown, never sent to the terminal.
-  const rows = table.map((r) => r.map(visible));
-  const cellWidths = rows.map((r) => r.map(displayWidth)); // measured once per cell: a fleet table has tens of thousands
+  // Most cells (host names, revisions) are printable ASCII: shown as they are, as wide as they are long (one test);
+  // the rest are escaped, then measured. Once per cell: a fleet table has tens of thousands.
+  const cellWidths: number[][] = [];
+  const rows = table.map((r) => {
+    const w: number[] = [];
+    cellWidths.push(w);
+    return r.map((raw) => {
+      if (isPrintableAscii(raw)) {
+        w.push(raw.length);
+        return raw;
+      }
+      const shown = visible(raw);
+      w.push(displayWidth(shown));
+      return shown;
+    });
+  });
   const n = rows.reduce((m, r) => Math.max(m, r.length), 0);
   const widths = Array.from({ length: n }, () => 0);
   for (const w of cellWidths) for (let i = 0; i < w.length; i++) widths[i] = Math.max(widths[i]!, w[i]!);

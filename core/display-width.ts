@@ -11,3 +11,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export function displayWidth(s: string): number {
   return PRINTABLE_ASCII.test(s) ? s.length : stringWidth(s);
 }
+
+/** Pure: printable ASCII only (no control character, nothing wide): shown as it is, one column per character. */
+export function isPrintableAscii(s: string): boolean {
+  return PRINTABLE_ASCII.test(s);
+}
