@@ -13,6 +13,7 @@
 //   gRPC features we do not use (channelz, ORCA); bundled, they would be
 //   parsed on every etcd read for nothing. protobufjs/minimal stays external
 //   with them (one package).
+// - zstd-napi (irisd's optional zstd) is a native addon, loaded from its build/.
 //
 // A chunk is rewritten only when its bytes change, by rename: a test or
 // benchmark that rebuilds while another process runs `ogygia` never lets it
@@ -34,7 +35,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   keepNames: true, // error classes and log lines keep their names
-  external: ['etcd3', '@grpc/proto-loader', 'protobufjs', 'protobufjs/*'],
+  external: ['etcd3', '@grpc/proto-loader', 'protobufjs', 'protobufjs/*', 'zstd-napi'],
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __ogygiaCreateRequire } from 'node:module'; const require = __ogygiaCreateRequire(import.meta.url);" },
   write: false,

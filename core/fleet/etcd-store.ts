@@ -60,7 +60,8 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
       await bounded(write(), { op: 'write', prefix: `${namespace}/${host}/` });
     },
     async close(): Promise<void> {
-      if (client) (await client).close();
+      // A client that never came up (its load failed, and the write said so) has nothing to close.
+      (await client?.catch(() => undefined))?.close();
     },
   };
 }
