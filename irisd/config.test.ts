@@ -9,6 +9,21 @@ describe('irisd.toml', () => {
     expect(r.value?.peers.timeout_ms).toBe(1500);
     expect(r.value?.bloom.false_positive_rate).toBe(0.01);
     expect(r.value?.cache.max_size_bytes).toBe(10737418240);
+    expect(r.value?.cache.compression).toBe('none');
+    expect(r.value?.cache.compression_level).toBe(3);
+  });
+
+  it('reads [cache] compression and its level', () => {
+    const r = parseIrisdConfig('[cache]\ncompression = "zstd"\ncompression_level = 9\n');
+    expect(r.errors).toEqual([]);
+    expect(r.value?.cache).toMatchObject({ compression: 'zstd', compression_level: 9, dir: '/var/cache/ogygia-irisd' });
+  });
+
+  it('names the key of a compression it does not know, or a level out of range', () => {
+    const r = parseIrisdConfig('[cache]\ncompression = "xz"\ncompression_level = 20\n');
+    expect(r.errors.map((e) => e.split(':')[0]).sort()).toEqual(['cache.compression', 'cache.compression_level']);
+    expect(parseIrisdConfig('[cache]\ncompression_level = 0\n').errors[0]).toMatch(/^cache\.compression_level: must be 1 to 19/);
+    expect(parseIrisdConfig('[cache]\ncompression_level = 2.5\n').errors[0]).toMatch(/^cache\.compression_level: must be a whole number/);
   });
 
   it('reads the DESIGN example', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadConfigFile, parseConfigText, type ConfigResult } from '../core/config-file.js';
 import { httpUrl, listenAddress, publicKeyString } from '../core/config-schema.js';
 import { HTTP_LIMIT_DEFAULTS, httpLimitsSection } from '../core/http-limits.js';
+import { NAR_COMPRESSIONS } from './nar-compression.js';
 
 const DEFAULT_PORT = 35742;
 const absolutePath = z
@@ -49,8 +50,12 @@ export const irisdConfigSchema = z.strictObject({
       dir: absolutePath.default('/var/cache/ogygia-irisd'),
       max_size_bytes: z.number().int().min(0).default(10 * 1024 ** 3),
       ttl_seconds: positive.default(7 * 24 * 3600),
+      /** How NARs are sent to Nix clients (narinfo `Compression`); between irisd peers they always go uncompressed. */
+      compression: z.enum(NAR_COMPRESSIONS).default('none'),
+      /** zstd level when `compression = "zstd"`: 1 (fastest) to 19; 3 is zstd's own default. */
+      compression_level: z.number().int('must be a whole number').min(1, 'must be 1 to 19').max(19, 'must be 1 to 19').default(3),
     })
-    .default({ dir: '/var/cache/ogygia-irisd', max_size_bytes: 10 * 1024 ** 3, ttl_seconds: 7 * 24 * 3600 }),
+    .default({ dir: '/var/cache/ogygia-irisd', max_size_bytes: 10 * 1024 ** 3, ttl_seconds: 7 * 24 * 3600, compression: 'none', compression_level: 3 }),
   bloom: z
     .strictObject({
       false_positive_rate: z.number().gt(0, 'must be above 0').lt(0.5, 'must be below 0.5').default(0.01),

@@ -11,6 +11,7 @@ import { BadPeers } from './peers/bad-peers.js';
 import { initialPeerState, refreshPeerFilter, type PeerFilterState } from './peers/filters.js';
 import { Resolver } from './resolver.js';
 import { buildServer } from './server.js';
+import { loadNarZstd, type NarZstd } from './zstd.js';
 import { buildStoreIndex, emptyStoreIndex, type StoreIndex } from './store/index.js';
 import { localStore, queryAllPaths } from './store/nix-store.js';
 
@@ -31,6 +32,10 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   const signingKey = await readSigningKey(cfg.signing.key_file);
   const cache = await NarCache.open({ dir: cfg.cache.dir, maxSizeBytes: cfg.cache.max_size_bytes, ttlMs: cfg.cache.ttl_seconds * 1000 });
   const bad = new BadPeers();
+  let zstd: Promise<NarZstd> | undefined;
+  const loadZstd = (): Promise<NarZstd> => (zstd ??= loadNarZstd(cfg.cache.compression_level));
+  // Told to compress: a zstd that does not load stops irisd here, not at a client's first NAR.
+  if (cfg.cache.compression === 'zstd') await loadZstd();
 
   let index: StoreIndex = emptyStoreIndex;
   const encode = (idx: StoreIndex): EncodedFilter =>
@@ -135,6 +140,8 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
         priority: cfg.server.priority,
         peerNarTimeoutMs: Math.max(cfg.peers.timeout_ms, 5000),
         http: cfg.server,
+        compression: cfg.cache.compression,
+        zstd: loadZstd,
         index: () => index,
         filter: () => filter,
         reindex,
@@ -152,7 +159,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     await Promise.all(apps.map((a) => a.close()));
     throw e;
   }
-  log.info(`serving ${index.byHash.size} paths of ${cfg.store.root === '/' ? 'the system store' : `local?root=${cfg.store.root}`} on ${urls.join(', ')} with ${peers.length} peer(s)`);
+  log.info(`serving ${index.byHash.size} paths of ${cfg.store.root === '/' ? 'the system store' : `local?root=${cfg.store.root}`} on ${urls.join(', ')} with ${peers.length} peer(s)${cfg.cache.compression === 'none' ? '' : `, NARs to Nix clients compressed with ${cfg.cache.compression} (level ${cfg.cache.compression_level})`}`);
 
   return {
     urls,

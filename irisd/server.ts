@@ -12,6 +12,8 @@ import type { NarCache } from './nar-cache.js';
 import { verifyNarStream } from './nar-verify.js';
 import { formatNarInfo, type NarInfo } from '../core/narinfo.js';
 import { NAR_FILE } from './nar-url.js';
+import { clientNarInfo, type NarCompression } from './nar-compression.js';
+import type { NarZstd } from './zstd.js';
 import { HOP_HEADER } from './peers/lookup.js';
 import type { Resolution, Resolver } from './resolver.js';
 import type { LocalStore } from './store/nix-store.js';
@@ -27,6 +29,10 @@ export interface ServerDeps {
   readonly peerNarTimeoutMs: number;
   /** Timeouts and the connection cap from [server]. */
   readonly http: HttpLimits;
+  /** How narinfos tell Nix clients to fetch NARs ([cache] compression); other irisds always get them uncompressed. */
+  readonly compression: NarCompression;
+  /** zstd, loaded on first use (irisd/zstd.ts): `.nar.zst` URLs are served whatever `compression` says now. */
+  zstd(): Promise<NarZstd>;
   index(): StoreIndex;
   filter(): EncodedFilter;
   /** Re-read the store now (for `ogygia iris push`); resolves once the new filter is served. */
@@ -36,6 +42,8 @@ export interface ServerDeps {
 }
 
 const NARINFO_FILE = /^([^/]*)\.narinfo$/;
+const NAR_TYPE = 'application/x-nix-nar';
+const ZSTD_TYPE = 'application/zstd';
 
 function isLoopback(ip: string): boolean {
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
@@ -120,31 +128,43 @@ export function buildServer(d: ServerDeps): FastifyInstance {
 
   app.get<{ Params: { file: string } }>('/nar/:file', async (req, reply) => {
     const m = NAR_FILE.exec(req.params.file);
-    if (!m) return badRequest(reply, 'not a NAR file name (<hash>-<narhash>.nar)');
+    if (!m) return badRequest(reply, 'not a NAR file name (<hash>-<narhash>.nar or .nar.zst)');
     const hash = m[1]!;
     const narHash = 'sha256:' + m[2]!;
     const key = `${hash}-${m[2]!}`;
+    let zstd: NarZstd | undefined;
+    if (m[3] === '.zst') {
+      try {
+        zstd = await d.zstd();
+      } catch (e) {
+        log.error(`cannot serve ${req.params.file}: ${(e as Error).message}`);
+        return reply.code(503).type('text/plain').send('zstd is unavailable on this irisd\n');
+      }
+    }
     const local = d.index().byHash.get(hash);
     if (local && local.narHash === narHash) {
       const real = d.store.realPath(local.path);
       if (local.narSize <= SMALL_NAR_BYTES) {
         // A small path in one go; one that does not add up to its NarSize (the store changed) is streamed as usual.
         const nar = smallNar(real);
-        if (nar && nar.length === local.narSize) return reply.header('content-length', nar.length).type('application/x-nix-nar').send(nar);
+        if (nar && nar.length === local.narSize) {
+          const body = zstd ? zstd.compress(nar) : nar;
+          return reply.header('content-length', body.length).type(zstd ? ZSTD_TYPE : NAR_TYPE).send(body);
+        }
       }
-      return sendNar(reply, local.narSize, streamNar(real, { reuseBuffers: true }), `local ${local.path}`);
+      return sendNar(reply, local.narSize, streamNar(real, { reuseBuffers: true }), `local ${local.path}`, zstd);
     }
     if (d.cache.has(key)) {
       const n = d.cache.lookup(hash);
-      if (n) return sendNar(reply, n.narSize, d.cache.read(key), `cached ${n.storePath}`);
+      if (n) return sendNar(reply, n.narSize, d.cache.read(key), `cached ${n.storePath}`, zstd);
     }
     if (req.headers[HOP_HEADER]) return reply.code(404).send();
     const offer = await d.resolver.offerFor(hash, narHash);
     if (!offer) return reply.code(404).type('text/plain').send('not found\n');
-    return proxyNar(reply, offer.peer, offer.narinfo, key);
+    return proxyNar(reply, offer.peer, offer.narinfo, key, zstd);
   });
 
-  async function proxyNar(reply: FastifyReply, peer: string, narinfo: NarInfo, key: string): Promise<FastifyReply> {
+  async function proxyNar(reply: FastifyReply, peer: string, narinfo: NarInfo, key: string, zstd: NarZstd | undefined): Promise<FastifyReply> {
     const controller = new AbortController();
     let res: IncomingMessage;
     try {
@@ -178,15 +198,18 @@ export function buildServer(d: ServerDeps): FastifyInstance {
         if (!complete && writer) await writer.abort();
       }
     }
-    return sendNar(reply, narinfo.narSize, checked(), `peer ${peer} ${narinfo.storePath}`);
+    return sendNar(reply, narinfo.narSize, checked(), `peer ${peer} ${narinfo.storePath}`, zstd);
   }
 
-  /** Chunks straight onto the socket (irisd/nar-pipe.ts), bypassing fastify's stream handling; a failure cuts the connection. */
-  function sendNar(reply: FastifyReply, size: number, chunks: AsyncIterable<Uint8Array>, what: string): FastifyReply {
+  /**
+   * Chunks straight onto the socket (irisd/nar-pipe.ts), bypassing fastify's stream handling; a failure cuts the
+   * connection. Compressed with zstd, the length is not known up front: the response is chunked.
+   */
+  function sendNar(reply: FastifyReply, size: number, chunks: AsyncIterable<Uint8Array>, what: string, zstd: NarZstd | undefined): FastifyReply {
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'application/x-nix-nar', 'content-length': size });
-    pipeChunks(chunks, res).catch((e: unknown) => {
+    res.writeHead(200, zstd ? { 'content-type': ZSTD_TYPE } : { 'content-type': NAR_TYPE, 'content-length': size });
+    pipeChunks(zstd ? zstd.stream(chunks) : chunks, res).catch((e: unknown) => {
       log.warn(`NAR stream of ${what} failed: ${(e as Error).message}`);
       res.destroy();
     });
@@ -207,18 +230,20 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     } catch (e) {
       return narinfoFailed(reply, hash, e);
     }
-    if (now) return sendNarInfo(reply, now);
+    if (now) return sendNarInfo(reply, now, hop);
     return d.resolver.resolve(hash, { hop }).then(
-      (r) => sendNarInfo(reply, r),
+      (r) => sendNarInfo(reply, r, hop),
       (e: unknown) => narinfoFailed(reply, hash, e),
     );
   });
 
   /** Formatted narinfos by object: local and cached answers are the same object every time. */
   const formatted = new WeakMap<NarInfo, string>();
-  function sendNarInfo(reply: FastifyReply, r: Resolution): FastifyReply {
+  const formattedForClients = new WeakMap<NarInfo, string>();
+  /** A hop (another irisd) gets the narinfo as it is, uncompressed; a Nix client gets it with [cache] compression. */
+  function sendNarInfo(reply: FastifyReply, r: Resolution, hop: boolean): FastifyReply {
     if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
-    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(narInfoText(r.narinfo));
+    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(hop ? narInfoText(r.narinfo) : clientNarInfoText(r.narinfo));
   }
 
   function narInfoText(n: NarInfo): string {
@@ -226,6 +251,16 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     if (text === undefined) {
       text = formatNarInfo(n);
       formatted.set(n, text);
+    }
+    return text;
+  }
+
+  function clientNarInfoText(n: NarInfo): string {
+    if (d.compression === 'none') return narInfoText(n);
+    let text = formattedForClients.get(n);
+    if (text === undefined) {
+      text = formatNarInfo(clientNarInfo(n, d.compression));
+      formattedForClients.set(n, text);
     }
     return text;
   }

@@ -80,6 +80,7 @@ export const ERROR_CODES = [
   'NarHashMismatchError',
   'NarSourceError',
   'IrisdUnreachableError',
+  'ZstdUnavailableError',
   // The agent's apply.
   'NixCopyError',
   'ProfileError',

@@ -33,6 +33,7 @@ import {
   InvalidReportError,
   InvalidStorePathError,
   IrisdUnreachableError,
+  ZstdUnavailableError,
   ReconcilerUnavailableError,
   MalformedJsonError,
   NarHashMismatchError,
@@ -353,6 +354,7 @@ const SAMPLES: { readonly [C in ErrorCode]: readonly (() => OgygiaError)[] } = {
     () => new IrisdUnreachableError({ reason: 'push-refused', url: 'http://127.0.0.1:35742', status: 403, detail: 'not from this host' }),
     () => new IrisdUnreachableError({ reason: 'status', url: 'http://127.0.0.1:35742', status: 500 }),
   ],
+  ZstdUnavailableError: [() => new ZstdUnavailableError({ cause: "Cannot find module '../build/Release/binding.node'" })],
   NixCopyError: [
     () => new NixCopyError({ reason: 'no-substituter', storePath: P, cause: null, outputTail: '' }),
     () =>

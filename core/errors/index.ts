@@ -44,6 +44,7 @@ export { NixCommandError, type NixCommandFields } from './NixCommandError.js';
 export { NarHashMismatchError, type NarHashMismatchFields } from './NarHashMismatchError.js';
 export { NarSourceError, type NarSourceFields } from './NarSourceError.js';
 export { IrisdUnreachableError, type IrisdUnreachableFields } from './IrisdUnreachableError.js';
+export { ZstdUnavailableError, type ZstdUnavailableFields } from './ZstdUnavailableError.js';
 export { ReconcilerUnavailableError, type ReconcilerUnavailableFields } from './ReconcilerUnavailableError.js';
 export { NixCopyError, type NixCopyFields, type NixCopyAttempt } from './NixCopyError.js';
 export { ProfileError, type ProfileFields } from './ProfileError.js';

@@ -504,7 +504,7 @@ describe('nixosModules, evaluated with lib.evalModules', () => {
       store: { root: '/' },
       peers: { urls: ['http://10.42.0.2:35742', 'http://10.42.0.3:35742'], refresh_seconds: 30, timeout_ms: 1500 },
       trust: { trusted_keys: [IRIS_KEY] },
-      cache: { dir: '/var/cache/ogygia-irisd' },
+      cache: { dir: '/var/cache/ogygia-irisd', compression: 'none', compression_level: 3 },
       signing: { key_file: credential('ogygia-irisd', 'sign-key') },
     });
     // configureNixDaemon: the local irisd first (cache.nixos.org stays last, as NixOS adds it), its
@@ -514,6 +514,16 @@ describe('nixosModules, evaluated with lib.evalModules', () => {
       'trusted-public-keys': [NIXOS_CACHE_KEY, IRIS_KEY],
       'narinfo-cache-negative-ttl': 10,
     });
+  });
+
+  it('irisd with cache.compression = "zstd": it reaches irisd.toml (its build-time check runs below); another value is refused by its type', async () => {
+    const s = await summaryOf('irisd-zstd');
+    clean(s);
+    const { config } = checkDaemon(s, 'irisd');
+    expect(config.toml.cache).toEqual({ dir: '/var/cache/ogygia-irisd', compression: 'zstd', compression_level: 3 });
+    const r = await evaluate(repo, 'refuse-irisd-compression');
+    expect(r.ok).toBe(false);
+    expect(r.stderr).toMatch(/ogygia\.irisd\.settings\.cache\.compression' is not of type `one of "none", "zstd"'/);
   });
 
   it('irisd on the Nebula address only: the Nix daemon reaches it there; the negative TTL is the filter refresh', async () => {
@@ -639,6 +649,7 @@ describe('the units against the real CLI', () => {
     'ogygia-settings-only',
     'reconciler-local-port-80',
     'irisd-nebula-only',
+    'irisd-zstd',
     'report-only',
     'report-zookeeper',
     'agent-reboot-window',

@@ -240,6 +240,23 @@ in
     ];
   });
 
+  # NARs to Nix clients compressed with zstd.
+  irisd-zstd = summary (nixos {
+    modules = [
+      m.irisd
+      irisd
+      { ogygia.irisd.settings.cache.compression = "zstd"; }
+    ];
+  });
+
+  refuse-irisd-compression = summary (nixos {
+    modules = [
+      m.irisd
+      irisd
+      { ogygia.irisd.settings.cache.compression = "xz"; }
+    ];
+  });
+
   # Listening on the Nebula address only.
   irisd-nebula-only = summary (nixos {
     modules = [

@@ -153,7 +153,11 @@ in
           timeout_ms = 1500;
         };
         trust.trusted_keys = [ "cache.example.com-1:BdbYyg+hdgXrlUr7H4kC9FD4mEWOvPTi5+ZuApo3cTQ=" ];
-        cache.dir = "/var/cache/ogygia-irisd";
+        cache = {
+          dir = "/var/cache/ogygia-irisd";
+          compression = "zstd";
+          compression_level = 3;
+        };
       };
     };
   }).settings;
