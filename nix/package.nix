@@ -7,6 +7,7 @@
   buildNpmPackage,
   importNpmLock,
   nodejs_20,
+  python3,
   # Set by flake.nix to its VM tests so `passthru.tests` points at them.
   vmTests ? { },
 }:
@@ -53,6 +54,10 @@ buildNpmPackage {
     inherit packageLock;
   };
   npmConfigHook = importNpmLock.npmConfigHook;
+
+  # zstd-napi (irisd's optional zstd) compiles its bundled zstd with node-gyp
+  # when the hook runs `npm rebuild`; node-gyp needs Python.
+  nativeBuildInputs = [ python3 ];
 
   # `prepare` (tsc, then the esbuild bundle) is skipped by `npm ci --ignore-scripts`; build explicitly.
   npmBuildScript = "build";
