@@ -1,4 +1,4 @@
-import { Client, Metadata, credentials, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders, type SecureClientSessionOptions } from 'node:http2';
 import type { EtcdSecrets } from './credentials.js';
 import {
   AUTHENTICATE_METHOD,
@@ -9,21 +9,30 @@ import {
   encodeRangeRequest,
   prefixRangeEnd,
 } from './etcd-range-codec.js';
+import { GRPC_UNAVAILABLE, GrpcStatusError, callStatus, frameMessage, unframeMessage } from './grpc-frame.js';
+
+/** A fleet of 10,000 hosts with agent detail is several MiB in one range reply; more than this is refused. */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /**
- * List every key under a prefix of etcd with one `KV/Range` call over gRPC
+ * List every key under a prefix of etcd with one `KV/Range` call
  * (linearizable, as `etcdctl get --prefix`), decoding only keys and values
  * (core/fleet/etcd-range-codec.ts). This is the read `ogygia status` makes;
- * writes, watches and leases stay with the etcd3 client, which this path does
- * not load (bench/status-stores.ts: the etcd3 client's load and decode were
- * two thirds of `ogygia status` at 10,000 hosts).
+ * writes, watches and leases stay with the etcd3 client.
+ *
+ * It is one gRPC unary call on Node's own HTTP/2 client
+ * (core/fleet/grpc-frame.ts): bench/status-stores.ts measured the etcd3
+ * client's load and decode at two thirds of `ogygia status` over 10,000
+ * hosts, and @grpc/grpc-js alone still cost ~35 ms more than this to load and
+ * connect, for a call that needs none of its channel machinery.
  *
  * It connects as the etcd3 client does: TLS with the configured CA and client
  * certificate, or the system's CAs for an `https://` endpoint; with a user, it
  * asks `Auth/Authenticate` for a token first and sends it as `token`. The
- * endpoints are tried in order, moving on only when one is unreachable. etcd's
- * refusals keep etcd's message (`etcdserver: permission denied`, ...), which
- * core/fleet/etcd-access.ts maps to the fleet store's errors.
+ * endpoints are tried in order, moving on only when one cannot be reached.
+ * etcd's refusals keep etcd's message (`7 PERMISSION_DENIED: etcdserver:
+ * permission denied`, ...), which core/fleet/etcd-access.ts maps to the fleet
+ * store's errors.
  */
 export async function listEtcdPrefix(
   endpoints: readonly string[],
@@ -32,50 +41,98 @@ export async function listEtcdPrefix(
   timeoutMs: number,
 ): Promise<Array<[string, string]>> {
   const deadline = Date.now() + timeoutMs;
-  const creds = channelCredentials(endpoints, secrets);
   const key = new TextEncoder().encode(prefix);
   const request = encodeRangeRequest(key, prefixRangeEnd(key));
   let lastError: unknown = new Error('no etcd endpoint is configured');
   for (const endpoint of endpoints) {
-    const client = new Client(endpoint.replace(/^https?:\/\//, ''), creds, {
-      // A fleet of 10,000 hosts with agent detail is several MiB in one range reply.
-      'grpc.max_receive_message_length': 256 * 1024 * 1024,
-    });
+    const session = openSession(endpoint, secrets);
     try {
-      const metadata = new Metadata();
+      const headers: Record<string, string> = {};
       if (secrets.auth) {
         const auth = encodeAuthenticateRequest(secrets.auth.username, secrets.auth.password.reveal());
-        metadata.set('token', await unary(client, AUTHENTICATE_METHOD, auth, decodeAuthenticateResponse, new Metadata(), deadline));
+        headers.token = decodeAuthenticateResponse(await unary(session, AUTHENTICATE_METHOD, auth, {}, deadline));
       }
-      return (await unary(client, RANGE_METHOD, request, decodeRangeResponse, metadata, deadline)).kvs;
+      return decodeRangeResponse(await unary(session, RANGE_METHOD, request, headers, deadline)).kvs;
     } catch (e) {
       lastError = e;
-      if ((e as Partial<ServiceError>).code !== status.UNAVAILABLE) throw e;
+      if (!(e instanceof GrpcStatusError && e.code === GRPC_UNAVAILABLE)) throw e;
     } finally {
-      client.close();
+      session.destroy();
     }
   }
   throw lastError;
 }
 
-/** The transport credentials the etcd3 client would pick for these endpoints and secrets. */
-function channelCredentials(endpoints: readonly string[], secrets: EtcdSecrets): ChannelCredentials {
-  if (secrets.tls) {
-    return credentials.createSsl(secrets.tls.ca ?? null, secrets.tls.key?.reveal() ?? null, secrets.tls.cert ?? null);
-  }
-  return endpoints.some((e) => e.startsWith('https:')) ? credentials.createSsl() : credentials.createInsecure();
+/** An HTTP/2 session to one endpoint (`http://host:port` or `https://...`; a bare `host:port` is plain, as etcd3 takes it). */
+function openSession(endpoint: string, secrets: EtcdSecrets): ClientHttp2Session {
+  const tls = secrets.tls !== undefined || endpoint.startsWith('https:');
+  const authority = `${tls ? 'https' : 'http'}://${endpoint.replace(/^https?:\/\//, '')}`;
+  const options: SecureClientSessionOptions = {
+    ...(secrets.tls?.ca ? { ca: secrets.tls.ca } : {}),
+    ...(secrets.tls?.cert ? { cert: secrets.tls.cert } : {}),
+    ...(secrets.tls?.key ? { key: secrets.tls.key.reveal() } : {}),
+  };
+  const session = connect(authority, options);
+  session.on('error', () => {}); // each call reports the failure that ends it
+  return session;
 }
 
-function unary<T>(client: Client, method: string, request: Uint8Array, decode: (b: Buffer) => T, metadata: Metadata, deadline: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    client.makeUnaryRequest(
-      method,
-      (r: Uint8Array) => Buffer.from(r.buffer, r.byteOffset, r.byteLength),
-      decode,
-      request,
-      metadata,
-      { deadline },
-      (err, value) => (err ? reject(err) : resolve(value as T)),
-    );
+/**
+ * One unary call: the framed request, the answer's one message. A session
+ * that cannot connect (refused, TLS handshake failed) is UNAVAILABLE with
+ * the cause's message, as grpc-js reports it; no answer by `deadline` is
+ * DEADLINE_EXCEEDED.
+ */
+function unary(session: ClientHttp2Session, path: string, message: Uint8Array, headers: Record<string, string>, deadline: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({
+      [constants.HTTP2_HEADER_METHOD]: 'POST',
+      [constants.HTTP2_HEADER_PATH]: path,
+      [constants.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
+      te: 'trailers',
+      ...headers,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stream.close(constants.NGHTTP2_CANCEL);
+      reject(e);
+    };
+    const timer = setTimeout(() => fail(new GrpcStatusError(4, 'no answer from etcd in time')), Math.max(0, deadline - Date.now()));
+    timer.unref();
+    let status: GrpcStatusError | undefined | 'none' = 'none';
+    const outcome = (h: IncomingHttpHeaders): void => {
+      if (h['grpc-status'] !== undefined) status = callStatus(h);
+    };
+    stream.on('response', (h) => {
+      const code: unknown = h[constants.HTTP2_HEADER_STATUS];
+      if (code !== 200) fail(new GrpcStatusError(GRPC_UNAVAILABLE, `the answer is HTTP ${String(code)}, not a gRPC answer`));
+      else outcome(h); // an answer that is only trailers carries its status in the headers
+    });
+    stream.on('trailers', outcome);
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_ANSWER_BYTES) fail(new GrpcStatusError(8, `the answer is over ${MAX_ANSWER_BYTES} bytes`));
+      else chunks.push(c);
+    });
+    stream.on('error', (e: Error) => fail(new GrpcStatusError(GRPC_UNAVAILABLE, `No connection established. Last error: ${e.message}`)));
+    stream.on('end', () => {
+      if (settled) return;
+      if (status === 'none') return fail(new GrpcStatusError(13, 'the answer ended without a grpc-status'));
+      if (status) return fail(status);
+      try {
+        const body = unframeMessage(Buffer.concat(chunks, size));
+        settled = true;
+        clearTimeout(timer);
+        resolve(body);
+      } catch (e) {
+        fail(new GrpcStatusError(13, (e as Error).message));
+      }
+    });
+    stream.end(frameMessage(message));
   });
 }
