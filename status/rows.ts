@@ -30,7 +30,12 @@ export interface FleetHost {
 
 /** Pure: the fleet from etcd or ZooKeeper entries; the wide columns come from the agent's `<host>/agent` detail. */
 export function fleetFromStore(entries: readonly FleetEntry[]): FleetHost[] {
-  return entries.map(({ agent, ...revisions }) => (agent ? { ...revisions, detail: fromFleetDetail(agent) } : revisions));
+  // An entry without agent detail already is a FleetHost: no copy (a fleet listing has tens of thousands).
+  return entries.map((e) => {
+    if (!e.agent) return e;
+    const { agent, ...revisions } = e;
+    return { ...revisions, detail: fromFleetDetail(agent) };
+  });
 }
 
 export interface RowsInput {

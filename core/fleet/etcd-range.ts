@@ -4,7 +4,7 @@ import {
   AUTHENTICATE_METHOD,
   RANGE_METHOD,
   decodeAuthenticateResponse,
-  decodeRangeResponse,
+  forEachRangeKeyValue,
   encodeAuthenticateRequest,
   encodeRangeRequest,
   prefixRangeEnd,
@@ -15,7 +15,7 @@ import { GRPC_UNAVAILABLE, GrpcStatusError, callStatus, frameMessage, unframeMes
 const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /**
- * List every key under a prefix of etcd with one `KV/Range` call
+ * Hand every key under a prefix of etcd, with its value, to `visit`, read with one `KV/Range` call
  * (linearizable, as `etcdctl get --prefix`), decoding only keys and values
  * (core/fleet/etcd-range-codec.ts). This is the read `ogygia status` makes;
  * writes, watches and leases stay with the etcd3 client.
@@ -39,7 +39,8 @@ export async function listEtcdPrefix(
   secrets: EtcdSecrets,
   prefix: string,
   timeoutMs: number,
-): Promise<Array<[string, string]>> {
+  visit: (key: string, value: string) => void,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const key = new TextEncoder().encode(prefix);
   const request = encodeRangeRequest(key, prefixRangeEnd(key));
@@ -52,7 +53,8 @@ export async function listEtcdPrefix(
         const auth = encodeAuthenticateRequest(secrets.auth.username, secrets.auth.password.reveal());
         headers.token = decodeAuthenticateResponse(await unary(session, AUTHENTICATE_METHOD, auth, {}, deadline));
       }
-      return decodeRangeResponse(await unary(session, RANGE_METHOD, request, headers, deadline)).kvs;
+      forEachRangeKeyValue(await unary(session, RANGE_METHOD, request, headers, deadline), visit);
+      return;
     } catch (e) {
       lastError = e;
       if (!(e instanceof GrpcStatusError && e.code === GRPC_UNAVAILABLE)) throw e;

@@ -4,7 +4,7 @@ import type { EtcdSecrets } from './credentials.js';
 import { withDeadline } from './deadline.js';
 import { etcdAccessError, etcdClientAuth } from './etcd-access.js';
 import { listEtcdPrefix } from './etcd-range.js';
-import { assertHostName, entriesFromListing, hostKey, normalizeNamespace, publishValues } from './keys.js';
+import { assertHostName, hostKey, listingFold, normalizeNamespace, publishValues } from './keys.js';
 import type { FleetEntry, FleetStore, FleetStoreConfig, HostRevisions } from './types.js';
 import type { FleetDetail } from '../wire/fleet-detail.js';
 import { storeUnavailable } from './unavailable.js';
@@ -45,8 +45,9 @@ export function openEtcdStore(config: FleetStoreConfig, secrets: EtcdSecrets = {
     kind: 'etcd',
     async list(): Promise<FleetEntry[]> {
       const prefix = namespace + '/';
-      const kvs = await bounded(listEtcdPrefix(config.endpoints, secrets, prefix, ms), { op: 'read', prefix });
-      return entriesFromListing(namespace, kvs);
+      const fold = listingFold(namespace);
+      await bounded(listEtcdPrefix(config.endpoints, secrets, prefix, ms, fold.add), { op: 'read', prefix });
+      return fold.entries();
     },
     async publish(host: string, revisions: HostRevisions, agent?: FleetDetail): Promise<void> {
       assertHostName(host);

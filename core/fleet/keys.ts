@@ -101,29 +101,52 @@ export function splitHostKey(namespace: string, fullKey: string): [string, strin
 /**
  * Pure: a listing of full keys and values under a namespace (an etcd range)
  * folded into entries, as `entriesFromValues` of the keys `splitHostKey`
- * accepts. A listing of 10,000 hosts holds 30,000 keys or more, so the keys
- * are not split into new arrays: a key of the same host as the key before it
- * (etcd lists in key order) is matched in place.
+ * accepts.
  */
 export function entriesFromListing(namespace: string, kvs: Iterable<readonly [fullKey: string, value: string]>): FleetEntry[] {
+  const fold = listingFold(namespace);
+  for (const [fullKey, value] of kvs) fold.add(fullKey, value);
+  return fold.entries();
+}
+
+/**
+ * `entriesFromListing` one key at a time, for a reader that decodes a listing
+ * as it goes (core/fleet/etcd-range.ts). A listing of 10,000 hosts holds
+ * 30,000 keys or more, so keys are not split into new strings where it can be
+ * helped: a key of the same host as the key before it (etcd lists in key
+ * order) is matched in place, and the key's last segment is recognised where
+ * it stands.
+ */
+export function listingFold(namespace: string): { add(fullKey: string, value: string): void; entries(): FleetEntry[] } {
   const prefix = normalizeNamespace(namespace) + '/';
   const hosts = new Map<string, MutableEntry>();
   let last: MutableEntry | undefined;
-  for (const [fullKey, value] of kvs) {
-    const slash = hostEnd(prefix, fullKey);
-    if (slash < 0) continue;
-    let e: MutableEntry | undefined =
-      last && last.host.length === slash - prefix.length && fullKey.startsWith(last.host, prefix.length) ? last : undefined;
-    if (!e) {
-      const host = fullKey.slice(prefix.length, slash);
-      e = hosts.get(host);
+  return {
+    add(fullKey, value) {
+      const slash = hostEnd(prefix, fullKey);
+      if (slash < 0) return;
+      let e: MutableEntry | undefined =
+        last && last.host.length === slash - prefix.length && fullKey.startsWith(last.host, prefix.length) ? last : undefined;
       if (!e) {
-        e = { host };
-        hosts.set(host, e);
+        const host = fullKey.slice(prefix.length, slash);
+        e = hosts.get(host);
+        if (!e) {
+          e = { host };
+          hosts.set(host, e);
+        }
       }
-    }
-    setValue(e, fullKey.slice(slash + 1), value);
-    last = e;
-  }
-  return sortedEntries(hosts);
+      setValue(e, lastSegment(fullKey, slash), value);
+      last = e;
+    },
+    entries: () => sortedEntries(hosts),
+  };
+}
+
+const KNOWN_SEGMENTS = [...REVISION_KEYS, AGENT_KEY];
+
+/** The segment after `slash`: one of the known keys without a new string when it is one, else the slice. */
+function lastSegment(fullKey: string, slash: number): string {
+  const length = fullKey.length - slash - 1;
+  for (const k of KNOWN_SEGMENTS) if (k.length === length && fullKey.endsWith(k)) return k;
+  return fullKey.slice(slash + 1);
 }
