@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningReconciler } from '../reconciler/main.js';
 import { createChannelsRepo } from '../testkit/channel-repo.js';
 import { eventually } from '../testkit/eventually.js';
+import { startTestIrisd, type TestIrisd } from '../testkit/irisd.js';
 import { testKey } from '../testkit/keys.js';
 import { startTestReconciler } from '../testkit/reconciler-harness.js';
 import { ReleaseChain, type Built } from '../testkit/release-chain.js';
@@ -67,5 +68,42 @@ describe('reconciler HTTP limits', () => {
     await eventually(async () => (c.data().includes('\r\n\r\n') || c.closed() ? true : undefined), 'the long-poll to be answered', 20_000, 100);
     expect(c.data()).toMatch(/^HTTP\/1\.1 304 /);
     c.socket.destroy();
+  });
+});
+
+// irisd answers the narinfos it knows at once before fastify sees them (irisd/server.ts), on a server of its own:
+// the same limits must hold there.
+describe('irisd HTTP limits', () => {
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  let irisd: TestIrisd;
+
+  beforeAll(async () => {
+    tmp = await makeTempDir('ogygia-http-limits-irisd-');
+    irisd = await startTestIrisd({
+      dir: tmp.path,
+      name: 'limits',
+      root: join(tmp.path, 'store'),
+      trustedKeys: [],
+      server: 'header_timeout_seconds = 1\nrequest_timeout_seconds = 1\nidle_timeout_seconds = 2\nmax_connections = 100',
+    });
+  });
+  afterAll(async () => {
+    await irisd?.proc.stop();
+    await tmp?.cleanup();
+  });
+
+  it('closes a connection whose request headers never finish', async () => {
+    const c = await open(irisd.url, 'GET /nix-cache-info HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+    await eventually(async () => (c.closed() ? true : undefined), 'the half-sent request to be closed', 15_000, 100);
+    expect(c.data() === '' || c.data().startsWith('HTTP/1.1 408 ')).toBe(true);
+  });
+
+  it('answers a narinfo it knows at once on a keep-alive connection, then closes it when idle', async () => {
+    const c = await open(irisd.url, `GET /${'0'.repeat(32)}.narinfo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await eventually(async () => (c.data().includes('not found') ? true : undefined), 'the bloom-negative answer', 15_000, 50);
+    expect(c.data()).toMatch(/^HTTP\/1\.1 404 /);
+    expect(c.data().toLowerCase()).toContain('x-iris-miss: bloom-negative');
+    expect(c.closed()).toBe(false);
+    await eventually(async () => (c.closed() ? true : undefined), 'the idle connection to be closed', 15_000, 100);
   });
 });

@@ -29,6 +29,8 @@ export async function startTestIrisd(opts: {
   readonly trustedKeys: readonly string[];
   readonly peers?: readonly string[];
   readonly toml?: string;
+  /** Extra lines for the `[server]` section (`header_timeout_seconds = 1`, ...). */
+  readonly server?: string;
 }): Promise<TestIrisd> {
   const port = await freePort();
   const cfg = join(opts.dir, `${opts.name}.toml`);
@@ -37,6 +39,7 @@ export async function startTestIrisd(opts: {
     [
       '[server]',
       `listen = ["127.0.0.1:${port}"]`,
+      opts.server ?? '',
       '[store]',
       `root = ${JSON.stringify(opts.root)}`,
       '[peers]',
