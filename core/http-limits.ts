@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { z } from 'zod';
 
 /**
@@ -47,20 +47,4 @@ export function fastifyLimitOptions(limits: HttpLimits): {
 /** Apply the connection cap to a listening (or about to listen) server. */
 export function limitConnections(server: Server, limits: HttpLimits): void {
   server.maxConnections = limits.max_connections;
-}
-
-/**
- * An HTTP server with `limits` applied exactly as fastify applies
- * `fastifyLimitOptions` to a server of its own, plus the connection cap: for
- * an app that gives fastify its server (`serverFactory`) to answer some
- * requests before fastify sees them.
- */
-export function limitedHttpServer(limits: HttpLimits, handler: RequestListener): Server {
-  const o = fastifyLimitOptions(limits);
-  const server = createServer(o.http, handler);
-  server.keepAliveTimeout = o.keepAliveTimeout;
-  server.requestTimeout = o.requestTimeout;
-  server.setTimeout(o.connectionTimeout);
-  limitConnections(server, limits);
-  return server;
 }

@@ -1,7 +1,7 @@
 import { NarHashMismatchError } from '../core/errors/index.js';
-import { fastifyLimitOptions, limitedHttpServer, type HttpLimits } from '../core/http-limits.js';
+import { fastifyLimitOptions, limitConnections, type HttpLimits } from '../core/http-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../core/log.js';
 import { STORE_HASH, isStorePath, storePathHash } from '../core/store-path.js';
 import { MEDIA_TYPE, type EncodedFilter } from './bloom/wire.js';
@@ -58,35 +58,12 @@ export function buildServer(d: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     ...fastifyLimitOptions(d.http),
-    // The server is ours so that a narinfo answered from memory (a local path, the NAR cache, a bloom negative: what
-    // a Nix client asks most) is written before fastify builds a request and a reply for it: ~40% of the CPU of a
-    // negative (bench/irisd-serve.ts). Everything else, and every narinfo that needs a peer, goes to fastify.
-    serverFactory: (handler) => limitedHttpServer(d.http, (req, res) => answeredNow(req, res) || handler(req, res)),
     routerOptions: { maxParamLength: 300 },
     bodyLimit: 4 * 1024 * 1024,
     return503OnClosing: false,
   });
+  limitConnections(app.server, d.http);
   const log = d.log;
-
-  /** `GET /<hash>.narinfo` when the resolver answers it without a peer round; false (untouched) otherwise. */
-  function answeredNow(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url;
-    if (req.method !== 'GET' || url === undefined || url.length !== 41 || url.charCodeAt(0) !== 0x2f || !url.endsWith('.narinfo')) return false;
-    const hash = url.slice(1, 33);
-    if (!STORE_HASH.test(hash)) return false;
-    const hop = req.headers[HOP_HEADER] !== undefined;
-    let now: Resolution | undefined;
-    try {
-      now = d.resolver.answerNow(hash, { hop });
-    } catch {
-      return false; // fastify's route asks again and reports the failure
-    }
-    if (!now) return false;
-    const a = narInfoAnswer(now, hop);
-    res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
-    res.end(a.body);
-    return true;
-  }
 
   app.get('/nix-cache-info', async (_req, reply) =>
     reply.type('text/x-nix-cache-info').send(`StoreDir: /nix/store\nWantMassQuery: 1\nPriority: ${d.priority}\n`),
@@ -265,18 +242,8 @@ export function buildServer(d: ServerDeps): FastifyInstance {
   const formattedForClients = new WeakMap<NarInfo, string>();
   /** A hop (another irisd) gets the narinfo as it is, uncompressed; a Nix client gets it with [cache] compression. */
   function sendNarInfo(reply: FastifyReply, r: Resolution, hop: boolean): FastifyReply {
-    const a = narInfoAnswer(r, hop);
-    return reply.code(a.status).headers(a.headers).send(a.body);
-  }
-
-  /** What a narinfo request is answered with, by fastify's route or before it (`answeredNow`). */
-  function narInfoAnswer(r: Resolution, hop: boolean): { status: number; headers: Record<string, string>; body: string } {
-    if (r.source === 'none') return { status: 404, headers: { 'x-iris-miss': r.why, 'content-type': 'text/plain; charset=utf-8' }, body: 'not found\n' };
-    return {
-      status: 200,
-      headers: { 'x-iris-source': r.source, 'content-type': 'text/x-nix-narinfo' },
-      body: hop ? narInfoText(r.narinfo) : clientNarInfoText(r.narinfo),
-    };
+    if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
+    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(hop ? narInfoText(r.narinfo) : clientNarInfoText(r.narinfo));
   }
 
   function narInfoText(n: NarInfo): string {
