@@ -119,6 +119,7 @@ let
     };
 
     nodejs_20 = package "nodejs" "20.19.0";
+    python3 = package "python3" "3.12.8"; # node-gyp, for zstd-napi (nix/package.nix)
     bash = package "bash" "5.2";
     coreutils = package "coreutils" "9.5";
     git = package "git" "2.47.0";
