@@ -11,7 +11,7 @@
 //   small NARs            every NAR of the CHAIN closure fetched in turn on one keep-alive connection
 //   cold peer hop         nix copy of the closure through a fresh irisd A whose peer B holds it, vs from nginx
 import { execa } from 'execa';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { storePathHash } from '../core/store-path.js';
 import { buildChain, copyIntoStore, nixEnv, nixKeyPair } from '../testkit/nix.js';
@@ -20,6 +20,7 @@ import { requireProgram, startProcess, type Started } from '../testkit/processes
 import { packagePath } from '../testkit/store-paths.js';
 import { makeTempDir } from '../testkit/tmp.js';
 import { groupCpuSeconds } from './lib/cpu.js';
+import { startNginx } from './lib/nginx.js';
 import { envNumber, QUICK, summary } from './lib/quick.js';
 
 const CHAIN = envNumber('CHAIN', 300, 10);
@@ -54,18 +55,9 @@ async function irisd(name: string, root: string, peers: string[], trustedKey: st
 }
 
 async function nginx(root: string): Promise<Server> {
-  const port = await freePort();
-  const dir = join(tmp.path, 'nginx');
-  await mkdir(dir, { recursive: true });
-  const conf = join(dir, 'nginx.conf');
-  await writeFile(conf, `daemon off; user root; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;
-  server { listen 127.0.0.1:${port}; root ${root}; location / { default_type application/octet-stream; } } }\n`);
-  const proc = startProcess('/usr/sbin/nginx', ['-p', dir, '-c', conf], { log: join(dir, 'out.log') });
-  procs.push(proc);
-  await waitForPort(port);
-  return { url: `http://127.0.0.1:${port}`, proc };
+  const server = await startNginx(root, join(tmp.path, 'nginx'));
+  procs.push(server.proc);
+  return server;
 }
 
 async function fileServer(root: string): Promise<Server> {
