@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { ServedStateCorruptError, StateWriteError } from '../core/errors/index.js';
+import { schemaProblems } from '../core/schema-problems.js';
 import { GIT_COMMIT } from '../core/wire/fields.js';
 import { DIGEST } from '../core/release.js';
 import { EMPTY_STATE, type Refusal, type ServedHead, type ServedState } from './heads.js';
@@ -70,10 +71,7 @@ export async function loadServedState(stateDir: string, branch: string): Promise
     throw new ServedStateCorruptError({ file, problem: `not JSON: ${(e as Error).message}` });
   }
   const parsed = servedFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
-    throw new ServedStateCorruptError({ file, problem: problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '') });
-  }
+  if (!parsed.success) throw new ServedStateCorruptError({ file, problem: schemaProblems(parsed.error) });
   const f = parsed.data;
   // A different branch starts a new history: its heads must not be compared with the old branch's commits.
   if (f.version !== 1 || f.branch !== branch) return { heads: f.state.heads, refusals: {} };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { RolloutStateCorruptError, StateWriteError } from '../../core/errors/index.js';
+import { schemaProblems } from '../../core/schema-problems.js';
 import { servedHeadSchema } from '../served-store.js';
 import type { RolloutRecord } from './record.js';
 
@@ -50,12 +51,6 @@ export const rolloutRecordSchema = z.object({
 }) satisfies z.ZodType<RolloutRecord>;
 
 const fileSchema = z.object({ version: z.literal(1), channels: z.record(z.string(), rolloutRecordSchema) });
-
-/** Pure: problems of a value against a schema, as one short text. */
-export function schemaProblems(error: z.ZodError): string {
-  const problems = error.issues.map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
-  return problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
-}
 
 /** Pure: a record read back (file entry, etcd value) through its schema. */
 export function parseRecord(text: string, where: string): RolloutRecord {
