@@ -106,16 +106,17 @@ function unary(session: ClientHttp2Session, path: string, message: Uint8Array, h
     };
     const timer = setTimeout(() => fail(new GrpcStatusError(4, 'no answer from etcd in time')), Math.max(0, deadline - Date.now()));
     timer.unref();
-    let status: GrpcStatusError | undefined | 'none' = 'none';
-    const outcome = (h: IncomingHttpHeaders): void => {
-      if (h['grpc-status'] !== undefined) status = callStatus(h);
+    // The headers that carried grpc-status: the trailers, or the headers of an answer that is only trailers.
+    let outcome: IncomingHttpHeaders | undefined;
+    const noteOutcome = (h: IncomingHttpHeaders): void => {
+      if (h['grpc-status'] !== undefined) outcome = h;
     };
     stream.on('response', (h) => {
       const code: unknown = h[constants.HTTP2_HEADER_STATUS];
       if (code !== 200) fail(new GrpcStatusError(GRPC_UNAVAILABLE, `the answer is HTTP ${String(code)}, not a gRPC answer`));
-      else outcome(h); // an answer that is only trailers carries its status in the headers
+      else noteOutcome(h);
     });
-    stream.on('trailers', outcome);
+    stream.on('trailers', noteOutcome);
     stream.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_ANSWER_BYTES) fail(new GrpcStatusError(8, `the answer is over ${MAX_ANSWER_BYTES} bytes`));
@@ -124,8 +125,9 @@ function unary(session: ClientHttp2Session, path: string, message: Uint8Array, h
     stream.on('error', (e: Error) => fail(new GrpcStatusError(GRPC_UNAVAILABLE, `No connection established. Last error: ${e.message}`)));
     stream.on('end', () => {
       if (settled) return;
-      if (status === 'none') return fail(new GrpcStatusError(13, 'the answer ended without a grpc-status'));
-      if (status) return fail(status);
+      if (!outcome) return fail(new GrpcStatusError(13, 'the answer ended without a grpc-status'));
+      const refused = callStatus(outcome);
+      if (refused) return fail(refused);
       try {
         const body = unframeMessage(Buffer.concat(chunks, size));
         settled = true;
