@@ -19,7 +19,7 @@
 // benchmark that rebuilds while another process runs `ogygia` never lets it
 // read a half-written file.
 import { readFile, rename, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -44,7 +44,6 @@ const result = await build({
 
 await mkdir(outdir, { recursive: true });
 const written = new Set();
-let changed = 0;
 for (const file of result.outputFiles) {
   written.add(file.path);
   const old = await readFile(file.path).catch(() => undefined);
@@ -52,17 +51,9 @@ for (const file of result.outputFiles) {
   const tmp = `${file.path}.${process.pid}.tmp`;
   await writeFile(tmp, file.contents);
   await rename(tmp, file.path);
-  changed++;
 }
 // Chunks of an earlier build that this one no longer has (their names carry a content hash).
-let removed = 0;
 for (const name of await readdir(outdir)) {
   const path = join(outdir, name);
-  if (!written.has(path) && name.endsWith('.js')) {
-    await rm(path, { force: true });
-    removed++;
-  }
-}
-if (process.env.OGYGIA_BUNDLE_VERBOSE) {
-  console.error(`bundle: ${result.outputFiles.length} files in ${relative(repo, outdir)} (${changed} written, ${removed} removed)`);
+  if (!written.has(path) && name.endsWith('.js')) await rm(path, { force: true });
 }
