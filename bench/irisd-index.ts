@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { buildFilter, mayContain } from '../irisd/bloom/filter.js';
 import { encodeFilter } from '../irisd/bloom/wire.js';
 import { buildStoreIndex } from '../irisd/store/index.js';
-import type { PathInfo } from '../irisd/store/nix-store.js';
+import type { PathInfo } from '../core/path-info.js';
 import { envNumber, QUICK } from './lib/quick.js';
 
 const N = envNumber('N', 100_000, 5_000);

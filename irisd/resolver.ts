@@ -10,7 +10,7 @@ import type { BadPeers } from './peers/bad-peers.js';
 import type { PeerFilterState } from './peers/filters.js';
 import { HOP_HEADER, allAnswers, firstOffer, type PeerAnswer } from './peers/lookup.js';
 import type { StoreIndex } from './store/index.js';
-import type { PathInfo } from './store/nix-store.js';
+import type { PathInfo } from '../core/path-info.js';
 import { storePathHash } from '../core/store-path.js';
 
 /** Where a narinfo answer came from. */

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePathInfoJson } from '../core/closure-diff/local-store-source.js';
+import { parsePathInfoJson } from '../core/path-info.js';
 import { impactReportSchema, type ImpactReportJson } from '../core/wire/impact-report.js';
 import { testKeyFile, testPublicKey } from '../testkit/keys.js';
 import { serveBinaryCache, type HttpBinaryCache } from '../testkit/binary-cache-http.js';

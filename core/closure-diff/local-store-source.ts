@@ -2,6 +2,7 @@ import { readlink } from 'node:fs/promises';
 import { execa } from 'execa';
 import { BOOT_LINKS, type BootLink, type BootLinks, type ClosurePath } from './diff.js';
 import type { ClosureSource } from './source.js';
+import { parsePathInfoJson } from '../path-info.js';
 
 export interface LocalStoreOptions {
   /** The `nix` program (default `nix` on PATH). */
@@ -11,15 +12,6 @@ export interface LocalStoreOptions {
 }
 
 const NIX_COMMAND = ['--extra-experimental-features', 'nix-command'];
-
-/** `nix path-info --json` prints an array (Nix ≤ 2.18) or an object keyed by path (later): both to ClosurePath[]. */
-export function parsePathInfoJson(text: string): ClosurePath[] {
-  const j = JSON.parse(text) as unknown;
-  const rows: Array<{ path?: unknown; narSize?: unknown }> = Array.isArray(j)
-    ? (j as Array<{ path?: unknown; narSize?: unknown }>)
-    : Object.entries(j as Record<string, { narSize?: unknown } | null>).map(([path, v]) => ({ path, narSize: v?.narSize }));
-  return rows.flatMap((r) => (typeof r.path === 'string' && typeof r.narSize === 'number' ? [{ path: r.path, narSize: r.narSize }] : []));
-}
 
 /**
  * Closures read from the local Nix store, for the paths it holds (a CI job
@@ -45,7 +37,7 @@ export function localStoreSource(opts: LocalStoreOptions = {}): ClosureSource & 
     },
     async closure(root) {
       const r = await execa(nix, [...NIX_COMMAND, 'path-info', '--json', '-r', root], { env, stdin: 'ignore', maxBuffer: 256 * 1024 * 1024 });
-      return parsePathInfoJson(String(r.stdout));
+      return parsePathInfoJson(String(r.stdout)).map(({ path, narSize }) => ({ path, narSize }));
     },
     async bootLinks(root): Promise<BootLinks> {
       const links: Partial<Record<BootLink, string>> = {};

@@ -6,7 +6,6 @@ import { makeTempDir } from '../../testkit/tmp.js';
 import { generateSecretKey } from '../keys.js';
 import { packagePath } from '../../testkit/store-paths.js';
 import { nixEnv } from '../../testkit/nix.js';
-import { parsePathInfoJson } from './local-store-source.js';
 import { openClosureSource } from './open-source.js';
 
 const missing = packagePath('nixos-system-nowhere-1.0');
@@ -36,19 +35,5 @@ describe('openClosureSource', () => {
     } finally {
       await tmp.cleanup();
     }
-  });
-});
-
-describe('parsePathInfoJson', () => {
-  it('reads both shapes `nix path-info --json` has printed', () => {
-    const a = packagePath('a-1');
-    const b = packagePath('b-2');
-    // Nix ≤ 2.18: an array of objects with `path`.
-    expect(parsePathInfoJson(JSON.stringify([{ path: a, narSize: 10, references: [b] }, { path: b, narSize: 20 }]))).toEqual([
-      { path: a, narSize: 10 },
-      { path: b, narSize: 20 },
-    ]);
-    // Later: an object keyed by path (null for an invalid one).
-    expect(parsePathInfoJson(JSON.stringify({ [a]: { narSize: 10 }, [b]: null }))).toEqual([{ path: a, narSize: 10 }]);
   });
 });

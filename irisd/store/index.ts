@@ -1,5 +1,5 @@
 import { storePathHash } from '../../core/store-path.js';
-import type { PathInfo } from './nix-store.js';
+import type { PathInfo } from '../../core/path-info.js';
 
 /** A snapshot of the local store: every valid path by its hash. Pure once built. */
 export interface StoreIndex {

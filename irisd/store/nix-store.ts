@@ -1,19 +1,7 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { NixCommandError } from '../../core/errors/index.js';
-import { isStorePath } from '../../core/store-path.js';
-import { normalizeNarHash } from '../../core/narinfo.js';
-
-/** One valid path of the local store, as `nix path-info --json` reports it (hash normalized to sha256:<nix32>). */
-export interface PathInfo {
-  readonly path: string;
-  readonly narHash: string;
-  readonly narSize: number;
-  readonly references: readonly string[];
-  readonly deriver?: string;
-  readonly sigs: readonly string[];
-  readonly ca?: string;
-}
+import { parsePathInfoJson, type PathInfo } from '../../core/path-info.js';
 
 /** The store irisd serves: the system store (`root = "/"`) or a `local?root=DIR` store. */
 export interface LocalStore {
@@ -31,39 +19,6 @@ export function localStore(root: string): LocalStore {
     storeArgs: system ? [] : ['--store', `local?root=${root}`],
     realPath: (p) => (system ? p : join(root, p)),
   };
-}
-
-interface RawInfo {
-  path?: unknown;
-  narHash?: unknown;
-  narSize?: unknown;
-  references?: unknown;
-  deriver?: unknown;
-  signatures?: unknown;
-  ca?: unknown;
-  valid?: unknown;
-}
-
-/** Pure: turn `nix path-info --json` output into PathInfos, dropping entries that are invalid or malformed. */
-export function parsePathInfoJson(stdout: string): PathInfo[] {
-  const raw = JSON.parse(stdout) as RawInfo[];
-  const out: PathInfo[] = [];
-  for (const r of raw) {
-    if (r.valid === false || typeof r.path !== 'string' || !isStorePath(r.path)) continue;
-    const narHash = typeof r.narHash === 'string' ? normalizeNarHash(r.narHash) : undefined;
-    if (!narHash || typeof r.narSize !== 'number') continue;
-    const refs = Array.isArray(r.references) ? r.references.filter((x): x is string => typeof x === 'string' && isStorePath(x)) : [];
-    out.push({
-      path: r.path,
-      narHash,
-      narSize: r.narSize,
-      references: refs,
-      sigs: Array.isArray(r.signatures) ? r.signatures.filter((x): x is string => typeof x === 'string') : [],
-      ...(typeof r.deriver === 'string' && isStorePath(r.deriver) ? { deriver: r.deriver } : {}),
-      ...(typeof r.ca === 'string' && r.ca !== '' ? { ca: r.ca } : {}),
-    });
-  }
-  return out;
 }
 
 const NIX_ENV_CONFIG = 'experimental-features = nix-command';
