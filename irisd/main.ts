@@ -12,8 +12,11 @@ import { initialPeerState, refreshPeerFilter, type PeerFilterState } from './pee
 import { Resolver } from './resolver.js';
 import { buildServer } from './server.js';
 import { loadNarZstd, type NarZstd } from './zstd.js';
-import { buildStoreIndex, emptyStoreIndex, type StoreIndex } from './store/index.js';
-import { localStore, queryAllPaths } from './store/nix-store.js';
+import { applyChange } from './store/index-change.js';
+import { emptyStoreIndex, type StoreIndex } from './store/index.js';
+import { localStore } from './store/nix-store.js';
+import { StoreScanner } from './store/scanner.js';
+import { mustRescan, nixDbDir, readStoreStamp, type StoreStamp } from './store/store-stamp.js';
 
 export interface RunningIrisd {
   /** `http://host:port` for every listen address, in config order. */
@@ -47,35 +50,58 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     });
   let filter: EncodedFilter = encode(index);
 
-  let running: Promise<StoreIndex> | undefined;
-  let again = false;
-  const reindexOnce = async (): Promise<StoreIndex> => {
-    const t0 = performance.now();
-    const infos = await queryAllPaths(store);
-    const t1 = performance.now();
-    const next = buildStoreIndex(infos, Date.now());
-    const f = encode(next);
-    const t2 = performance.now();
-    index = { ...next, buildMs: t2 - t0 };
-    if (f.etag !== filter.etag) log.info(`indexed ${infos.length} paths (nix path-info ${Math.round(t1 - t0)} ms, filter ${Math.round(t2 - t1)} ms)`);
-    filter = f;
+  // A refresh asks Nix again only when its database changed (store-stamp.ts); the scan itself runs on a worker
+  // thread (scanner.ts), so even a large store's refresh never holds up the answers served meanwhile.
+  const dbDir = nixDbDir(store);
+  const scanner = new StoreScanner({ root: cfg.store.root, falsePositiveRate: cfg.bloom.false_positive_rate, hashing: cfg.bloom.hashing });
+  const indexStats = { scans: 0, unchanged: 0, lastScanMs: 0 };
+  let lastStamp: StoreStamp | undefined;
+  const reindexOnce = async (force: boolean): Promise<StoreIndex> => {
+    const stamp = await readStoreStamp(dbDir);
+    if (!force && !mustRescan(lastStamp, stamp)) {
+      indexStats.unchanged++;
+      return index;
+    }
+    const r = await scanner.scan();
+    indexStats.scans++;
+    indexStats.lastScanMs = r.scanMs;
+    lastStamp = stamp;
+    if (r.full || r.change.upserted.length > 0 || r.change.removed.length > 0) {
+      // A new map: the resolver notices the new index and forgets the narinfos it made from the old one.
+      index = { byHash: applyChange(r.full ? new Map() : index.byHash, r.change), builtAt: Date.now(), buildMs: r.scanMs };
+    }
+    if (r.filter.etag !== filter.etag) {
+      log.info(`indexed ${r.count} paths (nix path-info ${Math.round(r.nixMs)} ms, scan ${Math.round(r.scanMs)} ms${r.full ? '' : `; ${r.change.upserted.length} new or changed, ${r.change.removed.length} gone`})`);
+    }
+    filter = r.filter;
     return index;
   };
-  /** Coalesce: one scan at a time; a request during a scan gets the scan after it. */
-  const reindex = async (): Promise<StoreIndex> => {
+  /** Coalesce: one scan at a time; a caller during a scan gets the scan after it (forced if any caller forced), and its outcome. */
+  let running: Promise<StoreIndex> | undefined;
+  let again: { force: boolean } | undefined;
+  const reindex = (opts: { force?: boolean } = {}): Promise<StoreIndex> => {
+    const force = opts.force ?? false;
     if (running) {
-      again = true;
-      await running.catch(() => {}); // its failure is its own caller's to report; this one scans again below
-      if (running) return running;
+      again = { force: force || (again?.force ?? false) };
+      return running;
     }
     running = (async () => {
       try {
-        let r = await reindexOnce();
-        while (again) {
-          again = false;
-          r = await reindexOnce();
+        let f = force;
+        for (;;) {
+          let outcome: { ok: true; index: StoreIndex } | { ok: false; error: unknown };
+          try {
+            outcome = { ok: true, index: await reindexOnce(f) };
+          } catch (error) {
+            outcome = { ok: false, error };
+          }
+          if (!again) {
+            if (!outcome.ok) throw outcome.error;
+            return outcome.index;
+          }
+          f = again.force;
+          again = undefined;
         }
-        return r;
       } finally {
         running = undefined;
       }
@@ -109,7 +135,12 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     if (changed) resolver.clearNegative();
   };
 
-  await reindex();
+  try {
+    await reindex();
+  } catch (e) {
+    await scanner.close();
+    throw e;
+  }
   await refreshPeers();
 
   const timers: NodeJS.Timeout[] = [];
@@ -125,7 +156,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
       }, seconds * 1000),
     );
   };
-  every(cfg.store.refresh_seconds, 'store index refresh', reindex);
+  every(cfg.store.refresh_seconds, 'store index refresh', () => reindex());
   every(cfg.peers.refresh_seconds, 'peer filter refresh', refreshPeers);
   every(Math.min(cfg.cache.ttl_seconds, 60), 'NAR cache expiry', () => cache.expireAndEvict());
 
@@ -145,6 +176,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
         index: () => index,
         filter: () => filter,
         reindex,
+        indexStats: () => ({ ...indexStats }),
         peerStatus: () =>
           peers.map((p) => ({ url: p.url, reachable: p.reachable, paths: p.filter?.count ?? 0, etag: p.etag ?? null, lastError: p.lastError ?? null, bad: bad.isBad(p.url, Date.now()) })),
         log,
@@ -157,6 +189,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   } catch (e) {
     for (const t of timers) clearInterval(t);
     await Promise.all(apps.map((a) => a.close()));
+    await scanner.close();
     throw e;
   }
   log.info(`serving ${index.byHash.size} paths of ${cfg.store.root === '/' ? 'the system store' : `local?root=${cfg.store.root}`} on ${urls.join(', ')} with ${peers.length} peer(s)${cfg.cache.compression === 'none' ? '' : `, NARs to Nix clients compressed with ${cfg.cache.compression} (level ${cfg.cache.compression_level})`}`);
@@ -166,6 +199,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     async stop() {
       for (const t of timers) clearInterval(t);
       await Promise.all(apps.map((a) => a.close()));
+      await scanner.close();
     },
   };
 }

@@ -36,7 +36,10 @@ export interface ServerDeps {
   index(): StoreIndex;
   filter(): EncodedFilter;
   /** Re-read the store now (for `ogygia iris push`); resolves once the new filter is served. */
-  reindex(): Promise<StoreIndex>;
+  /** Scan the store when its database changed since the last scan, or in any case with `force`. */
+  reindex(opts?: { force?: boolean }): Promise<StoreIndex>;
+  /** Store scans run, refreshes that found the database unchanged, and the last scan's duration. */
+  indexStats(): { scans: number; unchanged: number; lastScanMs: number };
   peerStatus(): unknown;
   readonly log: Logger;
 }
@@ -69,7 +72,7 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     reply.type('text/x-nix-cache-info').send(`StoreDir: /nix/store\nWantMassQuery: 1\nPriority: ${d.priority}\n`),
   );
 
-  app.get('/healthz', async (_req, reply) => reply.send({ ok: true, paths: d.index().byHash.size }));
+  app.get('/healthz', async (_req, reply) => reply.send({ ok: true, paths: d.index().byHash.size, index: d.indexStats() }));
 
   app.get('/iris/v1/filter', async (req, reply) => {
     const f = d.filter();
@@ -121,7 +124,7 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     if (!Array.isArray(raw) || !raw.every((p): p is string => typeof p === 'string' && isStorePath(p))) {
       return badRequest(reply, 'paths must be a list of store paths');
     }
-    const idx = await d.reindex();
+    const idx = await d.reindex({ force: true });
     const missing = raw.filter((p) => !idx.byHash.has(storePathHash(p)));
     return reply.send({ indexed: idx.byHash.size, missing, etag: d.filter().etag });
   });

@@ -27,7 +27,10 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(repo, 'dist/bundle');
 
 const result = await build({
-  entryPoints: [join(repo, 'dist/cli/entry.js')],
+  // irisd's store scan worker is an entry of its own: a Worker is started from a file
+  // (irisd/store/scanner.ts finds it beside itself, which holds here and in tsc's output).
+  entryPoints: [join(repo, 'dist/cli/entry.js'), join(repo, 'dist/irisd/store/scan-worker.js')],
+  entryNames: '[name]',
   outdir,
   bundle: true,
   splitting: true,

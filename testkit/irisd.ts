@@ -31,6 +31,8 @@ export async function startTestIrisd(opts: {
   readonly toml?: string;
   /** Extra lines for the `[server]` section (`header_timeout_seconds = 1`, ...). */
   readonly server?: string;
+  /** Extra lines for the `[store]` section (`refresh_seconds = 1`, ...). */
+  readonly store?: string;
 }): Promise<TestIrisd> {
   const port = await freePort();
   const cfg = join(opts.dir, `${opts.name}.toml`);
@@ -42,6 +44,7 @@ export async function startTestIrisd(opts: {
       opts.server ?? '',
       '[store]',
       `root = ${JSON.stringify(opts.root)}`,
+      opts.store ?? '',
       '[peers]',
       `urls = ${JSON.stringify(opts.peers ?? [])}`,
       'refresh_seconds = 1',
