@@ -15,7 +15,8 @@ import { loadNarZstd, type NarZstd } from './zstd.js';
 import { applyChange } from './store/index-change.js';
 import { emptyStoreIndex, type StoreIndex } from './store/index.js';
 import { localStore } from './store/nix-store.js';
-import { StoreScanner } from './store/scanner.js';
+import { scanStore } from './store/scanner.js';
+import { storePathHash } from '../core/store-path.js';
 import { mustRescan, nixDbDir, readStoreStamp, type StoreStamp } from './store/store-stamp.js';
 
 export interface RunningIrisd {
@@ -51,10 +52,11 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   let filter: EncodedFilter = encode(index);
 
   // A refresh asks Nix again only when its database changed (store-stamp.ts); the scan itself runs on a worker
-  // thread (scanner.ts), so even a large store's refresh never holds up the answers served meanwhile.
+  // thread (scanner.ts) that ends with each scan, so even a large store's refresh never holds up the answers served meanwhile.
   const dbDir = nixDbDir(store);
-  const scanner = new StoreScanner({ root: cfg.store.root, falsePositiveRate: cfg.bloom.false_positive_rate, hashing: cfg.bloom.hashing });
   const indexStats = { scans: 0, unchanged: 0, lastScanMs: 0 };
+  /** The digest of every path in `index`, by hash: what the next scan is compared with. */
+  const digests = new Map<string, string>();
   let lastStamp: StoreStamp | undefined;
   const reindexOnce = async (force: boolean): Promise<StoreIndex> => {
     const stamp = await readStoreStamp(dbDir);
@@ -62,16 +64,20 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
       indexStats.unchanged++;
       return index;
     }
-    const r = await scanner.scan();
+    const first = digests.size === 0;
+    const r = await scanStore({ root: cfg.store.root, falsePositiveRate: cfg.bloom.false_positive_rate, hashing: cfg.bloom.hashing, before: digests });
     indexStats.scans++;
     indexStats.lastScanMs = r.scanMs;
     lastStamp = stamp;
-    if (r.full || r.change.upserted.length > 0 || r.change.removed.length > 0) {
+    if (r.change.upserted.length > 0 || r.change.removed.length > 0) {
       // A new map: the resolver notices the new index and forgets the narinfos it made from the old one.
-      index = { byHash: applyChange(r.full ? new Map() : index.byHash, r.change), builtAt: Date.now(), buildMs: r.scanMs };
+      // (`digests` went to the worker as a copy, so it is updated in place.)
+      index = { byHash: applyChange(index.byHash, r.change), builtAt: Date.now(), buildMs: r.scanMs };
+      for (const h of r.change.removed) digests.delete(h);
+      r.change.upserted.forEach((info, i) => digests.set(storePathHash(info.path), r.upsertedDigests[i]!));
     }
     if (r.filter.etag !== filter.etag) {
-      log.info(`indexed ${r.count} paths (nix path-info ${Math.round(r.nixMs)} ms, scan ${Math.round(r.scanMs)} ms${r.full ? '' : `; ${r.change.upserted.length} new or changed, ${r.change.removed.length} gone`})`);
+      log.info(`indexed ${r.count} paths (nix path-info ${Math.round(r.nixMs)} ms, scan ${Math.round(r.scanMs)} ms${first ? '' : `; ${r.change.upserted.length} new or changed, ${r.change.removed.length} gone`})`);
     }
     filter = r.filter;
     return index;
@@ -135,12 +141,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     if (changed) resolver.clearNegative();
   };
 
-  try {
-    await reindex();
-  } catch (e) {
-    await scanner.close();
-    throw e;
-  }
+  await reindex();
   await refreshPeers();
 
   const timers: NodeJS.Timeout[] = [];
@@ -189,7 +190,6 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   } catch (e) {
     for (const t of timers) clearInterval(t);
     await Promise.all(apps.map((a) => a.close()));
-    await scanner.close();
     throw e;
   }
   log.info(`serving ${index.byHash.size} paths of ${cfg.store.root === '/' ? 'the system store' : `local?root=${cfg.store.root}`} on ${urls.join(', ')} with ${peers.length} peer(s)${cfg.cache.compression === 'none' ? '' : `, NARs to Nix clients compressed with ${cfg.cache.compression} (level ${cfg.cache.compression_level})`}`);
@@ -199,7 +199,6 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     async stop() {
       for (const t of timers) clearInterval(t);
       await Promise.all(apps.map((a) => a.close()));
-      await scanner.close();
     },
   };
 }

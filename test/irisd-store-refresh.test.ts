@@ -1,6 +1,8 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { freePort } from '../testkit/ports.js';
 import { storePathHash } from '../core/store-path.js';
 import { startTestIrisd, type TestIrisd } from '../testkit/irisd.js';
 import { buildChain, copyIntoStore, nixEnv, nixKeyPair, requireNix } from '../testkit/nix.js';
@@ -83,5 +85,16 @@ describe('irisd store refresh', () => {
     const after = await health();
     expect(after.paths).toBe(chain.closure.length);
     expect(after.index.scans).toBeGreaterThan(before.index.scans);
+  });
+
+  it('stops at start, naming the failed Nix command, when the store cannot be scanned (the scan runs on a worker thread)', async () => {
+    const notADirectory = join(tmp.path, 'not-a-store');
+    await writeFile(notADirectory, 'a file where the store root should be\n');
+    const cfg = join(tmp.path, 'bad.toml');
+    await writeFile(cfg, `[server]\nlisten = ["127.0.0.1:${await freePort()}"]\n[store]\nroot = ${JSON.stringify(notADirectory)}\n[cache]\ndir = ${JSON.stringify(join(tmp.path, 'bad-cache'))}\n`);
+    const r = await execa(process.execPath, [join(import.meta.dirname, '..', 'bin', 'ogygia'), 'irisd', '--config', cfg], { env: nixEnv(), reject: false, timeout: 60_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('nix path-info --store failed');
+    expect(r.stderr).toContain('[NixCommandError]');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PathInfo } from '../../core/path-info.js';
 import { storePathHash } from '../../core/store-path.js';
 
@@ -7,38 +8,31 @@ export interface IndexChange {
   readonly removed: readonly string[];
 }
 
-/** Pure: same path, same NAR, same references, signatures, deriver and content address. */
-export function samePathInfo(a: PathInfo, b: PathInfo): boolean {
-  return (
-    a.path === b.path &&
-    a.narHash === b.narHash &&
-    a.narSize === b.narSize &&
-    a.deriver === b.deriver &&
-    a.ca === b.ca &&
-    sameList(a.references, b.references) &&
-    sameList(a.sigs, b.sigs)
-  );
+/**
+ * Pure: a digest of everything a narinfo is made from (path, NAR hash and
+ * size, references, signatures, deriver, content address); equal digests
+ * mean the same narinfo. The scan worker keeps these, not the PathInfos: a
+ * few dozen bytes per path instead of a second copy of the index.
+ */
+export function pathInfoDigest(i: PathInfo): string {
+  return createHash('sha256')
+    .update(JSON.stringify([i.path, i.narHash, i.narSize, i.references, i.sigs, i.deriver ?? null, i.ca ?? null]))
+    .digest('base64');
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Pure: the change from `before` to a scan that found `after`, and `after` by hash (the next `before`). */
-export function diffScan(before: ReadonlyMap<string, PathInfo>, after: readonly PathInfo[]): { change: IndexChange; byHash: Map<string, PathInfo> } {
-  const byHash = new Map<string, PathInfo>();
+/** Pure: the change from the scan whose digests are `before` (by hash) to one that found `after`, and `after`'s digests. */
+export function diffScan(before: ReadonlyMap<string, string>, after: readonly PathInfo[]): { change: IndexChange; digests: Map<string, string> } {
+  const digests = new Map<string, string>();
   const upserted: PathInfo[] = [];
   for (const info of after) {
     const hash = storePathHash(info.path);
-    byHash.set(hash, info);
-    const old = before.get(hash);
-    if (!old || !samePathInfo(old, info)) upserted.push(info);
+    const digest = pathInfoDigest(info);
+    digests.set(hash, digest);
+    if (before.get(hash) !== digest) upserted.push(info);
   }
   const removed: string[] = [];
-  for (const hash of before.keys()) if (!byHash.has(hash)) removed.push(hash);
-  return { change: { upserted, removed }, byHash };
+  for (const hash of before.keys()) if (!digests.has(hash)) removed.push(hash);
+  return { change: { upserted, removed }, digests };
 }
 
 /** Pure: `byHash` with a change applied, as a new map (the old one may still be serving). */

@@ -6,15 +6,17 @@ export interface ScanWorkerData {
   readonly root: string;
   readonly falsePositiveRate: number;
   readonly hashing: HashingScheme;
+  /** The digest of every path in irisd's index, by hash (irisd/store/index-change.ts): what the scan is compared with. */
+  readonly before: ReadonlyMap<string, string>;
 }
 
-/** The worker's answer to one scan request. */
+/** The worker's one message: the scan's outcome. */
 export type ScanReply =
   | {
       readonly ok: true;
-      /** The change is from nothing (this worker's first scan): the whole store. */
-      readonly full: boolean;
       readonly change: IndexChange;
+      /** The digest of each path in `change.upserted`, in the same order. */
+      readonly upsertedDigests: readonly string[];
       readonly count: number;
       /** The encoded filter (irisd/bloom/wire.ts), moved to the main thread. */
       readonly filterBody: ArrayBuffer;

@@ -1,10 +1,11 @@
-// The store scan, on a worker thread: `nix path-info --all --json`, its
-// parsing (~100 ms of JavaScript for 17,500 paths) and the bloom filter
-// over every hash happen here, so a refresh never holds irisd's event loop
-// and its narinfo answers wait for nothing. The main thread gets only what
-// changed since the last scan and the encoded filter (irisd/store/scanner.ts).
+// One scan of the store, on a worker thread: `nix path-info --all --json`,
+// its parsing (~100 ms of JavaScript for 20,000 paths), the comparison with
+// irisd's index and the bloom filter over every hash happen here, so a
+// refresh never holds irisd's event loop. The thread sends one message, what
+// changed and the encoded filter (irisd/store/scanner.ts), and ends: the
+// memory the parse took goes with it.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PathInfo } from '../../core/path-info.js';
+import { storePathHash } from '../../core/store-path.js';
 import { buildFilter } from '../bloom/filter.js';
 import { encodeFilter } from '../bloom/wire.js';
 import { diffScan } from './index-change.js';
@@ -12,30 +13,24 @@ import { localStore, queryAllPaths } from './nix-store.js';
 import type { ScanReply, ScanWorkerData } from './scan-messages.js';
 
 const d = workerData as ScanWorkerData;
-const store = localStore(d.root);
-let before = new Map<string, PathInfo>();
-
-parentPort!.on('message', (id: number) => {
-  void scan().then(
-    (reply) => parentPort!.postMessage({ id, ...reply }, [reply.filterBody]),
-    (e: unknown) => {
-      const err = e as Error & { code?: unknown; data?: unknown };
-      parentPort!.postMessage({ id, ok: false, error: { code: typeof err.code === 'string' ? err.code : undefined, message: err.message, data: err.data } } satisfies ScanReply & { id: number });
-    },
-  );
-});
 
 async function scan(): Promise<Extract<ScanReply, { ok: true }>> {
   const t0 = performance.now();
-  const infos = await queryAllPaths(store);
+  const infos = await queryAllPaths(localStore(d.root));
   const t1 = performance.now();
-  const full = before.size === 0;
-  const { change, byHash } = diffScan(before, infos);
-  const encoded = encodeFilter({ filter: buildFilter([...byHash.keys()], d.falsePositiveRate, d.hashing), count: byHash.size, falsePositiveRate: d.falsePositiveRate, hashing: d.hashing });
-  before = byHash;
-  const body = encoded.body;
-  // A copy the size of the filter that can be moved to the main thread, not Node's shared buffer pool.
-  const filterBody = new ArrayBuffer(body.byteLength);
-  new Uint8Array(filterBody).set(body);
-  return { ok: true, full, change, count: byHash.size, filterBody, etag: encoded.etag, nixMs: t1 - t0, scanMs: performance.now() - t0 };
+  const { change, digests } = diffScan(d.before, infos);
+  const encoded = encodeFilter({ filter: buildFilter([...digests.keys()], d.falsePositiveRate, d.hashing), count: digests.size, falsePositiveRate: d.falsePositiveRate, hashing: d.hashing });
+  const upsertedDigests = change.upserted.map((i) => digests.get(storePathHash(i.path))!);
+  // A buffer of its own, movable to the main thread (not a slice of Node's shared pool).
+  const filterBody = new ArrayBuffer(encoded.body.byteLength);
+  new Uint8Array(filterBody).set(encoded.body);
+  return { ok: true, change, upsertedDigests, count: digests.size, filterBody, etag: encoded.etag, nixMs: t1 - t0, scanMs: performance.now() - t0 };
 }
+
+scan().then(
+  (reply) => parentPort!.postMessage(reply, [reply.filterBody]),
+  (e: unknown) => {
+    const err = e as Error & { code?: unknown; data?: unknown };
+    parentPort!.postMessage({ ok: false, error: { code: typeof err.code === 'string' ? err.code : undefined, message: err.message, data: err.data } } satisfies ScanReply);
+  },
+);
