@@ -42,14 +42,13 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
   if (cfg.cache.compression === 'zstd') await loadZstd();
 
   let index: StoreIndex = emptyStoreIndex;
-  const encode = (idx: StoreIndex): EncodedFilter =>
-    encodeFilter({
-      filter: buildFilter([...idx.byHash.keys()], cfg.bloom.false_positive_rate, cfg.bloom.hashing),
-      count: idx.byHash.size,
-      falsePositiveRate: cfg.bloom.false_positive_rate,
-      hashing: cfg.bloom.hashing,
-    });
-  let filter: EncodedFilter = encode(index);
+  // Until the first scan: the filter of an empty store. Later ones come built and encoded from the scan worker.
+  let filter: EncodedFilter = encodeFilter({
+    filter: buildFilter([], cfg.bloom.false_positive_rate, cfg.bloom.hashing),
+    count: 0,
+    falsePositiveRate: cfg.bloom.false_positive_rate,
+    hashing: cfg.bloom.hashing,
+  });
 
   // A refresh asks Nix again only when its database changed (store-stamp.ts); the scan itself runs on a worker
   // thread (scanner.ts) that ends with each scan, so even a large store's refresh never holds up the answers served meanwhile.
