@@ -17,7 +17,7 @@ import { emptyStoreIndex, type StoreIndex } from './store/index.js';
 import { localStore } from './store/nix-store.js';
 import { scanStore } from './store/scanner.js';
 import { storePathHash } from '../core/store-path.js';
-import { mustRescan, nixDbDir, readStoreStamp, type StoreStamp } from './store/store-stamp.js';
+import { mustRescan, readStoreStamp, stampedFiles, type StoreStamp } from './store/store-stamp.js';
 
 export interface RunningIrisd {
   /** `http://host:port` for every listen address, in config order. */
@@ -52,13 +52,13 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
 
   // A refresh asks Nix again only when its database changed (store-stamp.ts); the scan itself runs on a worker
   // thread (scanner.ts) that ends with each scan, so even a large store's refresh never holds up the answers served meanwhile.
-  const dbDir = nixDbDir(store);
+  const stamped = stampedFiles(store);
   const indexStats = { scans: 0, unchanged: 0, lastScanMs: 0 };
   /** The digest of every path in `index`, by hash: what the next scan is compared with. */
   const digests = new Map<string, string>();
   let lastStamp: StoreStamp | undefined;
   const reindexOnce = async (force: boolean): Promise<StoreIndex> => {
-    const stamp = await readStoreStamp(dbDir);
+    const stamp = await readStoreStamp(stamped);
     if (!force && !mustRescan(lastStamp, stamp)) {
       indexStats.unchanged++;
       return index;

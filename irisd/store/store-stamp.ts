@@ -4,10 +4,12 @@ import type { LocalStore } from './nix-store.js';
 
 /**
  * What changes whenever Nix registers, deletes or re-signs a path: its SQLite
- * database and the write-ahead log beside it. When neither changed since the
- * last scan, `nix path-info --all` would print the same again, so irisd does
- * not ask (on a store of 17,500 paths that is 0.5 s of Nix and ~100 ms of
- * parsing per refresh).
+ * database and the write-ahead log beside it; and, when a path's files are
+ * added or removed, the store directory itself (the one sign that still moves
+ * if irisd were looking at the wrong database). When none of them changed
+ * since the last scan, `nix path-info --all` would print the same again, so
+ * irisd does not ask (on a store of 20,000 paths that is ~0.5 s of Nix and
+ * ~100 ms of parsing per refresh).
  *
  * `settled` follows git's "racily clean" rule: a file modified within
  * SETTLE_MS of reading its stamp might be modified again within the same
@@ -19,26 +21,40 @@ export interface StoreStamp {
 }
 
 export const SETTLE_MS = 2000;
-const DB_FILES = ['db.sqlite', 'db.sqlite-wal'] as const;
 
-/** The directory of the Nix database behind a store: `$NIX_STATE_DIR/db` for the system store, `<root>/nix/var/nix/db` for `local?root=`. */
-export function nixDbDir(store: LocalStore, env: NodeJS.ProcessEnv = process.env): string {
-  const system = store.storeArgs.length === 0;
-  return system ? join(env.NIX_STATE_DIR ?? '/nix/var/nix', 'db') : join(store.root, 'nix/var/nix/db');
+/** A file or directory whose stamp counts; a `required` one that cannot be read means no stamp at all. */
+export interface StampedFile {
+  readonly path: string;
+  readonly required: boolean;
 }
 
-/** The stamp of the database in `dbDir`; undefined when it cannot be read (no database yet, no permission), so every refresh scans. */
-export async function readStoreStamp(dbDir: string, now: number = Date.now()): Promise<StoreStamp | undefined> {
+/**
+ * What to stamp for a store: the database (`$NIX_STATE_DIR/db` for the system
+ * store, `<root>/nix/var/nix/db` for `local?root=`), its write-ahead log (absent
+ * whenever no connection is open) and the store directory.
+ */
+export function stampedFiles(store: LocalStore, env: NodeJS.ProcessEnv = process.env): StampedFile[] {
+  const system = store.storeArgs.length === 0;
+  const db = system ? join(env.NIX_STATE_DIR ?? '/nix/var/nix', 'db') : join(store.root, 'nix/var/nix/db');
+  const storeDir = system ? (env.NIX_STORE_DIR ?? '/nix/store') : join(store.root, 'nix/store');
+  return [
+    { path: join(db, 'db.sqlite'), required: true },
+    { path: join(db, 'db.sqlite-wal'), required: false },
+    { path: storeDir, required: false },
+  ];
+}
+
+/** The stamp of `files`; undefined when a required one cannot be read (no database yet, no permission), so every refresh scans. */
+export async function readStoreStamp(files: readonly StampedFile[], now: number = Date.now()): Promise<StoreStamp | undefined> {
   const parts: string[] = [];
   let settled = true;
-  for (const name of DB_FILES) {
+  for (const f of files) {
     try {
-      const s = await stat(join(dbDir, name), { bigint: true });
+      const s = await stat(f.path, { bigint: true });
       parts.push(`${s.ino}:${s.size}:${s.mtimeNs}`);
       if (Number(s.mtimeNs / 1_000_000n) > now - SETTLE_MS) settled = false;
     } catch (e) {
-      // Only the write-ahead log may be absent: SQLite removes it when the last connection closes.
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || name === 'db.sqlite') return undefined;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || f.required) return undefined;
       parts.push('-');
     }
   }
