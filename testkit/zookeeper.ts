@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
@@ -43,7 +44,10 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
     log: join(dir.path, 'zookeeper.log'),
   });
   try {
+    // An open port is not a serving ZooKeeper: it binds before its server is running, and until then
+    // it leaves `ruok` unanswered. Ready means `imok`.
     await waitForPort(port, '127.0.0.1', 60_000);
+    await untilServing(port, 60_000);
   } catch (e) {
     // Never leave a ZooKeeper behind that did not come up in time (the test fails; the process must not outlive it).
     await proc.stop();
@@ -59,4 +63,26 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
       await dir.cleanup();
     },
   };
+}
+
+/** `ruok` until ZooKeeper answers `imok` (each try 2 s), or an error naming the port after `timeoutMs`. */
+async function untilServing(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    last = await new Promise<string>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => s.write('ruok'));
+      let buf = '';
+      s.setTimeout(2000, () => {
+        s.destroy();
+        resolve(buf || 'no answer');
+      });
+      s.on('data', (d) => (buf += d.toString()));
+      s.on('end', () => resolve(buf || 'closed without an answer'));
+      s.on('error', (e) => resolve(e.message));
+    });
+    if (last === 'imok') return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`ZooKeeper on 127.0.0.1:${port} is listening but not serving after ${timeoutMs / 1000} s (last ruok: ${last}); see its log`);
 }
