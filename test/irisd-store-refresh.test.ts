@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../testkit/ports.js';
 import { storePathHash } from '../core/store-path.js';
+import { eventually } from '../testkit/eventually.js';
 import { startTestIrisd, type TestIrisd } from '../testkit/irisd.js';
 import { buildChain, copyIntoStore, nixEnv, nixKeyPair, requireNix } from '../testkit/nix.js';
 import { makeTempDir } from '../testkit/tmp.js';
@@ -28,16 +29,12 @@ const narinfo = async (path: string): Promise<{ status: number; text: string }> 
   return { status: r.status, text: await r.text() };
 };
 
-/** Poll until `check` holds, for at most 20 s (the store refreshes every second). */
-async function eventually<T>(get: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
-  const t0 = Date.now();
-  let v = await get();
-  while (!check(v) && Date.now() - t0 < 20_000) {
-    await new Promise((r) => setTimeout(r, 200));
-    v = await get();
-  }
-  return v;
-}
+/** `get` again until `check` holds (the store refreshes every second), or a failure naming `what` after 20 s. */
+const until = <T>(get: () => Promise<T>, check: (v: T) => boolean, what: string): Promise<T> =>
+  eventually(async () => {
+    const v = await get();
+    return check(v) ? v : undefined;
+  }, what, 20_000, 200);
 
 beforeAll(async () => {
   await requireNix();
@@ -62,8 +59,8 @@ describe('irisd store refresh', () => {
     const first = await health();
     expect(first.paths).toBe(chain.closure.length);
     // The database was written just before irisd started: it scans again until that write is SETTLE_MS old.
-    const settled = await eventually(health, (h) => h.index.unchanged >= 1);
-    const later = await eventually(health, (h) => h.index.unchanged >= settled.index.unchanged + 3);
+    const settled = await until(health, (h) => h.index.unchanged >= 1, 'a refresh that finds the database unchanged');
+    const later = await until(health, (h) => h.index.unchanged >= settled.index.unchanged + 3, 'three more refreshes');
     expect(later.index.unchanged).toBeGreaterThanOrEqual(settled.index.unchanged + 3);
     expect(later.index.scans).toBe(settled.index.scans);
   });
@@ -72,16 +69,16 @@ describe('irisd store refresh', () => {
     const before = await health();
     expect((await narinfo(late.top)).status).toBe(404);
     await copyIntoStore(I!.root, [late.top], key.secretFile);
-    expect((await eventually(() => narinfo(late.top), (r) => r.status === 200)).status).toBe(200);
+    expect((await until(() => narinfo(late.top), (r) => r.status === 200, 'the added path served')).status).toBe(200);
 
     // A second signature changes only the database, not the store directory.
     await execa('nix', ['store', 'sign', '--store', `local?root=${I!.root}`, '--key-file', other.secretFile, chain.top], { env: nixEnv() });
-    const resigned = await eventually(() => narinfo(chain.top), (r) => r.text.includes('Sig: refresh-2:'));
+    const resigned = await until(() => narinfo(chain.top), (r) => r.text.includes('Sig: refresh-2:'), 'the second signature served');
     expect(resigned.text).toContain('Sig: refresh-1:');
     expect(resigned.text).toContain('Sig: refresh-2:');
 
     await execa('nix', ['store', 'delete', '--store', `local?root=${I!.root}`, late.top], { env: nixEnv() });
-    expect((await eventually(() => narinfo(late.top), (r) => r.status === 404)).status).toBe(404);
+    expect((await until(() => narinfo(late.top), (r) => r.status === 404, 'the deleted path gone')).status).toBe(404);
     const after = await health();
     expect(after.paths).toBe(chain.closure.length);
     expect(after.index.scans).toBeGreaterThan(before.index.scans);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storePathHash } from '../core/store-path.js';
 import { buildFilter, mayContain } from '../irisd/bloom/filter.js';
 import { decodeFilter, encodeFilter } from '../irisd/bloom/wire.js';
+import { eventually } from '../testkit/eventually.js';
 import { buildChain, copyIntoStore, nixEnv, nixKeyPair, requireNix } from '../testkit/nix.js';
 import { freePort, waitForPort } from '../testkit/ports.js';
 import { startProcess, type Started } from '../testkit/processes.js';
@@ -221,11 +222,10 @@ describe('irisd with the real Nix client', () => {
     expect(dead.headers.get('x-iris-miss')).toMatch(/^(no-peer|bloom-negative)$/);
     // Until A's filter refresh has seen the dead peer go: from then on it is left out of lookups.
     type PeerStatus = { url: string; reachable: boolean; bad: boolean };
-    let peers: PeerStatus[] = [];
-    for (const t0 = Date.now(); Date.now() - t0 < 20_000; await new Promise((r) => setTimeout(r, 100))) {
-      peers = JSON.parse((await get(`${A.url}/iris/v1/peers`)).text) as PeerStatus[];
-      if (peers.find((p) => p.url === deadUrl)?.reachable === false) break;
-    }
+    const peers = await eventually(async () => {
+      const all = JSON.parse((await get(`${A.url}/iris/v1/peers`)).text) as PeerStatus[];
+      return all.find((p) => p.url === deadUrl)?.reachable === false ? all : undefined;
+    }, 'A to see its dead peer unreachable', 20_000, 100);
     expect(peers.find((p) => p.url === deadUrl)?.reachable).toBe(false);
     // Paths no peer holds. Which of them a peer's filter may still hold (a bloom false positive: these filters
     // are tiny) is known from the filters themselves: A must ask those peers (and answer no-peer), and answer

@@ -67,9 +67,11 @@ describe('diffScan', () => {
 
 describe('pathInfoDigest', () => {
   it('is equal exactly when the narinfo would be (property)', () => {
-    fc.assert(fc.property(pathInfo, pathInfo, (a, b) => {
+    fc.assert(
+      fc.property(pathInfo, pathInfo, (a, b) => {
         expect(pathInfoDigest(a) === pathInfoDigest(b)).toBe(samePathInfo(a, b));
-      }));
+      }),
+    );
   });
   it('tells apart lists that join to the same text', () => {
     expect(pathInfoDigest(info('a-1', { sigs: ['k-1:x', 'k-2:y'] }))).not.toBe(pathInfoDigest(info('a-1', { sigs: ['k-1:x k-2:y'] })));
