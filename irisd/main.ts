@@ -71,7 +71,7 @@ export async function runIrisd(cfg: IrisdConfig, log: Logger = createLogger('iri
     if (r.change.upserted.length > 0 || r.change.removed.length > 0) {
       // A new map: the resolver notices the new index and forgets the narinfos it made from the old one.
       // (`digests` went to the worker as a copy, so it is updated in place.)
-      index = { byHash: applyChange(index.byHash, r.change), builtAt: Date.now(), buildMs: r.scanMs };
+      index = { byHash: applyChange(index.byHash, r.change) };
       for (const h of r.change.removed) digests.delete(h);
       r.change.upserted.forEach((info, i) => digests.set(storePathHash(info.path), r.upsertedDigests[i]!));
     }
