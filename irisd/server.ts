@@ -19,6 +19,7 @@ import type { Resolution, Resolver } from './resolver.js';
 import type { LocalStore } from './store/nix-store.js';
 import type { StoreIndex } from './store/index.js';
 import { peerGet } from './peers/http.js';
+import { installFastPath, type FastAnswer, type ReadyAnswer } from './fast-path.js';
 
 /** Everything the HTTP layer needs; main.ts wires the real ones, tests may pass their own. */
 export interface ServerDeps {
@@ -47,6 +48,7 @@ export interface ServerDeps {
 const NARINFO_FILE = /^([^/]*)\.narinfo$/;
 const NAR_TYPE = 'application/x-nix-nar';
 const ZSTD_TYPE = 'application/zstd';
+const TEXT = ['content-type', 'text/plain'] as const;
 
 function isLoopback(ip: string): boolean {
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
@@ -68,11 +70,24 @@ export function buildServer(d: ServerDeps): FastifyInstance {
   limitConnections(app.server, d.http);
   const log = d.log;
 
-  app.get('/nix-cache-info', async (_req, reply) =>
-    reply.type('text/x-nix-cache-info').send(`StoreDir: /nix/store\nWantMassQuery: 1\nPriority: ${d.priority}\n`),
-  );
+  const cacheInfo: ReadyAnswer = {
+    status: 200,
+    headers: [['content-type', 'text/x-nix-cache-info']],
+    body: `StoreDir: /nix/store\nWantMassQuery: 1\nPriority: ${d.priority}\n`,
+  };
+  // What Nix asks before it downloads (the cache info, narinfos) is answered by irisd/fast-path.ts straight on
+  // the connection, with the same answers as the routes below; everything else goes through fastify.
+  const fast = installFastPath(app.server, (r) => (r.hash === undefined ? cacheInfo : answerNarInfo(r.hash, r.hop)));
+  app.addHook('preClose', (done) => {
+    fast.close();
+    done();
+  });
 
-  app.get('/healthz', async (_req, reply) => reply.send({ ok: true, paths: d.index().byHash.size, index: d.indexStats() }));
+  app.get('/nix-cache-info', (_req, reply) => send(reply, cacheInfo));
+
+  app.get('/healthz', async (_req, reply) =>
+    reply.send({ ok: true, paths: d.index().byHash.size, index: d.indexStats(), fastPath: { ...fast.stats } }),
+  );
 
   app.get('/iris/v1/filter', async (req, reply) => {
     const f = d.filter();
@@ -226,27 +241,59 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     if (!m) return reply.code(/\.\.|\\/.test(req.params.file) ? 400 : 404).type('text/plain').send('not found\n');
     const hash = m[1]!;
     if (!STORE_HASH.test(hash)) return badRequest(reply, 'not a store path hash (32 nix32 characters)');
-    const hop = req.headers[HOP_HEADER] !== undefined;
+    const a = answerNarInfo(hash, req.headers[HOP_HEADER] !== undefined);
+    return a instanceof Promise ? a.then((x) => send(reply, x)) : send(reply, a);
+  });
+
+  function send(reply: FastifyReply, a: ReadyAnswer): FastifyReply {
+    reply.code(a.status);
+    for (const [k, v] of a.headers) reply.header(k, v);
+    return reply.send(a.body);
+  }
+
+  /**
+   * A narinfo request's answer, for the route and the fast path alike: now when no peer needs asking (local
+   * store, NAR cache, a remembered or bloom-filter miss), else once peers have answered. Never a 5xx: an
+   * unexpected failure is a miss, and logged.
+   */
+  function answerNarInfo(hash: string, hop: boolean): FastAnswer {
     let now: Resolution | undefined;
     try {
       now = d.resolver.answerNow(hash, { hop });
     } catch (e) {
-      return narinfoFailed(reply, hash, e);
+      return narinfoFailed(hash, e);
     }
-    if (now) return sendNarInfo(reply, now, hop);
+    if (now) return narInfoAnswer(now, hop);
     return d.resolver.resolve(hash, { hop }).then(
-      (r) => sendNarInfo(reply, r, hop),
-      (e: unknown) => narinfoFailed(reply, hash, e),
+      (r) => narInfoAnswer(r, hop),
+      (e: unknown) => narinfoFailed(hash, e),
     );
-  });
+  }
 
   /** Formatted narinfos by object: local and cached answers are the same object every time. */
   const formatted = new WeakMap<NarInfo, string>();
   const formattedForClients = new WeakMap<NarInfo, string>();
+  /** Answers by narinfo (for hops, for clients) and by why not: one object each, so the fast path renders each once. */
+  const answers = { hop: new WeakMap<NarInfo, ReadyAnswer>(), client: new WeakMap<NarInfo, ReadyAnswer>(), none: new Map<string, ReadyAnswer>() };
   /** A hop (another irisd) gets the narinfo as it is, uncompressed; a Nix client gets it with [cache] compression. */
-  function sendNarInfo(reply: FastifyReply, r: Resolution, hop: boolean): FastifyReply {
-    if (r.source === 'none') return reply.code(404).header('x-iris-miss', r.why).type('text/plain').send('not found\n');
-    return reply.header('x-iris-source', r.source).type('text/x-nix-narinfo').send(hop ? narInfoText(r.narinfo) : clientNarInfoText(r.narinfo));
+  function narInfoAnswer(r: Resolution, hop: boolean): ReadyAnswer {
+    if (r.source === 'none') {
+      let a = answers.none.get(r.why);
+      if (!a) answers.none.set(r.why, (a = { status: 404, headers: [['x-iris-miss', r.why], TEXT], body: 'not found\n' }));
+      return a;
+    }
+    const by = hop ? answers.hop : answers.client;
+    let a = by.get(r.narinfo);
+    // The source is part of the answer: the same narinfo object is only ever served from one source.
+    if (!a || a.headers[0]![1] !== r.source) {
+      a = {
+        status: 200,
+        headers: [['x-iris-source', r.source], ['content-type', 'text/x-nix-narinfo']],
+        body: hop ? narInfoText(r.narinfo) : clientNarInfoText(r.narinfo),
+      };
+      by.set(r.narinfo, a);
+    }
+    return a;
   }
 
   function narInfoText(n: NarInfo): string {
@@ -268,10 +315,9 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     return text;
   }
 
-  // Never a 5xx for a narinfo: an unexpected failure is a miss, and logged.
-  function narinfoFailed(reply: FastifyReply, hash: string, e: unknown): FastifyReply {
+  function narinfoFailed(hash: string, e: unknown): ReadyAnswer {
     log.error(`narinfo ${hash} failed: ${(e as Error).stack ?? String(e)}`);
-    return reply.code(404).type('text/plain').send('not found\n');
+    return { status: 404, headers: [TEXT], body: 'not found\n' };
   }
 
   app.setNotFoundHandler(async (req, reply) => {

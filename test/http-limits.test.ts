@@ -71,8 +71,8 @@ describe('reconciler HTTP limits', () => {
   });
 });
 
-// irisd answers the narinfos it knows at once before fastify sees them (irisd/server.ts), on a server of its own:
-// the same limits must hold there.
+// irisd answers the cache info and narinfos on the socket before node:http sees them (irisd/fast-path.ts), and
+// hands a connection to node:http at the first request it does not take: the same limits must hold on both.
 describe('irisd HTTP limits', () => {
   let tmp: { path: string; cleanup: () => Promise<void> };
   let irisd: TestIrisd;
