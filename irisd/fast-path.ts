@@ -60,6 +60,8 @@ export function installFastPath(server: Server, answer: (r: PlainGet) => FastAns
   server.removeAllListeners('connection');
   const stats: FastPathStats = { answered: 0, handedOff: 0 };
   const open = new Set<Conn>();
+  /** Connections closing after their last answer, until the client closes its side. */
+  const finishing = new Set<Socket>();
   let closing = false;
   let date = { second: -1, text: '' };
 
@@ -86,11 +88,30 @@ export function installFastPath(server: Server, answer: (r: PlainGet) => FastAns
     }
   };
 
-  /** Close after the last answer: asked for, the client is done, or irisd is stopping. */
+  /**
+   * Close after the last answer (asked for, or the client is done): our FIN once what is written has gone,
+   * then the connection ends when the client closes its side, or at the idle timeout whatever it sends. Not
+   * a close() at once: with bytes the client sent still unread, the kernel would answer with a reset and the
+   * client could lose the answer. What the client sends meanwhile is read and dropped.
+   */
   const finish = (c: Conn): void => {
     forget(c);
-    if (c.socket.writableLength === 0) c.socket.destroy();
-    else c.socket.end();
+    const socket = c.socket;
+    socket.end();
+    socket.resume();
+    finishing.add(socket);
+    const timer = setTimeout(() => socket.destroy(), server.keepAliveTimeout || server.timeout || 5000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      finishing.delete(socket);
+    });
+  };
+
+  /** irisd is stopping: as node:http closes its idle connections then, at once when nothing is left to send. */
+  const closeIdle = (c: Conn): void => {
+    if (c.socket.writableLength > 0) return finish(c);
+    forget(c);
+    c.socket.destroy();
   };
 
   const forget = (c: Conn): void => {
@@ -156,7 +177,8 @@ export function installFastPath(server: Server, answer: (r: PlainGet) => FastAns
         if (c.socket.destroyed) return;
         write(c, response(a, r.close));
         stats.answered++;
-        if (r.close || ((closing || c.ended) && rest.length === 0)) return finish(c);
+        if (r.close || (c.ended && rest.length === 0)) return finish(c);
+        if (closing && rest.length === 0) return closeIdle(c);
         if (rest.length > 0) return serve(c, rest);
         if (!c.draining) c.socket.resume();
       },
@@ -197,7 +219,10 @@ export function installFastPath(server: Server, answer: (r: PlainGet) => FastAns
     stats,
     close() {
       closing = true;
-      for (const c of open) if (!c.busy) finish(c);
+      // Those already closing have had their answers; those still open and idle are closed as node:http closes
+      // its idle connections; an answer still being written or awaited from peers is finished first.
+      for (const s of finishing) s.destroy();
+      for (const c of open) if (!c.busy) closeIdle(c);
     },
   };
 }

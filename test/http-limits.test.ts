@@ -106,4 +106,33 @@ describe('irisd HTTP limits', () => {
     expect(c.closed()).toBe(false);
     await eventually(async () => (c.closed() ? true : undefined), 'the idle connection to be closed', 15_000, 100);
   });
+
+  it('closes a connection after Connection: close even when the client keeps its side open', async () => {
+    const u = new URL(irisd.url);
+    // allowHalfOpen: the client does not answer irisd's FIN with its own, so only irisd's timeout can end it.
+    const socket = connect({ port: Number(u.port), host: u.hostname, allowHalfOpen: true });
+    let data = '';
+    let ended = false;
+    let closed = false;
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('end', () => (ended = true));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => (closed = true));
+    socket.write(`GET /${'0'.repeat(32)}.narinfo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    await eventually(async () => (ended ? true : undefined), "irisd's FIN after the answer", 15_000, 50);
+    expect(data).toMatch(/^HTTP\/1\.1 404 [^]*\r\nConnection: close\r\n/);
+    // Until irisd closes its end, what the client sends is read and dropped; after, the kernel answers with a reset.
+    socket.write('x');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    await eventually(
+      async () => {
+        if (!closed) socket.write('x');
+        return closed ? true : undefined;
+      },
+      'the half-closed connection to be closed',
+      15_000,
+      100,
+    );
+  });
 });
