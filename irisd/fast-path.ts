@@ -179,8 +179,9 @@ export function installFastPath(server: Server, answer: (r: PlainGet) => FastAns
         stats.answered++;
         if (r.close || (c.ended && rest.length === 0)) return finish(c);
         if (closing && rest.length === 0) return closeIdle(c);
-        if (rest.length > 0) return serve(c, rest);
-        if (!c.draining) c.socket.resume();
+        if (rest.length > 0) serve(c, rest);
+        // Still the fast path's, and not waiting again: read on.
+        if (open.has(c) && !c.busy && !c.draining) c.socket.resume();
       },
       () => c.socket.destroy(),
     );

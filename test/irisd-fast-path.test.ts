@@ -16,6 +16,7 @@ let tmp: { path: string; cleanup: () => Promise<void> };
 let A: TestIrisd;
 let B: TestIrisd;
 let chain: { top: string; closure: string[] };
+let other: { top: string; closure: string[] };
 let absent: string;
 
 interface Response {
@@ -99,8 +100,10 @@ beforeAll(async () => {
   await requireNix();
   tmp = await makeTempDir('ogygia-irisd-fast-path-');
   const key = await nixKeyPair(tmp.path, 'fast-1');
-  chain = await buildChain(join(tmp.path, 'b'), { name: 'fastpath', length: 3, salt: `${process.pid}-${Date.now()}`, bytes: 64 });
-  await copyIntoStore(join(tmp.path, 'sB'), [chain.top], key.secretFile);
+  const salt = `${process.pid}-${Date.now()}`;
+  chain = await buildChain(join(tmp.path, 'b'), { name: 'fastpath', length: 3, salt, bytes: 64 });
+  other = await buildChain(join(tmp.path, 'b'), { name: 'fastpath-other', length: 1, salt, bytes: 64 });
+  await copyIntoStore(join(tmp.path, 'sB'), [chain.top, other.top], key.secretFile);
   B = await startTestIrisd({ dir: tmp.path, name: 'b', root: join(tmp.path, 'sB'), trustedKeys: [key.publicKey] });
   A = await startTestIrisd({ dir: tmp.path, name: 'a', root: join(tmp.path, 'sA'), trustedKeys: [key.publicKey], peers: [B.url] });
   // An absent path B's filter rules out (not a false positive), for A's bloom negatives.
@@ -158,6 +161,20 @@ describe('irisd fast path', () => {
     c.send(get(absent));
     expect((await c.responses(1))[0]!.headers.get('x-iris-miss')).toBe('bloom-negative');
     expect(c.closed()).toBe(false);
+    c.socket.destroy();
+  });
+
+  it('reads on after a peer lookup that ends what was pipelined', async () => {
+    const c = await open(A.url);
+    c.send(get(narinfo(other.top)) + get(absent));
+    const rs = await c.responses(2);
+    expect(rs.map((r) => [r.status, r.headers.get('x-iris-source') ?? r.headers.get('x-iris-miss')])).toEqual([
+      [200, 'peer'],
+      [404, 'bloom-negative'],
+    ]);
+    // Still the fast path's connection (nothing was handed off), and still read.
+    c.send(get('/nix-cache-info'));
+    expect((await c.responses(1))[0]!.body).toContain('StoreDir: /nix/store');
     c.socket.destroy();
   });
 
