@@ -180,8 +180,10 @@ export function installFastPath(server: Server, answer: (r: PlainGet) => FastAns
         if (r.close || (c.ended && rest.length === 0)) return finish(c);
         if (closing && rest.length === 0) return closeIdle(c);
         if (rest.length > 0) serve(c, rest);
-        // Still the fast path's, and not waiting again: read on.
-        if (open.has(c) && !c.busy && !c.draining) c.socket.resume();
+        // Still the fast path's and not waiting again: close if the client is done, else read on.
+        if (!open.has(c) || c.busy) return;
+        if (c.ended) return finish(c);
+        if (!c.draining) c.socket.resume();
       },
       () => c.socket.destroy(),
     );

@@ -17,6 +17,7 @@ let A: TestIrisd;
 let B: TestIrisd;
 let chain: { top: string; closure: string[] };
 let other: { top: string; closure: string[] };
+let third: { top: string; closure: string[] };
 let absent: string;
 
 interface Response {
@@ -31,13 +32,16 @@ interface Conn {
   send(text: string): void;
   responses(n: number): Promise<Response[]>;
   closed(): boolean;
+  /** irisd's FIN has arrived. */
+  ended(): boolean;
 }
 
-function open(url: string): Promise<Conn> {
+function open(url: string, opts: { allowHalfOpen?: boolean } = {}): Promise<Conn> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
     let closed = false;
+    let ended = false;
     const parsed: Response[] = [];
     let waiter: (() => void) | undefined;
     const parse = (): void => {
@@ -53,11 +57,12 @@ function open(url: string): Promise<Conn> {
         buf = buf.subarray(end + 4 + length);
       }
     };
-    const socket = connect(Number(u.port), u.hostname, () =>
+    const socket = connect({ port: Number(u.port), host: u.hostname, allowHalfOpen: opts.allowHalfOpen ?? false }, () =>
       resolve({
         socket,
         send: (text) => socket.write(text),
         closed: () => closed,
+        ended: () => ended,
         async responses(n) {
           while (parsed.length < n) {
             if (closed) throw new Error(`the connection closed after ${parsed.length} of ${n} responses`);
@@ -72,6 +77,7 @@ function open(url: string): Promise<Conn> {
       parse();
       waiter?.();
     });
+    socket.on('end', () => (ended = true));
     socket.on('close', () => {
       closed = true;
       waiter?.();
@@ -103,7 +109,8 @@ beforeAll(async () => {
   const salt = `${process.pid}-${Date.now()}`;
   chain = await buildChain(join(tmp.path, 'b'), { name: 'fastpath', length: 3, salt, bytes: 64 });
   other = await buildChain(join(tmp.path, 'b'), { name: 'fastpath-other', length: 1, salt, bytes: 64 });
-  await copyIntoStore(join(tmp.path, 'sB'), [chain.top, other.top], key.secretFile);
+  third = await buildChain(join(tmp.path, 'b'), { name: 'fastpath-third', length: 1, salt, bytes: 64 });
+  await copyIntoStore(join(tmp.path, 'sB'), [chain.top, other.top, third.top], key.secretFile);
   B = await startTestIrisd({ dir: tmp.path, name: 'b', root: join(tmp.path, 'sB'), trustedKeys: [key.publicKey] });
   A = await startTestIrisd({ dir: tmp.path, name: 'a', root: join(tmp.path, 'sA'), trustedKeys: [key.publicKey], peers: [B.url] });
   // An absent path B's filter rules out (not a false positive), for A's bloom negatives.
@@ -175,6 +182,18 @@ describe('irisd fast path', () => {
     // Still the fast path's connection (nothing was handed off), and still read.
     c.send(get('/nix-cache-info'));
     expect((await c.responses(1))[0]!.body).toContain('StoreDir: /nix/store');
+    c.socket.destroy();
+  });
+
+  it('answers a client that sends its requests and its FIN at once, then closes', async () => {
+    const c = await open(A.url, { allowHalfOpen: true });
+    c.send(get(narinfo(third.top)) + get(absent));
+    c.socket.end();
+    const rs = await c.responses(2);
+    expect(rs.map((r) => r.status)).toEqual([200, 404]);
+    expect(rs[0]!.headers.get('x-iris-source')).toBe('peer');
+    // irisd's FIN follows the last answer (the idle timeout is 60 s: this is not it).
+    await eventually(async () => (c.ended() ? true : undefined), "irisd's FIN", 20_000, 20);
     c.socket.destroy();
   });
 
