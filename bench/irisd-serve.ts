@@ -2,7 +2,7 @@
 // (median and spread printed). The load generator (wrk, curl, nix) shares the 2 cores with the servers, so the
 // narinfo figures also give each server's CPU time per request, read from /proc (less sensitive to that load).
 // Run: node --import tsx bench/irisd-serve.ts   (needs nix, nginx, wrk, curl; ~5-8 min)
-// Env: CHAIN=300 (closure length), BIG_MIB=256, ROUNDS=3.
+// Env: CHAIN=300 (closure length), BIG_MIB=256, ROUNDS=3; OGYGIA_BIN=/path/to/bin/ogygia measures another build.
 //
 //   narinfo hits          wrk -t1 -c32 on a local path's narinfo: irisd (B) vs nginx
 //   bloom negatives       wrk -t1 -c32 on an absent hash at an irisd whose peer's filter says no (A) vs nginx 404
@@ -27,7 +27,7 @@ const CHAIN = envNumber('CHAIN', 300, 10);
 const BIG_MIB = envNumber('BIG_MIB', 256, 8);
 const ROUNDS = envNumber('ROUNDS', 3, 1);
 const WRK_SECONDS = QUICK ? 1 : 5;
-const BIN = join(import.meta.dirname, '..', 'bin', 'ogygia');
+const BIN = process.env.OGYGIA_BIN || join(import.meta.dirname, '..', 'bin', 'ogygia');
 await requireProgram('nginx', 'nginx');
 await requireProgram('wrk', 'wrk');
 await requireProgram('curl', 'curl');
@@ -106,7 +106,7 @@ try {
   await copyIntoStore(storeB, [chain.top, big], key.secretFile);
   const fileCache = join(tmp.path, 'filecache');
   await execa('nix', ['copy', '--to', `file://${fileCache}?compression=none`, '--store', `local?root=${storeB}`, chain.top, big], { env: nixEnv({}, [key.publicKey]) });
-  say(`setup ${((performance.now() - t0) / 1000).toFixed(0)} s: ${chain.closure.length}-path closure, ${BIG_MIB} MiB path; ${ROUNDS} round(s) of each measurement`);
+  say(`setup ${((performance.now() - t0) / 1000).toFixed(0)} s: ${chain.closure.length}-path closure, ${BIG_MIB} MiB path; ${ROUNDS} round(s) of each measurement; irisd from ${BIN}`);
 
   const B = await irisd('b', storeB, [], key.publicKey);
   const A = await irisd('a', join(tmp.path, 'sA'), [B.url], key.publicKey);
