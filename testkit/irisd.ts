@@ -57,16 +57,22 @@ export async function startTestIrisd(opts: {
   );
   const log = join(opts.dir, `${opts.name}.log`);
   const proc = startProcess(process.execPath, [BIN, 'irisd', '--config', cfg], { log, env: nixEnv() });
-  await waitForPort(port, '127.0.0.1', 60_000);
   const url = `http://127.0.0.1:${port}`;
-  if ((opts.peers ?? []).length > 0) {
-    // Until it holds a filter from every peer (refresh_seconds = 1).
-    for (const t0 = Date.now(); ; ) {
-      const peers = (await (await fetch(`${url}/iris/v1/peers`)).json()) as { reachable: boolean }[];
-      if (peers.every((p) => p.reachable)) break;
-      if (Date.now() - t0 > 30_000) throw new Error(`startTestIrisd: ${opts.name} reached none of its peers within 30 s; see ${log}`);
-      await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitForPort(port, '127.0.0.1', 60_000);
+    if ((opts.peers ?? []).length > 0) {
+      // Until it holds a filter from every peer (refresh_seconds = 1).
+      for (const t0 = Date.now(); ; ) {
+        const peers = (await (await fetch(`${url}/iris/v1/peers`, { signal: AbortSignal.timeout(10_000) })).json()) as { reachable: boolean }[];
+        if (peers.every((p) => p.reachable)) break;
+        if (Date.now() - t0 > 30_000) throw new Error(`startTestIrisd: ${opts.name} reached none of its peers within 30 s; see ${log}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
+  } catch (e) {
+    // Not left running when it never became ready: the caller has nothing to stop.
+    await proc.stop();
+    throw e;
   }
   return { url, root: opts.root, proc, log };
 }
