@@ -36,8 +36,10 @@ export interface ServerDeps {
   zstd(): Promise<NarZstd>;
   index(): StoreIndex;
   filter(): EncodedFilter;
-  /** Re-read the store now (for `ogygia iris push`); resolves once the new filter is served. */
-  /** Scan the store when its database changed since the last scan, or in any case with `force`. */
+  /**
+   * Scan the store when its database changed since the last scan, or in any case with `force` (`ogygia iris
+   * push`); resolves once the new filter is served.
+   */
   reindex(opts?: { force?: boolean }): Promise<StoreIndex>;
   /** Store scans run, refreshes that found the database unchanged, and the last scan's duration. */
   indexStats(): { scans: number; unchanged: number; lastScanMs: number };
@@ -284,7 +286,8 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     }
     const by = hop ? answers.hop : answers.client;
     let a = by.get(r.narinfo);
-    // The source is part of the answer: the same narinfo object is only ever served from one source.
+    // The source is part of the answer. A narinfo object comes from one source (the resolver makes one per
+    // local path, per cached entry, per peer offer); checking it keeps that from being a silent assumption.
     if (!a || a.headers[0]![1] !== r.source) {
       a = {
         status: 200,

@@ -14,16 +14,22 @@ import { makeTempDir } from '../testkit/tmp.js';
 // reconciler with short [http] limits: an idle connection and a half-sent
 // request are closed, while a long-poll outlives the idle timeout.
 
-function open(url: string, send?: string): Promise<{ socket: Socket; closed: () => boolean; data: () => string }> {
+/**
+ * A raw connection that sends `send` once connected. With `allowHalfOpen` it does not answer the server's FIN
+ * with its own (`ended()` says the FIN came), so only the server can close it.
+ */
+function open(url: string, send?: string, opts: { allowHalfOpen?: boolean } = {}): Promise<{ socket: Socket; closed: () => boolean; ended: () => boolean; data: () => string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     let closed = false;
+    let ended = false;
     let data = '';
-    const socket = connect(Number(u.port), u.hostname, () => {
+    const socket = connect({ port: Number(u.port), host: u.hostname, allowHalfOpen: opts.allowHalfOpen ?? false }, () => {
       if (send !== undefined) socket.write(send);
-      resolve({ socket, closed: () => closed, data: () => data });
+      resolve({ socket, closed: () => closed, ended: () => ended, data: () => data });
     });
     socket.on('data', (d) => (data += d.toString()));
+    socket.on('end', () => (ended = true));
     socket.on('close', () => (closed = true));
     socket.on('error', () => (closed = true));
     socket.once('error', reject);
@@ -108,27 +114,18 @@ describe('irisd HTTP limits', () => {
   });
 
   it('closes a connection after Connection: close even when the client keeps its side open', async () => {
-    const u = new URL(irisd.url);
     // allowHalfOpen: the client does not answer irisd's FIN with its own, so only irisd's timeout can end it.
-    const socket = connect({ port: Number(u.port), host: u.hostname, allowHalfOpen: true });
-    let data = '';
-    let ended = false;
-    let closed = false;
-    socket.on('data', (d) => (data += d.toString()));
-    socket.on('end', () => (ended = true));
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => (closed = true));
-    socket.write(`GET /${'0'.repeat(32)}.narinfo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
-    await eventually(async () => (ended ? true : undefined), "irisd's FIN after the answer", 15_000, 50);
-    expect(data).toMatch(/^HTTP\/1\.1 404 [^]*\r\nConnection: close\r\n/);
+    const c = await open(irisd.url, `GET /${'0'.repeat(32)}.narinfo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, { allowHalfOpen: true });
+    await eventually(async () => (c.ended() ? true : undefined), "irisd's FIN after the answer", 15_000, 50);
+    expect(c.data()).toMatch(/^HTTP\/1\.1 404 [^]*\r\nConnection: close\r\n/);
     // Until irisd closes its end, what the client sends is read and dropped; after, the kernel answers with a reset.
-    socket.write('x');
+    c.socket.write('x');
     await new Promise((r) => setTimeout(r, 50));
-    expect(closed).toBe(false);
+    expect(c.closed()).toBe(false);
     await eventually(
       async () => {
-        if (!closed) socket.write('x');
-        return closed ? true : undefined;
+        if (!c.closed()) c.socket.write('x');
+        return c.closed() ? true : undefined;
       },
       'the half-closed connection to be closed',
       15_000,
